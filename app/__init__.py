@@ -1,0 +1,1 @@
+"""OpenCall: grant and tender management for consortia."""

@@ -1,0 +1,1 @@
+"""Applications domain package."""
