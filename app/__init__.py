@@ -1,1 +1,61 @@
-"""OpenCall: grant and tender management for consortia."""
+"""OpenCall: grant and tender management for consortia of firms and research centres."""
+
+from pathlib import Path
+
+from flask import Flask, session
+from flask_login import current_user
+
+from app.extensions import bootstrap, csrf, db, login_manager, migrate
+from config.settings import get_config
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(get_config(config_name))
+    app.config.update(overrides)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app.access import enforce_route_access
+    from app.cli import register_commands
+    from app.errors import register_error_pages
+    from app.formatting import register_filters
+
+    app.before_request(enforce_route_access)
+    register_error_pages(app)
+    register_filters(app)
+    register_commands(app)
+    app.context_processor(_navigation)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+
+    from app.accounts.services import user_for_session
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return user_for_session(session.get("sid"), user_id)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.admin_views import bp as admin_bp
+    from app.accounts.views import bp as accounts_bp
+    from app.system import bp as system_bp
+
+    for blueprint in (system_bp, accounts_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _navigation() -> dict:
+    """Menu entries for the signed-in user's roles (base.html renders them)."""
+    from app.navigation import menu_for
+
+    return {"menu": menu_for(current_user)}

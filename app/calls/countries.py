@@ -8,7 +8,35 @@ from datetime import date
 _EU_ALIASES = {"EL": "GR", "UK": "GB"}
 
 EU_MEMBER_STATES = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
 )
 
 # Programme parts a call can belong to; an Associated Country's scope is checked
@@ -42,7 +70,27 @@ _SCOPE_LABELS = {
 }
 _FULL = Association("full")
 ASSOCIATED_COUNTRIES: dict[str, Association] = {
-    **{code: _FULL for code in "AL AM BA FO GE IS IL XK MD ME MK NO RS TN TR UA".split()},
+    **{
+        code: _FULL
+        for code in [
+            "AL",
+            "AM",
+            "BA",
+            "FO",
+            "GE",
+            "IS",
+            "IL",
+            "XK",
+            "MD",
+            "ME",
+            "MK",
+            "NO",
+            "RS",
+            "TN",
+            "TR",
+            "UA",
+        ]
+    },
     "CH": Association("full", date(2025, 1, 1)),
     "EG": Association("full", date(2025, 4, 10)),
     "GB": Association("all_but_eic_fund"),
@@ -54,7 +102,27 @@ ASSOCIATED_COUNTRIES: dict[str, Association] = {
 
 # INTERREG III B CADSES area: the region the demo consortia come from.
 CADSES = frozenset(
-    "AT DE GR IT PL CZ SK HU SI BG RO HR BA RS ME MK AL MD UA".split()
+    [
+        "AT",
+        "DE",
+        "GR",
+        "IT",
+        "PL",
+        "CZ",
+        "SK",
+        "HU",
+        "SI",
+        "BG",
+        "RO",
+        "HR",
+        "BA",
+        "RS",
+        "ME",
+        "MK",
+        "AL",
+        "MD",
+        "UA",
+    ]
 )
 
 COUNTRY_GROUPS = {

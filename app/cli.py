@@ -1,0 +1,37 @@
+"""Command-line commands: `flask demo seed` and `flask worker`."""
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+demo = AppGroup("demo", help="Demo data.")
+
+
+@demo.command("seed")
+def seed_command():
+    """Seed the demo data (idempotent) and print the logins."""
+    from app.demo.seed import DEMO_PASSWORD, seed_demo
+
+    users = seed_demo()
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for user in users:
+        click.echo(f"  {user.email:<32} {', '.join(r.label for r in user.roles)}")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker_command(burst: bool):
+    """Run an RQ worker for OpenCall's jobs inside the app context."""
+    from rq import Worker
+
+    from app.jobs import rq_queue
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("Set REDIS_URL to run a worker.")
+    queue = rq_queue(current_app)
+    Worker([queue], connection=queue.connection).work(burst=burst)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(demo)
+    app.cli.add_command(worker_command)

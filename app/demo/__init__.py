@@ -1,0 +1,1 @@
+"""Demo data for `make run`: real organisations from CORDIS and one user per role."""

@@ -1,0 +1,1 @@
+"""Configuration classes, read from environment variables."""

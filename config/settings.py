@@ -1,0 +1,92 @@
+"""Settings for each running mode, all read from environment variables."""
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when a required setting is missing."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+class Base:
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'opencall.db'}")
+    REDIS_URL = _env("REDIS_URL")
+    # "rq" needs REDIS_URL; "thread" runs jobs beside the web process; "eager" runs
+    # them inline after commit (tests that are not about the queue itself).
+    JOBS_MODE = _env("JOBS_MODE", "rq" if _env("REDIS_URL") else "thread")
+    JOBS_QUEUE = _env("JOBS_QUEUE", "opencall")
+    FILES_DIR = Path(_env("FILES_DIR", str(INSTANCE_DIR / "files")))
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = int(_env("MAIL_PORT", "25"))
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "0") == "1"
+    MAIL_SENDER = _env("MAIL_SENDER", "OpenCall <no-reply@opencall.local>")
+    DISPLAY_TIMEZONE = _env("DISPLAY_TIMEZONE", "Europe/Brussels")
+    BABEL_LOCALE = _env("BABEL_LOCALE", "en_GB")
+    LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_MAX_FAILURES_PER_IP = int(_env("LOGIN_MAX_FAILURES_PER_IP", "20"))
+    LOGIN_WINDOW_MINUTES = int(_env("LOGIN_WINDOW_MINUTES", "15"))
+    PASSWORD_RESET_MAX_AGE = int(_env("PASSWORD_RESET_MAX_AGE", str(3600)))
+    INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(14 * 24 * 3600)))
+    PASSWORD_HASH_PARAMS: dict | None = None  # argon2id defaults (RFC 9106 low-memory)
+    BOOTSTRAP_SERVE_LOCAL = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    TESTING = False
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse to start when the mode's required settings are missing."""
+
+
+class Development(Base):
+    DEBUG = True
+
+
+class Testing(Base):
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    JOBS_MODE = _env("TEST_JOBS_MODE", "eager")
+    # Still argon2id, with less memory so that hundreds of test users hash quickly.
+    PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 8192, "parallelism": 1}
+
+
+class Production(Base):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not _env(name)]
+        if missing:
+            raise ConfigurationError(
+                f"Production needs {' and '.join(missing)} set in the environment; "
+                "OpenCall will not start without them."
+            )
+
+
+CONFIGS = {"development": Development, "testing": Testing, "production": Production}
+
+
+def get_config(name: str | None = None) -> type[Base]:
+    name = name or _env("OPENCALL_CONFIG", "development")
+    try:
+        config = CONFIGS[name]
+    except KeyError:
+        raise ConfigurationError(
+            f"Unknown configuration {name!r}; use one of {sorted(CONFIGS)}") from None
+    config.validate()
+    return config
