@@ -8,35 +8,7 @@ from datetime import date
 _EU_ALIASES = {"EL": "GR", "UK": "GB"}
 
 EU_MEMBER_STATES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-    ]
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
 )
 
 # Programme parts a call can belong to; an Associated Country's scope is checked
@@ -102,27 +74,7 @@ ASSOCIATED_COUNTRIES: dict[str, Association] = {
 
 # INTERREG III B CADSES area: the region the demo consortia come from.
 CADSES = frozenset(
-    [
-        "AT",
-        "DE",
-        "GR",
-        "IT",
-        "PL",
-        "CZ",
-        "SK",
-        "HU",
-        "SI",
-        "BG",
-        "RO",
-        "HR",
-        "BA",
-        "RS",
-        "ME",
-        "MK",
-        "AL",
-        "MD",
-        "UA",
-    ]
+    "AT DE GR IT PL CZ SK HU SI BG RO HR BA RS ME MK AL MD UA".split()
 )
 
 COUNTRY_GROUPS = {
