@@ -42,27 +42,7 @@ _SCOPE_LABELS = {
 }
 _FULL = Association("full")
 ASSOCIATED_COUNTRIES: dict[str, Association] = {
-    **{
-        code: _FULL
-        for code in [
-            "AL",
-            "AM",
-            "BA",
-            "FO",
-            "GE",
-            "IS",
-            "IL",
-            "XK",
-            "MD",
-            "ME",
-            "MK",
-            "NO",
-            "RS",
-            "TN",
-            "TR",
-            "UA",
-        ]
-    },
+    **{code: _FULL for code in "AL AM BA FO GE IS IL XK MD ME MK NO RS TN TR UA".split()},
     "CH": Association("full", date(2025, 1, 1)),
     "EG": Association("full", date(2025, 4, 10)),
     "GB": Association("all_but_eic_fund"),
