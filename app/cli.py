@@ -22,14 +22,16 @@ def seed_command():
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool):
     """Run an RQ worker for OpenCall's jobs inside the app context."""
-    from rq import Worker
+    from rq import SimpleWorker
 
     from app.jobs import rq_queue
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL to run a worker.")
     queue = rq_queue(current_app)
-    Worker([queue], connection=queue.connection).work(burst=burst)
+    # SimpleWorker runs jobs in this process: a forked child would share the parent's
+    # database connections. Scale out by starting more `flask worker` processes.
+    SimpleWorker([queue], connection=queue.connection).work(burst=burst)
 
 
 def register_commands(app: Flask) -> None:

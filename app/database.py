@@ -78,11 +78,14 @@ class UTCDateTime(TypeDecorator):
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, connection_record):
-    """SQLite ignores foreign keys unless each connection turns them on."""
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite ignores foreign keys unless each connection turns them on; WAL lets readers
+    and one writer (web threads, job thread) work at once instead of failing as locked."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 

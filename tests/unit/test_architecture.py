@@ -1,0 +1,54 @@
+"""Pure rule modules (design §1) must not import Flask, SQLAlchemy or the app's extensions."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parents[2] / "app"
+PURE_MODULES = [
+    "calls/countries.py", "calls/lifecycle.py", "calls/rules.py", "calls/criteria.py",
+    "applications/eligibility.py", "applications/budget.py",
+    "evaluation/scoring.py", "evaluation/ranking.py", "evaluation/funding.py",
+    "evaluation/assignment.py", "grants/payments.py", "accounts/classifications.py",
+]
+FORBIDDEN = ("flask", "sqlalchemy", "flask_sqlalchemy", "app.extensions", "werkzeug")
+
+
+def imported_modules(source: str) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def forbidden_imports(source: str) -> set[str]:
+    return {name for name in imported_modules(source)
+            if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN)
+            or (name.startswith("app.") and name.endswith(".models"))}
+
+
+@pytest.mark.parametrize("module", [m for m in PURE_MODULES if (APP / m).exists()])
+def test_pure_module_imports_no_framework(module):
+    assert forbidden_imports((APP / module).read_text()) == set()
+
+
+@pytest.mark.parametrize("source", [
+    "import flask", "from flask import request", "import sqlalchemy.orm",
+    "from sqlalchemy import select", "from app.extensions import db",
+    "from app.accounts.models import User",
+])
+def test_the_check_catches_framework_imports(source):
+    assert forbidden_imports(source)
+
+
+def test_the_check_allows_the_standard_library_and_pure_modules():
+    assert forbidden_imports("from decimal import Decimal\nfrom app.calls import countries") == set()
+
+
+def test_every_listed_pure_module_exists_or_is_pending():
+    existing = [m for m in PURE_MODULES if (APP / m).exists()]
+    assert "calls/countries.py" in existing
