@@ -58,7 +58,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         elif "/unit/" in node:
             tally["unit"] += 1
     terminalreporter.write_sep("-", "OpenCall test tiers")
-    terminalreporter.write_line(", ".join(f"{name}: {count} passed" for name, count in tally.items()))
+    terminalreporter.write_line(
+        ", ".join(f"{name}: {count} passed" for name, count in tally.items()))
     missing = services.missing(config.opencall_services)
     if missing:
         terminalreporter.write_line(
@@ -103,19 +104,22 @@ class IsolatedClient(FlaskClient):
 _apps = {}
 
 
-def _app_for(backend: str, urls: dict, files_dir: Path):
-    if backend not in _apps:
+def _app_for(backend: str, urls: dict, files_dir: Path, *, live: bool = False):
+    """One app per backend; `live` is the SQLite app a real browser talks to over HTTP."""
+    key = f"{backend}-live" if live else backend
+    if key not in _apps:
         from flask_migrate import upgrade
 
         from app import create_app
 
+        settings = {"JOBS_MODE": "thread"} if live else {"SERVER_NAME": "localhost"}
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=urls[backend], FILES_DIR=files_dir,
-                         SERVER_NAME="localhost")
+                         **settings)
         app.test_client_class = IsolatedClient
         with app.app_context():
             upgrade()
-        _apps[backend] = app
-    return _apps[backend]
+        _apps[key] = app
+    return _apps[key]
 
 
 def _empty_tables(app) -> None:
@@ -154,6 +158,18 @@ def sqlite_app(database_urls, files_dir):
     from app.extensions import db
 
     flask_app = _app_for("sqlite", database_urls, files_dir)
+    with flask_app.app_context():
+        _empty_tables(flask_app)
+        yield flask_app
+        db.session.remove()
+
+
+@pytest.fixture
+def live_app(database_urls, files_dir):
+    """The app served to the browser, on SQLite, with every table empty."""
+    from app.extensions import db
+
+    flask_app = _app_for("sqlite", database_urls, files_dir, live=True)
     with flask_app.app_context():
         _empty_tables(flask_app)
         yield flask_app

@@ -1,0 +1,48 @@
+"""Each demo role signs in through the browser and sees its own navigation."""
+
+import pytest
+
+from app.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from app.navigation import MENU
+from tests.browser.conftest import sign_in_as
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(app):
+    seed_demo()
+
+
+@pytest.mark.parametrize("demo_user", DEMO_USERS, ids=lambda u: u.email.split("@")[0])
+def test_each_demo_role_sees_its_navigation(demo, page, demo_user):
+    sign_in_as(page, demo_user.email, DEMO_PASSWORD)
+    badge = page.locator("#signed-in-as").inner_text()
+    for role in demo_user.roles:
+        assert role.label in badge
+    menu = page.locator("#main-menu").inner_text()
+    for label, _endpoint, roles in MENU:
+        expected = not roles or bool(roles & set(demo_user.roles))
+        assert (label in menu) is expected, (label, demo_user.email)
+    page.get_by_role("button", name="Sign out").click()
+    assert page.locator("#signed-in-as").count() == 0
+
+
+def test_registration_keeps_input_and_shows_errors_next_to_fields(app, page):
+    page.goto("/accounts/register")
+    page.get_by_label("Your name").fill("Carla Rossi")
+    page.get_by_label("E-mail address").fill("carla@example.org")
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_label("Repeat the password").fill("short")
+    page.get_by_label("Organisation name").fill("Adriatic Web Srl")
+    page.get_by_label("Country").select_option("IT")
+    page.get_by_role("button", name="Create account").click()
+    error = page.locator("#password-error")
+    assert "between 10 and 256" in error.inner_text()
+    assert page.get_by_label("Password", exact=True).get_attribute("aria-describedby") \
+        == "password-help password-error"
+    assert page.get_by_label("Organisation name").input_value() == "Adriatic Web Srl"
+    page.get_by_label("Password", exact=True).fill("a long passphrase")
+    page.get_by_label("Repeat the password").fill("a long passphrase")
+    page.get_by_role("button", name="Create account").click()
+    assert "Applicant" in page.locator("#signed-in-as").inner_text()
