@@ -1,5 +1,7 @@
 """Jobs run on a real Redis through an RQ SimpleWorker, and in a thread without Redis."""
 
+import os
+
 import pytest
 from rq import SimpleWorker
 
@@ -30,7 +32,7 @@ def explode(job, *, reason: str):
 def rq_app(sqlite_app, monkeypatch):
     monkeypatch.setitem(sqlite_app.config, "JOBS_MODE", "rq")
     monkeypatch.setitem(sqlite_app.config, "REDIS_URL", services.REDIS_URL)
-    monkeypatch.setitem(sqlite_app.config, "JOBS_QUEUE", "opencall-test")
+    monkeypatch.setitem(sqlite_app.config, "JOBS_QUEUE", f"opencall-test-{os.getpid()}")
     queue = rq_queue(sqlite_app)
     queue.empty()
     yield sqlite_app
