@@ -1,5 +1,6 @@
 """OpenCall: grant and tender management for consortia of firms and research centres."""
 
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, session
@@ -45,13 +46,19 @@ def _init_extensions(app: Flask) -> None:
         return user_for_session(session.get("sid"), user_id)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from app.accounts.admin_views import bp as admin_bp
-    from app.accounts.views import bp as accounts_bp
-    from app.system import bp as system_bp
+# Each module has a blueprint `bp` and may list its menu entries in `MENU`.
+BLUEPRINT_MODULES = (
+    "app.system",
+    "app.accounts.views",
+    "app.accounts.admin_views",
+    "app.calls.views",
+    "app.applications.views",
+)
 
-    for blueprint in (system_bp, accounts_bp, admin_bp):
-        app.register_blueprint(blueprint)
+
+def _register_blueprints(app: Flask) -> None:
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(name).bp)
 
 
 def _navigation() -> dict:

@@ -1,18 +1,24 @@
-"""The navigation menu, by role: one place that says which role sees which screens."""
+"""The navigation menu, gathered from each blueprint module's MENU, filtered by role."""
+
+from importlib import import_module
 
 from app.accounts.models import Role
 
 # (label, endpoint, roles that see it; empty = every signed-in user)
-MENU = (
-    ("Users", "admin.users", {Role.admin}),
-    ("Invite evaluator", "admin.invite_evaluator", {Role.admin, Role.programme_officer}),
-    ("Outbox", "admin.outbox", {Role.admin}),
-    ("Audit trail", "admin.audit_trail", {Role.admin}),
-)
+MenuEntry = tuple[str, str, frozenset[Role]]
+
+
+def all_entries() -> list[MenuEntry]:
+    from app import BLUEPRINT_MODULES
+
+    entries: list[MenuEntry] = []
+    for name in BLUEPRINT_MODULES:
+        entries.extend(getattr(import_module(name), "MENU", ()))
+    return entries
 
 
 def menu_for(user) -> list[tuple[str, str]]:
     if not getattr(user, "is_authenticated", False):
         return []
-    return [(label, endpoint) for label, endpoint, roles in MENU
+    return [(label, endpoint) for label, endpoint, roles in all_entries()
             if not roles or user.has_role(*roles)]

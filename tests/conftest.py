@@ -12,7 +12,11 @@ from sqlalchemy import event, text
 
 from tests import services
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = [
+    "tests.factories.accounts",
+    "tests.factories.calls",
+    "tests.factories.applications",
+]
 
 BACKENDS = ("sqlite", "postgresql")
 

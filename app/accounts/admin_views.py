@@ -15,6 +15,14 @@ from app.mail import list_outbox
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+MENU = (
+    ("Users", "admin.users", frozenset({Role.admin})),
+    ("Invite evaluator", "admin.invite_evaluator",
+     frozenset({Role.admin, Role.programme_officer})),
+    ("Outbox", "admin.outbox", frozenset({Role.admin})),
+    ("Audit trail", "admin.audit_trail", frozenset({Role.admin})),
+)
+
 
 def _page() -> int:
     return request.args.get("page", 1, type=int)

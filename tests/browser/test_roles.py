@@ -3,7 +3,7 @@
 import pytest
 
 from app.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
-from app.navigation import MENU
+from app.navigation import all_entries
 from tests.browser.conftest import sign_in_as
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def test_each_demo_role_sees_its_navigation(demo, page, demo_user):
     for role in demo_user.roles:
         assert role.label in badge
     menu = page.locator("#main-menu").inner_text()
-    for label, _endpoint, roles in MENU:
+    for label, _endpoint, roles in all_entries():
         expected = not roles or bool(roles & set(demo_user.roles))
         assert (label in menu) is expected, (label, demo_user.email)
     page.get_by_role("button", name="Sign out").click()

@@ -10,7 +10,7 @@ from app.audit import AuditEvent
 from app.extensions import db
 from app.mail import OutboxMessage
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD
+from tests.factories.accounts import PASSWORD
 
 REGISTRATION = {
     "name": "Carla Rossi", "email": "Carla@Example.org", "password": "a long passphrase",

@@ -1,0 +1,152 @@
+"""Applications of consortia: participants, budget lines, attachments and submissions."""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Organisation, User
+from app.calls.models import Call
+from app.database import Money, UTCDateTime, utcnow
+from app.extensions import db
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    UNDER_EVALUATION = "under_evaluation"
+    FUNDED = "funded"
+    RESERVE = "reserve"
+    REJECTED = "rejected"
+    GRANT = "grant"
+
+
+class ParticipantRole(StrEnum):
+    COORDINATOR = "coordinator"
+    PARTNER = "partner"
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (UniqueConstraint("call_id", "acronym"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    acronym: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    duration_months: Mapped[int] = mapped_column(Integer, default=24)
+    strategic_area: Mapped[str | None] = mapped_column(String(120))
+    ict_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    bid_price_amount: Mapped[Decimal | None] = mapped_column(Money)  # tenders only
+    status: Mapped[str] = mapped_column(String(20), default=ApplicationStatus.DRAFT, index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    receipt_hash: Mapped[str | None] = mapped_column(String(64))
+    # The last eligibility report (EligibilityReport.to_dict()), recomputed on every save.
+    eligibility_report: Mapped[dict] = mapped_column(JSON, default=dict)
+    eligibility_decision_reason: Mapped[str | None] = mapped_column(Text)
+    eligibility_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Optimistic locking: two partners saving at once cannot overwrite each other silently.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    call: Mapped[Call] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="Participant.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Participant(db.Model):
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("application_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    # Empty until the invited partner accepts and attaches their organisation.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    role: Mapped[str] = mapped_column(String(12), default=ParticipantRole.PARTNER)
+    invited_email: Mapped[str | None] = mapped_column(String(254))
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    contact_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    fields_of_science: Mapped[list[str]] = mapped_column(JSON, default=list)
+    key_personnel_women: Mapped[int | None] = mapped_column(Integer)
+    key_personnel_men: Mapped[int | None] = mapped_column(Integer)
+
+    application: Mapped[Application] = relationship(back_populates="participants")
+    organisation: Mapped[Organisation | None] = relationship()
+    contact_user: Mapped[User | None] = relationship()
+    budget_lines: Mapped[list["BudgetLineRow"]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", order_by="BudgetLineRow.id")
+
+
+class BudgetLineRow(db.Model):
+    """One budget line of a participant (budget.BudgetLine is its pure counterpart)."""
+
+    __tablename__ = "budget_lines"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(2))
+    ict_category: Mapped[str] = mapped_column(String(30))
+    open_source: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(String(300), default="")
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    participant: Mapped[Participant] = relationship(back_populates="budget_lines")
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # a code of the call's required attachments
+    filename: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Submission(db.Model):
+    """An immutable snapshot of one submit; the last one before the deadline counts."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("application_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, … per application
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    snapshot_sha256: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The form's one-time key: a double click or a retried POST hits this unique key.
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    receipt_path: Mapped[str | None] = mapped_column(String(300))
+
+    application: Mapped[Application] = relationship()

@@ -1,0 +1,61 @@
+"""Calls for proposals and tenders."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Funder
+from app.calls.lifecycle import CallKind, CallStatus, Phase, phase
+from app.database import Money, UTCDateTime, utcnow
+from app.extensions import db
+
+
+class Call(db.Model):
+    __tablename__ = "calls"
+    __table_args__ = (
+        CheckConstraint("max_per_proposal_amount <= budget_amount", name="max_within_budget"),
+        CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
+        CheckConstraint("budget_amount > 0", name="budget_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    funder_id: Mapped[int] = mapped_column(ForeignKey("funders.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default=CallKind.GRANT)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised when shown
+    strategic_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ict_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    open_source_preference: Mapped[bool] = mapped_column(Boolean, default=False)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    budget_amount: Mapped[Decimal] = mapped_column(Money)
+    max_per_proposal_amount: Mapped[Decimal] = mapped_column(Money)
+    # {"default": "1.00", "by_org_type": {"PRC": "0.70"}} — see budget.FundingRates
+    funding_rates: Mapped[dict] = mapped_column(JSON, default=dict)
+    indirect_rate: Mapped[str] = mapped_column(String(8), default="0.25")
+    payment_model: Mapped[dict] = mapped_column(JSON, default=dict)  # payments.PaymentModel
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
+    status: Mapped[str] = mapped_column(String(20), default=CallStatus.DRAFT, index=True)
+    eligibility_rules: Mapped[dict] = mapped_column(JSON, default=dict)  # calls.rules
+    award_criteria: Mapped[dict] = mapped_column(JSON, default=dict)  # calls.criteria
+    # [{"code": "technical_annex", "name": "Technical annex", "mandatory": true}]
+    required_attachments: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    funder: Mapped[Funder] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def phase(self, now: datetime | None = None) -> Phase | None:
+        return phase(CallStatus(self.status), self.opens_at, self.closes_at, now or utcnow())
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        return self.phase(now) == Phase.OPEN

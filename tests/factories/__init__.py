@@ -1,0 +1,1 @@
+"""Creator fixtures, one module per domain package (loaded as pytest plugins)."""
