@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Funder, Organisation, Role, User
 from app.accounts.passwords import hash_password
+from app.demo.calls import seed_calls
 from app.demo.cordis import load_organisations
 from app.extensions import db
 
@@ -80,5 +81,6 @@ def seed_demo() -> list[DemoUser]:
             db.session.add(user)
         for role in demo.roles:
             user.grant(role)
+    seed_calls(funder)
     db.session.commit()
     return list(DEMO_USERS)
