@@ -53,6 +53,10 @@ BLUEPRINT_MODULES = (
     "app.accounts.admin_views",
     "app.calls.views",
     "app.applications.views",
+    "app.evaluation.views",
+    "app.grants.views",
+    "app.reports.views",
+    "app.directory.views",
 )
 
 

@@ -16,6 +16,9 @@ pytest_plugins = [
     "tests.factories.accounts",
     "tests.factories.calls",
     "tests.factories.applications",
+    "tests.factories.evaluation",
+    "tests.factories.grants",
+    "tests.factories.directory",
 ]
 
 BACKENDS = ("sqlite", "postgresql")

@@ -1,0 +1,1 @@
+"""Partner search: the organisation directory and partner suggestions."""

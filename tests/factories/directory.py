@@ -1,0 +1,1 @@
+"""Creator fixtures for directory."""
