@@ -1,11 +1,13 @@
 """Display of money, dates and countries for people (babel, zoneinfo, pycountry)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import markdown
+import nh3
 import pycountry
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_timedelta
 from babel.numbers import format_currency
 from flask import Flask, current_app
 from markupsafe import Markup
@@ -36,6 +38,22 @@ def iso_datetime(value: datetime | None) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), local_datetime(value))
 
 
+def markdown_html(text: str | None) -> Markup:
+    """Markdown written by officers, rendered and then sanitised (no scripts, no styles)."""
+    html = markdown.markdown(text or "", extensions=["sane_lists"])
+    return Markup(nh3.clean(html, link_rel="noopener noreferrer nofollow"))
+
+
+def time_remaining(deadline: datetime | None, now: datetime | None = None) -> str:
+    """"in 3 days", "2 hours ago": how far the deadline is, in words."""
+    if deadline is None:
+        return "—"
+    delta = deadline - (now or datetime.now(UTC))
+    words = format_timedelta(delta, threshold=1.5, add_direction=True,
+                             locale=current_app.config["BABEL_LOCALE"])
+    return words
+
+
 def country_name(code: str | None) -> str:
     if not code:
         return "—"
@@ -52,5 +70,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(iso_datetime)
     app.add_template_filter(country_name)
+    app.add_template_filter(markdown_html, "markdown")
+    app.add_template_filter(time_remaining)
     app.add_template_filter(lambda code: ORG_TYPE_LABELS.get(code, code), "org_type_label")
     app.add_template_filter(lambda code: FORD_FIELDS.get(code, code), "ford_label")

@@ -9,6 +9,7 @@ from typing import Any
 from app.calls.countries import (
     ASSOCIATED_COUNTRIES,
     CADSES,
+    COUNTRY_GROUPS,
     EU_MEMBER_STATES,
     PROGRAMME_PARTS,
     parse_groups,
@@ -96,7 +97,9 @@ def _read_groups(value: Any) -> str:
         value = "+".join(value)
     if not isinstance(value, str):
         raise ValueError("Choose at least one country group.")
-    return "+".join(dict.fromkeys(parse_groups(value)))
+    # One canonical order, so that the stored expression can be matched in SQL.
+    chosen = set(parse_groups(value))
+    return "+".join(group for group in COUNTRY_GROUPS if group in chosen)
 
 
 def _read_programme_part(value: Any) -> str:

@@ -39,7 +39,7 @@ VALID = [
     ("eligible_countries", "EU_MS+HE_ASSOCIATED", "EU_MS+HE_ASSOCIATED"),
     ("eligible_countries", " EU_MS + CADSES ", "EU_MS+CADSES"),
     ("eligible_countries", "EU_MS+EU_MS", "EU_MS"),
-    ("eligible_countries", ["HE_ASSOCIATED", "EU_MS"], "HE_ASSOCIATED+EU_MS"),
+    ("eligible_countries", ["HE_ASSOCIATED", "EU_MS"], "EU_MS+HE_ASSOCIATED"),  # canonical order
     ("programme_part", "pillar_i", "pillar_i"),
     ("programme_part", "pillar_ii", "pillar_ii"),
     ("programme_part", "pillar_iii", "pillar_iii"),

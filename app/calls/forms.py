@@ -1,0 +1,218 @@
+"""Forms of the call editor: the call itself, its eligibility rules and its award criteria."""
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.applications.budget import ICTCategory
+from app.calls.countries import COUNTRY_GROUPS
+from app.calls.criteria import TIE_BREAKS, ConsensusMethod, CriterionKind
+from app.calls.lifecycle import CallKind
+from app.calls.rules import PROGRAMME_PART_LABELS
+
+CURRENCIES = ("EUR", "CZK", "HUF", "PLN", "RON", "BGN", "SEK", "DKK", "CHF", "GBP")
+TIMEZONES = sorted(zone for zone in available_timezones() if zone.startswith("Europe/"))
+MAX_TIE_BREAKS = len(TIE_BREAKS)
+
+
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (keyboard- and screen-reader-friendly)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class CallForm(FlaskForm):
+    version = HiddenField()
+    reference = StringField("Reference", validators=[
+        DataRequired(), Length(max=40),
+        Regexp(r"^[A-Z0-9][A-Z0-9-]*$", message="Use capital letters, digits and dashes.")],
+        description="Unique, for example ICT-2027-01.")
+    kind = SelectField("Kind", choices=[(CallKind.GRANT, "Grant call"),
+                                        (CallKind.TENDER, "Tender")])
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=2000)],
+                            description="Two or three sentences shown in the list of calls.")
+    body = TextAreaField("Call text", validators=[Optional(), Length(max=50000)],
+                         description="Markdown: headings, lists, links and emphasis.",
+                         render_kw={"rows": 10})
+    strategic_areas = TextAreaField("Strategic areas", validators=[Optional()],
+                                    description="One per line.")
+    ict_categories = CheckboxListField(
+        "ICT solution categories", choices=[(c.value, c.label) for c in ICTCategory])
+    open_source_preference = BooleanField("Prefer open-source solutions")
+    currency = SelectField("Currency", choices=[(c, c) for c in CURRENCIES])
+    budget_amount = DecimalField("Total budget", places=2, validators=[
+        DataRequired(), NumberRange(min=1, message="Enter a budget above zero.")])
+    max_per_proposal_amount = DecimalField("Maximum grant per proposal", places=2, validators=[
+        DataRequired(), NumberRange(min=1, message="Enter an amount above zero.")])
+    default_funding_rate = DecimalField(
+        "Funding rate (%)", places=2, default=100,
+        validators=[DataRequired(), NumberRange(min=1, max=100)],
+        description="Share of eligible costs that the grant pays.")
+    profit_funding_rate = DecimalField(
+        "Funding rate for profit-making firms (%)", places=2,
+        validators=[Optional(), NumberRange(min=1, max=100)],
+        description="Leave empty to use the same rate (Innovation Actions use 70 %).")
+    indirect_rate = DecimalField("Indirect cost rate (%)", places=2, default=25,
+                                 validators=[DataRequired(), NumberRange(min=0, max=100)],
+                                 description="Flat rate on direct costs except subcontracting.")
+    timezone = SelectField("Time zone of the call", choices=[(z, z) for z in TIMEZONES],
+                           default="Europe/Brussels",
+                           description="Dates below are in this time zone.")
+    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    closes_at = DateTimeLocalField("Deadline", format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired()])
+    required_attachments = TextAreaField(
+        "Required attachments", validators=[Optional()],
+        description="One per line; add “(optional)” after a document that is not mandatory.")
+    submit = SubmitField("Save call")
+
+    def strategic_area_list(self) -> list[str]:
+        return _lines(self.strategic_areas.data)
+
+    def attachment_list(self) -> list[dict]:
+        documents = []
+        for line in _lines(self.required_attachments.data):
+            optional = line.lower().endswith("(optional)")
+            name = line[: -len("(optional)")].strip() if optional else line
+            code = "_".join(name.lower().split())[:40]
+            documents.append({"code": code, "name": name, "mandatory": not optional})
+        return documents
+
+
+class RulesForm(FlaskForm):
+    version = HiddenField()
+    min_partners = IntegerField("Minimum partners", validators=[Optional()],
+                                description="Independent beneficiaries, coordinator included.")
+    min_countries = IntegerField("Minimum different countries", validators=[Optional()])
+    min_member_state_partners = IntegerField("Minimum partners in EU Member States",
+                                             validators=[Optional()])
+    eligible_countries = CheckboxListField(
+        "Eligible countries", choices=list(COUNTRY_GROUPS.items()),
+        description="Leave all unticked to accept partners from any country.")
+    programme_part = SelectField(
+        "Programme part", choices=[("", "—")] + list(PROGRAMME_PART_LABELS.items()),
+        validators=[Optional()],
+        description="Decides which Associated Countries take part (some only in Pillar II).")
+    min_research_partners = IntegerField("Minimum research organisations",
+                                         validators=[Optional()],
+                                         description="Research centres or universities.")
+    min_sme_partners = IntegerField("Minimum SMEs", validators=[Optional()])
+    min_firm_partners = IntegerField("Minimum firms", validators=[Optional()],
+                                     description="Private for-profit companies, SME or not.")
+    min_fields_of_science = IntegerField("Minimum fields of science", validators=[Optional()],
+                                         description="Interdisciplinarity, OECD Frascati fields.")
+    field_level = SelectField("Counted at", choices=[("1", "Field level (6 fields)"),
+                                                     ("2", "Subfield level (42 subfields)")],
+                              default="1")
+    max_requested_per_proposal = StringField("Maximum requested grant", validators=[Optional()],
+                                             description="For example 500000.00.")
+    max_partner_share = StringField("Maximum share of one partner", validators=[Optional()],
+                                    description="A fraction, for example 0.60 for 60 %.")
+    require_independent_partners = BooleanField(
+        "Entities under common control count as one partner")
+    submit = SubmitField("Save rules")
+
+    RULE_FIELDS = ("min_partners", "min_countries", "min_member_state_partners",
+                   "eligible_countries", "programme_part", "min_research_partners",
+                   "min_sme_partners", "min_firm_partners", "min_fields_of_science",
+                   "field_level", "max_requested_per_proposal", "max_partner_share",
+                   "require_independent_partners")
+
+    def document(self) -> dict:
+        doc = {name: getattr(self, name).data for name in self.RULE_FIELDS}
+        doc["eligible_countries"] = "+".join(doc["eligible_countries"] or []) or None
+        if not doc["min_fields_of_science"]:
+            doc["field_level"] = None
+        doc["require_independent_partners"] = doc["require_independent_partners"] or None
+        return {key: value for key, value in doc.items() if value not in (None, "")}
+
+    def fill(self, doc: dict) -> None:
+        for name in self.RULE_FIELDS:
+            value = doc.get(name)
+            if name == "eligible_countries":
+                value = value.split("+") if value else []
+            elif name == "field_level" and value is not None:
+                value = str(value)
+            getattr(self, name).data = value
+
+
+class CriterionForm(Form):
+    code = StringField("Code", validators=[Optional(), Length(max=40)])
+    label = StringField("Label", validators=[Optional(), Length(max=120)])
+    kind = SelectField("Scored by", choices=[(CriterionKind.EXPERT, "Experts"),
+                                             (CriterionKind.PRICE, "Price formula")])
+    weight = StringField("Weight", default="1")
+    min = StringField("Lowest score", default="0")
+    max = StringField("Highest score", default="5")
+    step = StringField("Step", default="0.5")
+    threshold = StringField("Threshold")
+
+
+class CriteriaForm(FlaskForm):
+    version = HiddenField()
+    criteria = FieldList(FormField(CriterionForm), min_entries=1)
+    overall_threshold = StringField("Overall threshold", validators=[Optional()],
+                                    description="On the unweighted sum of expert scores.")
+    experts_per_proposal = IntegerField("Experts per proposal", default=3,
+                                        validators=[DataRequired()])
+    dispersion_limit = StringField("Flag scores that differ by more than",
+                                   validators=[Optional()])
+    consensus_method = SelectField("Consensus proposal", choices=[
+        (ConsensusMethod.MEDIAN, "Median of the experts"),
+        (ConsensusMethod.MEAN, "Mean of the experts")])
+    min_comment_length = IntegerField("Minimum comment length (characters)", default=0,
+                                      validators=[Optional()])
+    tie_breaks = FieldList(SelectField(choices=[("", "—")] + [
+        (code, rule.label) for code, rule in TIE_BREAKS.items()]), min_entries=MAX_TIE_BREAKS)
+    submit = SubmitField("Save criteria")
+
+    def document(self) -> dict:
+        criteria = []
+        for entry in self.criteria:
+            data = {key: value for key, value in entry.data.items() if key != "csrf_token"}
+            if not (data["code"] or data["label"]):
+                continue  # the blank row offered for adding a criterion
+            data["threshold"] = data["threshold"] or None
+            criteria.append(data)
+        return {
+            "criteria": criteria,
+            "overall_threshold": self.overall_threshold.data or None,
+            "experts_per_proposal": self.experts_per_proposal.data,
+            "dispersion_limit": self.dispersion_limit.data or None,
+            "consensus_method": self.consensus_method.data,
+            "min_comment_length": self.min_comment_length.data or 0,
+            "tie_breaks": [entry.data for entry in self.tie_breaks if entry.data],
+        }
+
+
+class ImportForm(FlaskForm):
+    definition = FileField("Call definition (JSON)", validators=[FileRequired()])
+    submit = SubmitField("Import as a new draft")
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with only a CSRF token: publish, duplicate and other one-click actions."""
