@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 
 from tests import services
 
@@ -132,7 +132,8 @@ def _app_for(backend: str, urls: dict, files_dir: Path, *, live: bool = False):
 def _empty_tables(app) -> None:
     from app.extensions import db
 
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    existing = set(inspect(db.engine).get_table_names())
+    tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name in existing]
     with db.engine.begin() as connection:
         if db.engine.dialect.name == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

@@ -19,7 +19,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.applications.budget import ICTCategory
@@ -64,10 +71,11 @@ class CallForm(FlaskForm):
         "ICT solution categories", choices=[(c.value, c.label) for c in ICTCategory])
     open_source_preference = BooleanField("Prefer open-source solutions")
     currency = SelectField("Currency", choices=[(c, c) for c in CURRENCIES])
+    # InputRequired, not DataRequired: a typed 0 must reach the range check and its message.
     budget_amount = DecimalField("Total budget", places=2, validators=[
-        DataRequired(), NumberRange(min=1, message="Enter a budget above zero.")])
+        InputRequired(), NumberRange(min=1, message="Enter a budget above zero.")])
     max_per_proposal_amount = DecimalField("Maximum grant per proposal", places=2, validators=[
-        DataRequired(), NumberRange(min=1, message="Enter an amount above zero.")])
+        InputRequired(), NumberRange(min=1, message="Enter an amount above zero.")])
     default_funding_rate = DecimalField(
         "Funding rate (%)", places=2, default=100,
         validators=[DataRequired(), NumberRange(min=1, max=100)],

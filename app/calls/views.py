@@ -3,6 +3,7 @@
 import json
 from datetime import UTC
 from decimal import Decimal
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -260,7 +261,10 @@ def rules(reference: str):
 
 
 def _fill_criteria_form(form: CriteriaForm, document: dict) -> None:
-    rows = list(document.get("criteria", [])) + [{}]  # a blank row to add a criterion
+    # FormField reads its data as attributes, hence the namespaces; a blank last row lets
+    # the officer add a criterion.
+    rows = [SimpleNamespace(**criterion) for criterion in document.get("criteria", [])]
+    rows.append(SimpleNamespace())
     data = {**document, "criteria": rows,
             "tie_breaks": list(document.get("tie_breaks", [])) + [""] * MAX_TIE_BREAKS}
     data["tie_breaks"] = data["tie_breaks"][:MAX_TIE_BREAKS]
