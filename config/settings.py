@@ -43,6 +43,8 @@ class Base:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    ATTACHMENT_MAX_BYTES = int(_env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    CONTACT_REQUESTS_PER_DAY = int(_env("CONTACT_REQUESTS_PER_DAY", "20"))
     TESTING = False
 
     @classmethod

@@ -90,7 +90,7 @@ def register():
             _sign_in(user)
             db.session.commit()
             flash("Your account is ready.", "success")
-            return redirect(url_for("system.home"))
+            return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/register.html", form=form)
 
 

@@ -1,7 +1,7 @@
 """Consortium eligibility: every rule of a call checked against a consortium (pure; design §4)."""
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from enum import StrEnum
@@ -101,6 +101,7 @@ class _Consortium:
     units: tuple[tuple[Member, ...], ...]  # eligible members; each unit counts once
     linked: tuple[tuple[Member, ...], ...]  # members under common control (2+ organisations)
     independent: bool
+    currency: str = "EUR"
 
     def counted(self, qualifies: Callable[[Member], bool] = bool) -> list[str]:
         """The units that qualify, each named by its keys ("P1" or "P2+P3" when linked)."""
@@ -112,7 +113,11 @@ class _Consortium:
 
 
 def check_eligibility(
-    members: Sequence[Member], rules: Mapping[str, object], *, on: date | None = None
+    members: Sequence[Member],
+    rules: Mapping[str, object],
+    *,
+    on: date | None = None,
+    currency: str = "EUR",
 ) -> EligibilityReport:
     """Run every rule present in `rules` (none stops the others) and report each one.
 
@@ -121,7 +126,7 @@ def check_eligibility(
     counts once in every minimum (it counts as a research partner, SME, ... if any of
     its organisations is one); a key repeated in `members` always counts once.
     """
-    consortium = _consortium(members, rules, on)
+    consortium = replace(_consortium(members, rules, on), currency=currency)
     checks = []
     for rule_key, run in _RULE_CHECKS:
         if rule_key == "require_independent_partners":
@@ -314,10 +319,12 @@ def _max_requested(consortium: _Consortium, rules: Mapping[str, object]) -> Chec
     detail = {"cap": _cents(cap), "requested": _cents(total)}
     code = CheckCode.MAX_REQUESTED_PER_PROPOSAL
     if total <= cap:
-        message = f"The consortium requests {_eur(total)} of at most {_eur(cap)}."
+        requested, allowed = _money(total, consortium.currency), _money(cap, consortium.currency)
+        message = f"The consortium requests {requested} of at most {allowed}."
         return Check(code, True, message, detail)
     detail["excess"] = _cents(total - cap)
-    return Check(code, False, f"Reduce the requested amount by {_eur(total - cap)}.", detail)
+    over = _money(total - cap, consortium.currency)
+    return Check(code, False, f"Reduce the requested amount by {over}.", detail)
 
 
 def _max_partner_share(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
@@ -342,7 +349,8 @@ def _max_partner_share(consortium: _Consortium, rules: Mapping[str, object]) -> 
             {"key": member.key, "share": _percent(share), "reduce_by": _cents(reduce_by)}
         )
         advice.append(
-            f"Reduce {member.name or member.key}'s request by {_eur(reduce_by)} "
+            f"Reduce {member.name or member.key}'s request by "
+            f"{_money(reduce_by, consortium.currency)} "
             f"(now {_percent(share)} of the total, at most {_percent(limit)} allowed)"
         )
     return Check(code, False, "; ".join(advice) + ".", detail)
@@ -407,8 +415,8 @@ def _cents(amount: Decimal) -> str:
     return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-def _eur(amount: Decimal) -> str:
-    return f"EUR {amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+def _money(amount: Decimal, currency: str) -> str:
+    return f"{currency} {amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
 
 
 def _percent(fraction: Decimal) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -63,15 +64,30 @@ class Application(db.Model):
     eligibility_report: Mapped[dict] = mapped_column(JSON, default=dict)
     eligibility_decision_reason: Mapped[str | None] = mapped_column(Text)
     eligibility_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    eligibility_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: two partners saving at once cannot overwrite each other silently.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     call: Mapped[Call] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    eligibility_decided_by: Mapped[User | None] = relationship(
+        foreign_keys=[eligibility_decided_by_id])
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="Participant.id")
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="Attachment.id")
+    submissions: Mapped[list["Submission"]] = relationship(
+        back_populates="application", order_by="Submission.number")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def coordinator(self) -> "Participant | None":
+        return next((p for p in self.participants if p.role == ParticipantRole.COORDINATOR), None)
+
+    @property
+    def current_attachments(self) -> list["Attachment"]:
+        return [a for a in self.attachments if a.superseded_at is None]
 
 
 class Participant(db.Model):
@@ -95,6 +111,10 @@ class Participant(db.Model):
     application: Mapped[Application] = relationship(back_populates="participants")
     organisation: Mapped[Organisation | None] = relationship()
     contact_user: Mapped[User | None] = relationship()
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
     budget_lines: Mapped[list["BudgetLineRow"]] = relationship(
         back_populates="participant", cascade="all, delete-orphan", order_by="BudgetLineRow.id")
 
@@ -130,6 +150,10 @@ class Attachment(db.Model):
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A replaced file is kept (earlier submissions point at it by id and hash), only marked.
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship(back_populates="attachments")
 
 
 class Submission(db.Model):
@@ -148,5 +172,13 @@ class Submission(db.Model):
     # The form's one-time key: a double click or a retried POST hits this unique key.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     receipt_path: Mapped[str | None] = mapped_column(String(300))
+    # Copied from the snapshot so that officers can sort and the funding line can add up.
+    requested_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
 
-    application: Mapped[Application] = relationship()
+    application: Mapped[Application] = relationship(back_populates="submissions")
+    submitted_by: Mapped[User] = relationship()
+
+
+@event.listens_for(Submission, "before_update")
+def _refuse_rewriting_submissions(mapper, connection, target):
+    raise RuntimeError("Submissions are immutable: submit again to make a new one")

@@ -17,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from app.access import public, requires
 from app.accounts.models import Role
@@ -49,7 +48,6 @@ ACTION_LABELS = {
     CallAction.PUBLISH: "Publish",
     CallAction.UNPUBLISH: "Back to draft",
     CallAction.START_EVALUATION: "Start evaluation",
-    CallAction.PUBLISH_RESULTS: "Publish results",
     CallAction.ARCHIVE: "Archive",
 }
 MENU = (
@@ -95,23 +93,21 @@ def detail(reference: str):
     rules, criteria = _plain_language(call)
     now = utcnow()
     can_manage = services.can_manage(_viewer(), call)
-    actions = services.allowed_call_actions(call, now) if can_manage else ()
+    # Results are published from the ranking page, which freezes the ranking first.
+    actions = tuple(action for action in services.allowed_call_actions(call, now)
+                    if action != CallAction.PUBLISH_RESULTS) if can_manage else ()
     return render_template("calls/detail.html", call=call, rule_sentences=rules,
                            criteria_sentences=criteria, now=now, can_manage=can_manage,
                            actions=actions, action_labels=ACTION_LABELS,
                            status_labels=STATUS_LABELS, links=_links(call))
 
 
-def _links(call) -> dict[str, str | None]:
+def _links(call) -> dict[str, str]:
     """Where the call page sends applicants and officers next (other packages' pages)."""
-    def url(endpoint: str, **values) -> str | None:
-        try:
-            return url_for(endpoint, **values)
-        except BuildError:
-            return None
-
-    return {"apply": url("applications.start", call=call.reference),
-            "applications": url("applications.call_applications", reference=call.reference)}
+    return {"apply": url_for("applications.new", call=call.reference),
+            "applications": url_for("applications.call_applications", reference=call.reference),
+            "evaluation": url_for("evaluation.call", call_id=call.id),
+            "ranking": url_for("evaluation.ranking", call_id=call.id)}
 
 
 @bp.get("/<reference>/call.pdf")

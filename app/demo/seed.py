@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from app.accounts.models import Funder, Organisation, Role, User
 from app.accounts.passwords import hash_password
+from app.demo.applications import seed_applications
 from app.demo.calls import seed_calls
 from app.demo.cordis import load_organisations
+from app.demo.evaluation import seed_evaluation
 from app.extensions import db
 
 DEMO_PASSWORD = "opencall-demo"
@@ -53,7 +55,8 @@ def _organisations() -> list[Organisation]:
         org = db.session.scalar(select(Organisation).where(Organisation.identifier == identifier))
         if org is None:
             org = Organisation(
-                name=row.name, short_name=row.short_name, country=row.country,
+                name=row.name, short_name=(row.short_name or "")[:80] or None,
+                country=row.country,
                 org_type=row.org_type, is_sme=row.is_sme, identifier=identifier,
                 website=row.website, fields_of_science=sorted(row.fields_of_science),
                 description="Participant in Horizon Europe project(s) "
@@ -81,6 +84,9 @@ def seed_demo() -> list[DemoUser]:
             db.session.add(user)
         for role in demo.roles:
             user.grant(role)
-    seed_calls(funder)
+    calls = seed_calls(funder)
+    db.session.flush()
+    seed_applications(organisations, calls, password_hash=password_hash)
     db.session.commit()
+    seed_evaluation()
     return list(DEMO_USERS)

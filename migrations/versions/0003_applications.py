@@ -1,4 +1,4 @@
-"""applications: tables of the applications package (filled in by its issue)
+"""applications: eligibility decision time, superseded attachments, requested amount per submission
 
 Revision ID: 0003_applications
 Revises: 0002_calls_applications
@@ -17,8 +17,23 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('eligibility_decided_at', app.database.UTCDateTime(), nullable=True))
+
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('superseded_at', app.database.UTCDateTime(), nullable=True))
+
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('requested_amount', app.database.Money(), nullable=False,
+                                      server_default='0'))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_column('requested_amount')
+
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.drop_column('superseded_at')
+
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.drop_column('eligibility_decided_at')

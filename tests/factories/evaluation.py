@@ -1,1 +1,245 @@
-"""Creator fixtures for evaluation."""
+"""Creator fixtures for evaluation: officers, experts, submitted proposals, a whole evaluation."""
+
+import hashlib
+import itertools
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from app import storage
+from app.accounts.models import Invitation, Role, User
+from app.applications.models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    Participant,
+    ParticipantRole,
+    Submission,
+)
+from app.calls.lifecycle import CallStatus
+from app.database import utcnow
+from app.evaluation import services_assignment, services_consensus, services_reviews
+from app.evaluation.models import (
+    ACTIVE_ASSIGNMENT,
+    Assignment,
+    Consensus,
+    ConsensusStatus,
+    ExpertAffiliation,
+    ExpertProfile,
+)
+from app.evaluation.scoring import plain
+from app.evaluation.services import criteria_of
+from app.extensions import db
+
+_sequence = itertools.count(1)
+PDF_BYTES = b"%PDF-1.4\n% technical annex of a test proposal\n%%EOF\n"
+
+
+@pytest.fixture
+def make_officer(make_user, make_funder):
+    def make(funder=None, **fields) -> User:
+        return make_user(Role.programme_officer, funder=funder or make_funder(),
+                         name=fields.pop("name", "Olga Officer"), **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_expert(make_user):
+    """An evaluator who accepted an invitation from `funder`, with an expert profile."""
+
+    def make(funder, *, organisation=None, country: str = "FR", fields=("1.2",),
+             affiliations=(), name: str | None = None, **user_fields) -> User:
+        n = next(_sequence)
+        expert = make_user(Role.evaluator, name=name or f"Expert {n}",
+                           email=user_fields.pop("email", f"expert{n}@experts.example"),
+                           **user_fields)
+        inviter = db.session.scalar(db.select(User).order_by(User.id).limit(1))
+        db.session.add(Invitation(email=expert.email, role=Role.evaluator, funder_id=funder.id,
+                                  invited_by_id=inviter.id, accepted_at=expert.created_at))
+        profile = ExpertProfile(user_id=expert.id, fields_of_science=list(fields), keywords="",
+                                country=country,
+                                organisation_id=organisation.id if organisation else None)
+        profile.affiliations = [ExpertAffiliation(organisation_id=org.id, until=until)
+                                for org, until in affiliations]
+        db.session.add(profile)
+        db.session.commit()
+        return expert
+
+    return make
+
+
+@pytest.fixture
+def make_evaluation_call(make_call):
+    """A grant (or tender) call that closed yesterday and is under evaluation."""
+
+    def make(**options) -> object:
+        options.setdefault("status", CallStatus.UNDER_EVALUATION)
+        return make_call(opens_in=timedelta(days=-60), closes_in=timedelta(days=-1), **options)
+
+    return make
+
+
+def snapshot_of(application: Application, number: int, requested: Decimal,
+                attachments: list[Attachment]) -> dict:
+    """A snapshot in the format shared with the applications package (platform.md)."""
+    call = application.call
+    share = (requested / len(application.participants)).quantize(Decimal("0.01"))
+    participants = [{
+        "id": p.id, "role": p.role,
+        "organisation": {"id": p.organisation.id, "name": p.organisation.name,
+                         "short_name": p.organisation.short_name,
+                         "country": p.organisation.country, "org_type": p.organisation.org_type,
+                         "is_sme": p.organisation.is_sme,
+                         "controller_id": p.organisation.controller_id},
+        "fields_of_science": p.fields_of_science,
+        "key_personnel_women": p.key_personnel_women, "key_personnel_men": p.key_personnel_men,
+        "budget": {"lines": [{"category": "A", "ict_category": "broadband",
+                              "open_source": False, "description": "Staff",
+                              "amount": str(share)}],
+                   "direct": str(share), "indirect": "0.00", "eligible": str(share),
+                   "requested": str(share), "funding_rate": "1.00"},
+    } for p in application.participants]
+    return {
+        "number": number,
+        "submitted_at": (call.closes_at - timedelta(days=2)).isoformat(),
+        "call": {"id": call.id, "reference": call.reference, "title": call.title,
+                 "kind": call.kind, "currency": call.currency},
+        "application": {
+            "id": application.id, "acronym": application.acronym, "title": application.title,
+            "abstract": application.abstract, "duration_months": application.duration_months,
+            "strategic_area": application.strategic_area,
+            "ict_categories": application.ict_categories,
+            "bid_price": str(application.bid_price_amount)
+            if application.bid_price_amount is not None else None},
+        "participants": participants,
+        "budget": {"requested": str(requested), "eligible": str(requested),
+                   "by_ict_category": {"broadband": str(requested)},
+                   "open_source_share": "0.00"},
+        "attachments": [{"id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size,
+                         "sha256": a.sha256} for a in attachments],
+        "eligibility": {"passed": True, "checks": []},
+    }
+
+
+@pytest.fixture
+def make_submitted_application(make_user, make_organisation):
+    """An application of `call` with its consortium and a submission before the deadline."""
+
+    def make(call, *, organisations=None, acronym: str | None = None,
+             status: ApplicationStatus = ApplicationStatus.ELIGIBLE,
+             requested: str = "200000.00", strategic_area: str | None = None,
+             women: int | None = None, men: int | None = None, bid_price: str | None = None,
+             coordinator: User | None = None, with_attachment: bool = False,
+             fields=("1.2",)) -> Application:
+        n = next(_sequence)
+        organisations = organisations or [make_organisation(country=c) for c in ("IT", "AT")]
+        coordinator = coordinator or make_user(Role.applicant, organisation=organisations[0],
+                                               name=f"Coordinator {n}")
+        application = Application(
+            call=call, acronym=acronym or f"PROP{n}", title=f"Proposal number {n}",
+            abstract="Broadband for tourism firms in the region.", status=status,
+            strategic_area=strategic_area, created_by_id=coordinator.id,
+            bid_price_amount=Decimal(bid_price) if bid_price else None,
+            submitted_at=call.closes_at - timedelta(days=2))
+        for index, organisation in enumerate(organisations):
+            application.participants.append(Participant(
+                organisation=organisation, fields_of_science=list(fields),
+                role=ParticipantRole.COORDINATOR if index == 0 else ParticipantRole.PARTNER,
+                contact_user_id=coordinator.id if index == 0 else None,
+                key_personnel_women=women if index == 0 else None,
+                key_personnel_men=men if index == 0 else None))
+        db.session.add(application)
+        db.session.flush()
+        attachments = []
+        if with_attachment:
+            key = storage.new_key("attachments", ".pdf")
+            attachments.append(Attachment(
+                application_id=application.id, kind="technical_annex",
+                filename=f"annex-{application.acronym}.pdf", size=len(PDF_BYTES),
+                sha256=storage.save(key, PDF_BYTES), storage_key=key,
+                uploaded_by_id=coordinator.id))
+            db.session.add_all(attachments)
+            db.session.flush()
+        snapshot = snapshot_of(application, 1, Decimal(requested), attachments)
+        db.session.add(Submission(
+            application_id=application.id, number=1, snapshot=snapshot,
+            snapshot_sha256=hashlib.sha256(repr(snapshot).encode()).hexdigest(),
+            submitted_at=call.closes_at - timedelta(days=2), submitted_by_id=coordinator.id,
+            idempotency_key=f"test-{application.id}-{n}"))
+        db.session.commit()
+        return application
+
+    return make
+
+
+@dataclass
+class EvaluationDriver:
+    """Runs the evaluation steps through the services, as the users would."""
+
+    call: object
+    officer: User
+
+    def assign(self) -> dict:
+        report = services_assignment.run_assignment(self.call.id, by=self.officer,
+                                                    notify=False)
+        db.session.commit()
+        return report
+
+    def team(self, application) -> list[Assignment]:
+        return list(db.session.scalars(db.select(Assignment).where(
+            Assignment.application_id == application.id,
+            Assignment.status.in_(ACTIVE_ASSIGNMENT)).order_by(Assignment.id)))
+
+    def review(self, assignment: Assignment, scores: dict, *, submit: bool = True) -> None:
+        if assignment.status == "assigned":
+            services_assignment.declare(assignment.id, by=assignment.expert, has_conflict=False)
+        criteria = criteria_of(self.call)
+        services_reviews.save_review(
+            assignment.id, by=assignment.expert, scores=scores, submit=submit,
+            comments={c.code: f"Comment on {c.label} long enough." for c in criteria.criteria})
+        db.session.commit()
+
+    def review_all(self, application, scores_per_expert: list[dict]) -> None:
+        for assignment, scores in zip(self.team(application), scores_per_expert, strict=True):
+            self.review(assignment, scores)
+
+    def rapporteur(self, application) -> User:
+        return next(a.expert for a in self.team(application) if a.is_rapporteur)
+
+    def consensus(self, application, scores: dict | None = None, *, approve: bool = True):
+        rapporteur = self.rapporteur(application)
+        view = services_consensus.consensus_view(application.id, by=rapporteur)
+        scores = scores or {code: plain(v) for code, v in view.proposal.scores.items()}
+        services_consensus.save_consensus(
+            application.id, by=rapporteur, scores=scores, minority_views="", submit=True,
+            comments={c.code: f"Consensus on {c.label}: well argued."
+                      for c in view.criteria.criteria})
+        if approve:
+            services_consensus.approve_consensus(application.id, by=self.officer)
+        db.session.commit()
+
+    def approved_consensus(self, application, scores: dict, rapporteur: User) -> Consensus:
+        """An approved consensus written straight to the database (for ranking-only tests)."""
+        application.status = ApplicationStatus.UNDER_EVALUATION
+        consensus = Consensus(
+            application_id=application.id, call_id=self.call.id, rapporteur_id=rapporteur.id,
+            scores=scores, comments={code: f"Consensus comment on {code}." for code in scores},
+            minority_views="", proposal={}, status=ConsensusStatus.APPROVED,
+            approved_by_id=self.officer.id, approved_at=utcnow())
+        db.session.add(consensus)
+        db.session.commit()
+        return consensus
+
+    def evaluate(self, application, scores: dict) -> None:
+        """Every expert gives `scores`; the consensus takes them and is approved."""
+        for assignment in self.team(application):
+            self.review(assignment, scores)
+        self.consensus(application)
+
+
+@pytest.fixture
+def evaluation_driver():
+    return EvaluationDriver

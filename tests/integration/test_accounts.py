@@ -176,3 +176,9 @@ def test_invited_evaluator_accepts_and_gets_the_role(app, client, make_user, sig
     assert expert.roles == {Role.evaluator}
     second = visitor.get(link)
     assert second.status_code == 302  # an accepted invitation cannot be used again
+
+
+@pytest.mark.parametrize("url", ["/accounts/login", "/accounts/register", "/accounts/reset"])
+def test_form_pages_render_no_empty_attributes(client, url):
+    page = client.get(url).get_data(as_text=True)
+    assert '="None"' not in page and "autofocus" not in page

@@ -438,3 +438,12 @@ def test_a_share_of_one_never_fails():
 def test_field_level_must_be_one_or_two():
     with pytest.raises(ValueError, match="field_level"):
         check_eligibility([DE], {"min_fields_of_science": 1, "field_level": 3})
+
+
+@pytest.mark.parametrize("currency", ["EUR", "PLN", "CZK"])
+def test_money_messages_name_the_call_currency(currency):
+    members = [Member("a", "A", "DE", "PRC", requested_amount=Decimal("600"))]
+    report = check_eligibility(members, {"max_requested_per_proposal": "500.00"},
+                               currency=currency)
+    assert report.by_code("max_requested_per_proposal").message == (
+        f"Reduce the requested amount by {currency} 100.00.")

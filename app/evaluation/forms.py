@@ -1,0 +1,164 @@
+"""Forms: expert profile, declaration, review and consensus (built from the criteria), officer."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.accounts.classifications import FORD_FIELDS
+from app.evaluation.scoring import Criterion, plain
+from app.formatting import country_choices
+
+
+def _optional_id(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class ExpertProfileForm(FlaskForm):
+    fields_of_science = SelectMultipleField(
+        "Fields of science", choices=list(FORD_FIELDS.items()), validators=[Optional()],
+        description="OECD Frascati fields you can evaluate; proposals in the same field are "
+                    "assigned to you first. Hold Ctrl to pick several.")
+    keywords = StringField("Keywords", validators=[Optional(), Length(max=500)],
+                           description="Topics you know well, separated by commas.")
+    country = SelectField("Country", validators=[Optional()],
+                          description="Where you work; some calls exclude experts from the "
+                                      "participants' countries.")
+    organisation_id = SelectField("Your organisation", coerce=_optional_id,
+                                  validators=[Optional()],
+                                  description="You are never assigned proposals of your own "
+                                              "organisation or its group.")
+    submit = SubmitField("Save profile")
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", "—")] + country_choices()
+        self.organisation_id.choices = [("", "None / independent")] + list(organisations)
+
+
+class AffiliationForm(FlaskForm):
+    organisation_id = SelectField("Organisation", coerce=_optional_id,
+                                  validators=[DataRequired("Choose an organisation.")])
+    until = DateField("Until", validators=[Optional()],
+                      description="Leave empty if the tie continues. Ties that ended within "
+                                  "the last 3 years are conflicts too.")
+    submit = SubmitField("Declare affiliation")
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = [("", "Choose an organisation")] + list(organisations)
+
+
+class DeclarationForm(FlaskForm):
+    answer = RadioField("Declaration", choices=[
+        ("none", "I have no conflict of interest with this proposal."),
+        ("conflict", "I have a conflict of interest with this proposal.")],
+        validators=[DataRequired("Choose one of the two declarations.")])
+    reason = TextAreaField("If you have a conflict, say what it is",
+                           validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Sign the declaration")
+
+
+class ActionForm(FlaskForm):
+    """A button with a CSRF token: start evaluation, run assignment, approve."""
+
+
+class SettingsForm(FlaskForm):
+    same_country_is_conflict = BooleanField(
+        "Experts may not evaluate proposals with a participant from their own country")
+    submit = SubmitField("Save settings")
+
+
+class RapporteurForm(FlaskForm):
+    assignment_id = SelectField("Rapporteur", coerce=_optional_id)
+    submit = SubmitField("Set rapporteur")
+
+
+class PublishForm(FlaskForm):
+    confirm = BooleanField("I understand that published results are final: outcomes are "
+                           "e-mailed to coordinators and the ranking is frozen.")
+    submit = SubmitField("Freeze and publish the results")
+
+
+def scale(criterion: Criterion) -> list[str]:
+    """Every score the criterion's scale allows, lowest first."""
+    values, value = [], criterion.minimum
+    while value <= criterion.maximum:
+        values.append(plain(value))
+        value += criterion.step
+    return values
+
+
+def _score_field(criterion: Criterion) -> SelectField:
+    # validate_choice is off so that an off-scale value reaches the scoring rules and their
+    # message ("Scores go in steps of 0.5…") appears next to the field.
+    return SelectField(
+        f"{criterion.label}: score", choices=[("", "—")] + [(v, v) for v in scale(criterion)],
+        validate_choice=False,
+        description=f"From {plain(criterion.minimum)} to {plain(criterion.maximum)} in steps "
+                    f"of {plain(criterion.step)}"
+                    + (f"; threshold {plain(criterion.threshold)}."
+                       if criterion.threshold is not None else "."))
+
+
+def _comment_field(criterion: Criterion, min_comment: int) -> TextAreaField:
+    hint = f"At least {min_comment} characters to submit." if min_comment else None
+    return TextAreaField(f"{criterion.label}: comment", description=hint,
+                         validators=[Optional(), Length(max=10000)])
+
+
+class ScoreForm(FlaskForm):
+    save = SubmitField("Save draft")
+    submit = SubmitField("Submit")
+
+    criteria: tuple[Criterion, ...] = ()
+
+    def scores(self) -> dict[str, str]:
+        return {c.code: self[f"score_{c.code}"].data for c in self.criteria}
+
+    def comments(self) -> dict[str, str]:
+        return {c.code: self[f"comment_{c.code}"].data or "" for c in self.criteria}
+
+    def criterion_fields(self):
+        return [(c, self[f"score_{c.code}"], self[f"comment_{c.code}"]) for c in self.criteria]
+
+
+def score_form(criteria: tuple[Criterion, ...], min_comment: int, *, consensus: bool = False,
+               data: dict | None = None) -> ScoreForm:
+    """A review (or consensus) form with a score select and a comment per expert criterion."""
+    attributes: dict = {"criteria": tuple(criteria)}
+    for criterion in criteria:
+        attributes[f"score_{criterion.code}"] = _score_field(criterion)
+        attributes[f"comment_{criterion.code}"] = _comment_field(criterion, min_comment)
+    if consensus:
+        attributes["minority_views"] = TextAreaField(
+            "Minority views", validators=[Optional(), Length(max=10000)],
+            description="Where experts disagree (see the flags), record the minority view.")
+        attributes["submit"] = SubmitField("Submit for approval")
+    form_class = type("ConsensusForm" if consensus else "ReviewForm", (ScoreForm,), attributes)
+    return form_class(data=data)
+
+
+def stored_form_data(scores: dict, comments: dict, extra: dict | None = None) -> dict:
+    data = {f"score_{code}": value for code, value in scores.items()}
+    data.update({f"comment_{code}": value for code, value in comments.items()})
+    return {**data, **(extra or {})}
+
+
+def panel_form(application_ids: list[int], data: dict | None = None) -> FlaskForm:
+    """Places 1..n for the proposals of one tied group, and the panel's reason."""
+    places = [("", "—")] + [(str(n), str(n)) for n in range(1, len(application_ids) + 1)]
+    attributes = {f"place_{application_id}": SelectField("Place", choices=places,
+                                                          validators=[Optional()])
+                  for application_id in application_ids}
+    attributes["reason"] = TextAreaField("The panel's reason", validators=[Optional()])
+    attributes["submit"] = SubmitField("Record the panel decision")
+    return type("PanelForm", (FlaskForm,), attributes)(data=data)
