@@ -35,6 +35,7 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench.eligibility_cordis
+	$(BIN)/python -m bench.suggestions
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

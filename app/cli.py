@@ -16,6 +16,7 @@ def seed_command():
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in users:
         click.echo(f"  {user.email:<32} {', '.join(r.label for r in user.roles)}")
+    click.echo("  (and contact-<PIC>@demo.opencall.eu for the demo partner organisations)")
 
 
 @click.command("worker")

@@ -10,6 +10,7 @@ from app.accounts.passwords import hash_password
 from app.demo.applications import seed_applications
 from app.demo.calls import seed_calls
 from app.demo.cordis import load_organisations
+from app.demo.directory import seed_directory
 from app.demo.evaluation import seed_evaluation
 from app.extensions import db
 
@@ -87,6 +88,7 @@ def seed_demo() -> list[DemoUser]:
     calls = seed_calls(funder)
     db.session.flush()
     seed_applications(organisations, calls, password_hash=password_hash)
+    seed_directory()
     db.session.commit()
     seed_evaluation()
     return list(DEMO_USERS)

@@ -7,7 +7,6 @@ from app.accounts.models import Role
 from tests.conftest import csrf_token
 
 
-
 def _routes(app):
     for rule in app.url_map.iter_rules():
         if is_static(rule.endpoint):

@@ -11,6 +11,7 @@ PURE_MODULES = [
     "applications/eligibility.py", "applications/budget.py", "applications/submission_rules.py",
     "evaluation/scoring.py", "evaluation/ranking.py", "evaluation/funding.py",
     "evaluation/assignment.py", "grants/payments.py", "accounts/classifications.py",
+    "directory/suggestions.py",
 ]
 FORBIDDEN = ("flask", "sqlalchemy", "flask_sqlalchemy", "app.extensions", "werkzeug")
 
