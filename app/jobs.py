@@ -120,7 +120,10 @@ def perform(job_id: int) -> None:
 
 
 def report_progress(job: Job, percent: int, message: str = "") -> None:
-    """Commit progress so that the page polling /jobs/<id> sees it while the job runs."""
+    """Commit progress so that the page polling /jobs/<id> sees it while the job runs.
+
+    This commits the job's session: jobs read the database and write their result to a
+    file, so nothing half-done is saved with it."""
     job.progress = max(0, min(100, int(percent)))
     job.message = message[:300]
     db.session.commit()

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, send_
 from flask_login import current_user
 from sqlalchemy import text
 
+from app import storage
 from app.access import public, signed_in
 from app.extensions import db
 from app.jobs import Job, JobStatus
@@ -66,5 +67,5 @@ def job_download(job_id: int):
     job = _own_job(job_id)
     if job.status != JobStatus.done or not job.result_path:
         abort(404)
-    path = current_app.config["FILES_DIR"] / job.result_path
+    path = storage.path_for(job.result_path)
     return send_file(path, as_attachment=True, download_name=job.result_name or path.name)

@@ -28,9 +28,13 @@ def _page() -> int:
     return request.args.get("page", 1, type=int)
 
 
-def _funder_choices(form) -> None:
-    form.funder_id.choices = [("", "No funder")] + [
-        (f.id, f.name) for f in services.list_funders()]
+def _funder_choices(form, *, own_only: bool = False) -> None:
+    funders = services.list_funders()
+    if own_only:
+        form.funder_id.choices = [(f.id, f.name) for f in funders
+                                  if f.id == current_user.funder_id]
+    else:
+        form.funder_id.choices = [("", "No funder")] + [(f.id, f.name) for f in funders]
 
 
 @bp.get("/users")
@@ -65,15 +69,20 @@ def new_staff_user():
 @requires(Role.admin, Role.programme_officer)
 def invite_evaluator():
     form = EvaluatorInvitationForm()
-    _funder_choices(form)
+    _funder_choices(form, own_only=not current_user.has_role(Role.admin))
     if request.method == "GET" and current_user.funder_id:
         form.funder_id.data = current_user.funder_id
     if form.validate_on_submit():
-        services.invite_evaluator(by=current_user, email=form.email.data,
-                                  funder_id=form.funder_id.data)
-        db.session.commit()
-        flash(f"Invitation sent to {form.email.data}.", "success")
-        return redirect(url_for("admin.invite_evaluator"))
+        try:
+            services.invite_evaluator(by=current_user, email=form.email.data,
+                                      funder_id=form.funder_id.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Invitation sent to {form.email.data}.", "success")
+            return redirect(url_for("admin.invite_evaluator"))
     return render_template("admin/invite_evaluator.html", form=form)
 
 

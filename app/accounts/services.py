@@ -207,6 +207,9 @@ def create_staff_user(*, by: User, email: str, name: str, roles: list[Role],
 
 
 def invite_evaluator(*, by: User, email: str, funder_id: int | None) -> Invitation:
+    # An officer fills only their own funder's expert pool; admins may choose any (or none).
+    if not by.has_role(Role.admin) and funder_id != by.funder_id:
+        raise DomainError("Invite experts for your own funder.", field="funder_id")
     invitation = Invitation(email=normalise_email(email), role=Role.evaluator,
                             funder_id=funder_id, invited_by_id=by.id)
     db.session.add(invitation)

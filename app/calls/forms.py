@@ -1,7 +1,5 @@
 """Forms of the call editor: the call itself, its eligibility rules and its award criteria."""
 
-from zoneinfo import available_timezones
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -34,9 +32,8 @@ from app.calls.countries import COUNTRY_GROUPS
 from app.calls.criteria import TIE_BREAKS, ConsensusMethod, CriterionKind
 from app.calls.lifecycle import CallKind
 from app.calls.rules import PROGRAMME_PART_LABELS
+from app.calls.services import CURRENCIES, TIMEZONES
 
-CURRENCIES = ("EUR", "CZK", "HUF", "PLN", "RON", "BGN", "SEK", "DKK", "CHF", "GBP")
-TIMEZONES = sorted(zone for zone in available_timezones() if zone.startswith("Europe/"))
 MAX_TIE_BREAKS = len(TIE_BREAKS)
 
 

@@ -1,16 +1,19 @@
 """Call use cases: edit, codify rules and criteria, move through the lifecycle, list and find."""
 
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 from itertools import combinations
 from typing import Any
+from zoneinfo import available_timezones
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.accounts.models import Role, User
+from app.applications.budget import ICTCategory, validate_rate
 from app.applications.models import Submission
 from app.calls.countries import COUNTRY_GROUPS, ineligibility_reason
 from app.calls.criteria import CriteriaError, validate_criteria
@@ -27,9 +30,13 @@ from app.calls.rules import RulesError, validate_rules
 from app.database import utcnow
 from app.errors import Conflict, DomainError, Forbidden, NotFound
 from app.extensions import db
+from app.grants.payments import PaymentModel
 
 PER_PAGE = 20
 DEFINITION_FORMAT = "opencall.call-definition/1"
+REFERENCE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+CURRENCIES = ("EUR", "CZK", "HUF", "PLN", "RON", "BGN", "SEK", "DKK", "CHF", "GBP")
+TIMEZONES = sorted(zone for zone in available_timezones() if zone.startswith("Europe/"))
 
 
 # --- who may do what ----------------------------------------------------------------------
@@ -118,12 +125,42 @@ def update_call(call: Call, fields: dict[str, Any], *, by: User, version: int | 
         raise DomainError("Another call already has this reference.", field="reference")
     if call.status not in (CallStatus.DRAFT, CallStatus.PUBLISHED):
         raise Conflict("A call under evaluation can no longer be edited.")
+    if has_submissions(call):
+        _refuse_changes_that_affect_submissions(call, fields)
     changed = {key: str(value) for key, value in fields.items() if getattr(call, key) != value}
     for key, value in fields.items():
         setattr(call, key, value)
     db.session.flush()
     audit.record(by, "call.updated", call, {"changed": sorted(changed)})
     return call
+
+
+# Once proposals are in, only the wording may change, and the deadline only move later.
+_TEXT_FIELDS = {"title", "summary", "body", "strategic_areas"}
+
+
+def _same_value(key: str, old: Any, new: Any) -> bool:
+    """Equal as the form can express it: minutes for times, numbers for rates."""
+    if key in ("opens_at", "closes_at"):
+        return old.replace(second=0, microsecond=0) == new.replace(second=0, microsecond=0)
+    if key == "indirect_rate":
+        return Decimal(old) == Decimal(new)
+    if key == "funding_rates":
+        def numbers(rates):
+            return (Decimal(rates.get("default", "1")),
+                    {k: Decimal(v) for k, v in rates.get("by_org_type", {}).items()})
+        return numbers(old) == numbers(new)
+    return old == new
+
+
+def _refuse_changes_that_affect_submissions(call: Call, fields: dict[str, Any]) -> None:
+    for key, value in fields.items():
+        if key in _TEXT_FIELDS or _same_value(key, getattr(call, key), value):
+            continue
+        if key == "closes_at" and value > call.closes_at:
+            continue
+        raise DomainError("Proposals have been submitted: only the texts can change, and the "
+                          "deadline can only move later.", field=key)
 
 
 def _refuse_rule_changes_after_submission(call: Call) -> None:
@@ -184,6 +221,10 @@ def allowed_call_actions(call: Call, now: datetime) -> tuple[CallAction, ...]:
 
 
 def change_status(call: Call, action: CallAction, *, by: User, now: datetime | None = None) -> Call:
+    if action == CallAction.PUBLISH_RESULTS:
+        # Publishing results freezes the ranking and tells every applicant: the ranking
+        # page does all of it; a bare status change would leave the call stuck.
+        raise Conflict("Publish the results from the call's ranking page.")
     if action == CallAction.PUBLISH and (missing := missing_for_publication(call)):
         raise Conflict(f"The call cannot be published without {', '.join(missing)}.")
     now = now or utcnow()
@@ -231,7 +272,8 @@ def duplicate_call(call: Call, *, by: User) -> Call:
 
 def _free_copy_reference(reference: str) -> str:
     for n in range(1, 1000):
-        candidate = f"{reference}-COPY{n}"[:40]
+        suffix = f"-COPY{n}"
+        candidate = reference[: 40 - len(suffix)] + suffix
         if not _reference_taken(candidate):
             return candidate
     raise Conflict("Too many copies of this call already.")
@@ -258,9 +300,42 @@ def import_definition(definition: Any, *, by: User) -> Call:
         raise DomainError(f"The definition is not valid: {error}", field="definition") from None
     if any(fields[key].tzinfo is None for key in _DEFINITION_TIMES):
         raise DomainError("Dates in the definition need a time zone offset.", field="definition")
+    if problem := _definition_problem(fields):
+        raise DomainError(f"The definition is not valid: {problem}", field="definition")
     call = create_call(fields, by=by)
     audit.record(by, "call.imported", call, {"reference": call.reference})
     return call
+
+
+def _definition_problem(fields: dict[str, Any]) -> str | None:
+    """What the editor's form would refuse, checked again for an imported definition."""
+    if not isinstance(fields["reference"], str) or not REFERENCE_PATTERN.match(
+            fields["reference"]):
+        return "the reference must be capital letters, digits and dashes (at most 40)."
+    if fields["kind"] not in set(CallKind):
+        return f"unknown kind {fields['kind']!r}."
+    if fields["timezone"] not in TIMEZONES:
+        return f"unknown time zone {fields['timezone']!r}."
+    if fields["currency"] not in CURRENCIES:
+        return f"unsupported currency {fields['currency']!r}."
+    if not set(fields["ict_categories"]) <= {category.value for category in ICTCategory}:
+        return "unknown ICT categories."
+    if not all(isinstance(area, str) for area in fields["strategic_areas"]):
+        return "strategic areas must be texts."
+    documents = fields["required_attachments"]
+    if not all(isinstance(doc, dict) and set(doc) == {"code", "name", "mandatory"}
+               for doc in documents):
+        return "each required attachment needs a code, a name and a mandatory flag."
+    try:
+        validate_rate(fields["indirect_rate"], "indirect_rate")
+        rates = fields["funding_rates"]
+        for rate in [rates.get("default", "1"), *rates.get("by_org_type", {}).values()]:
+            validate_rate(rate, "funding rate")
+        if fields["payment_model"]:
+            PaymentModel.from_dict(fields["payment_model"])
+    except (ValueError, TypeError, AttributeError) as error:
+        return str(error)
+    return None
 
 
 def parse_definition_file(data: bytes) -> Any:

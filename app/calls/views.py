@@ -50,6 +50,7 @@ ACTION_LABELS = {
     CallAction.START_EVALUATION: "Start evaluation",
     CallAction.ARCHIVE: "Archive",
 }
+IRREVERSIBLE = {CallAction.START_EVALUATION, CallAction.ARCHIVE}
 MENU = (
     ("Calls", "calls.index", frozenset()),
     ("Manage calls", "calls.manage", frozenset(OFFICERS)),
@@ -99,6 +100,7 @@ def detail(reference: str):
     return render_template("calls/detail.html", call=call, rule_sentences=rules,
                            criteria_sentences=criteria, now=now, can_manage=can_manage,
                            actions=actions, action_labels=ACTION_LABELS,
+                           irreversible=IRREVERSIBLE,
                            status_labels=STATUS_LABELS, links=_links(call))
 
 
@@ -294,6 +296,10 @@ def change_status(reference: str, action: str):
     call = services.get_call_to_manage(reference, by=current_user)
     if action not in set(CallAction) or not ConfirmForm().validate_on_submit():
         abort(400)
+    if action in IRREVERSIBLE and not request.form.get("confirm"):
+        flash(f"Tick “I understand” to {ACTION_LABELS[CallAction(action)].lower()}: it cannot "
+              "be undone.", "danger")
+        return redirect(url_for("calls.detail", reference=reference))
     try:
         services.change_status(call, CallAction(action), by=current_user)
     except DomainError as error:
@@ -311,7 +317,12 @@ def duplicate(reference: str):
     call = services.get_call_to_manage(reference, by=current_user)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    copy = services.duplicate_call(call, by=current_user)
+    try:
+        copy = services.duplicate_call(call, by=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("calls.detail", reference=reference))
     db.session.commit()
     flash(f"Copied as draft {copy.reference}. Adjust its dates and reference.", "success")
     return redirect(url_for("calls.edit", reference=copy.reference))

@@ -182,3 +182,14 @@ def test_invited_evaluator_accepts_and_gets_the_role(app, client, make_user, sig
 def test_form_pages_render_no_empty_attributes(client, url):
     page = client.get(url).get_data(as_text=True)
     assert '="None"' not in page and "autofocus" not in page
+
+
+def test_an_officer_invites_experts_only_for_their_own_funder(client, make_user, make_funder,
+                                                              sign_in):
+    own, other = make_funder(), make_funder()
+    sign_in(make_user(Role.programme_officer, funder_id=own.id))
+    page = client.post("/admin/evaluators/invite", data={
+        "email": "expert@uni.eu", "funder_id": str(other.id),
+        "csrf_token": csrf_token(client, "/admin/evaluators/invite")}).get_data(as_text=True)
+    assert db.session.scalar(select(OutboxMessage)) is None
+    assert "Not a valid choice" in page or "your own funder" in page

@@ -4,9 +4,10 @@ import io
 import json
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.models import Role
 from app.applications.models import Application, Submission
@@ -205,3 +206,94 @@ def test_import_refuses_an_invalid_definition(client, make_call, make_user, sign
         content_type="multipart/form-data").get_data(as_text=True)
     assert "The definition is not valid" in page
     assert db.session.scalar(select(Call).where(Call.reference == "BAD-1")) is None
+
+
+def _submitted(call, user):
+    application = Application(call=call, acronym="SENT", title="Sent",
+                              created_by_id=user.id, status="submitted")
+    db.session.add(application)
+    db.session.flush()
+    db.session.add(Submission(application_id=application.id, number=1, snapshot={},
+                              snapshot_sha256="0" * 64, submitted_by_id=user.id,
+                              idempotency_key=f"k-{application.id}"))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("changes, allowed", [
+    ({"title": "A clearer title"}, True),
+    ({"closes_at": "LATER"}, True),
+    ({"closes_at": "EARLIER"}, False),
+    ({"max_per_proposal_amount": "100000"}, False),
+    ({"currency": "PLN"}, False),
+    ({"kind": "tender"}, False),
+])
+def test_after_submissions_only_texts_and_a_later_deadline_may_change(
+        client, make_call, make_user, sign_in, changes, allowed):
+    call = make_call(timezone="Europe/Rome")
+    _submitted(call, make_user(Role.applicant))
+    sign_in(make_user(Role.programme_officer, funder_id=call.funder_id))
+    form = client.get(f"/calls/{call.reference}/edit")
+    assert form.status_code == 200
+    local_close = call.closes_at.astimezone(ZoneInfo("Europe/Rome"))
+    moves = {"LATER": timedelta(days=7), "EARLIER": timedelta(days=-7)}
+    data = _call_form(
+        reference=call.reference, title=call.title, summary=call.summary,
+        budget_amount=str(call.budget_amount),
+        max_per_proposal_amount=str(call.max_per_proposal_amount), default_funding_rate="100",
+        profit_funding_rate="", indirect_rate="25", timezone="Europe/Rome",
+        ict_categories=[], strategic_areas="", required_attachments="",
+        opens_at=call.opens_at.astimezone(ZoneInfo("Europe/Rome")).strftime("%Y-%m-%dT%H:%M"),
+        closes_at=local_close.strftime("%Y-%m-%dT%H:%M"), version=call.version)
+    data.update(changes)
+    if data["closes_at"] in moves:
+        data["closes_at"] = (local_close + moves[data["closes_at"]]).strftime("%Y-%m-%dT%H:%M")
+    response = _post(client, f"/calls/{call.reference}/edit", data)
+    assert (response.status_code == 302) is allowed
+    if not allowed:
+        assert "only the texts can change" in response.get_data(as_text=True)
+
+
+def test_results_are_not_published_from_the_call_page(client, make_call, make_user, sign_in):
+    call = make_call(status=CallStatus.UNDER_EVALUATION, opens_in=timedelta(days=-30),
+                     closes_in=timedelta(days=-1))
+    sign_in(make_user(Role.programme_officer, funder_id=call.funder_id))
+    _post(client, f"/calls/{call.reference}/status/publish_results", {})
+    assert db.session.get(Call, call.id).status == CallStatus.UNDER_EVALUATION
+
+
+def test_irreversible_actions_need_the_confirmation_box(client, make_call, make_user, sign_in):
+    call = make_call(status=CallStatus.DRAFT)
+    sign_in(make_user(Role.programme_officer, funder_id=call.funder_id))
+    _post(client, f"/calls/{call.reference}/status/archive", {})
+    assert db.session.get(Call, call.id).status == CallStatus.DRAFT
+    _post(client, f"/calls/{call.reference}/status/archive", {"confirm": "y"})
+    assert db.session.get(Call, call.id).status == CallStatus.ARCHIVED
+
+
+def test_a_long_reference_can_be_duplicated_twice(client, make_call, make_user, sign_in):
+    call = make_call(reference="R" * 40)
+    sign_in(make_user(Role.programme_officer, funder_id=call.funder_id))
+    _post(client, f"/calls/{call.reference}/duplicate", {})
+    _post(client, f"/calls/{call.reference}/duplicate", {})
+    references = set(db.session.scalars(select(Call.reference)))
+    assert {"R" * 34 + "-COPY1", "R" * 34 + "-COPY2"} <= references
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"timezone": "Mars/Olympus"}, "unknown time zone"),
+    ({"reference": "X/Y"}, "the reference must be"),
+    ({"currency": "XYZ"}, "unsupported currency"),
+    ({"indirect_rate": "1.5"}, "indirect_rate"),
+])
+def test_import_checks_every_field_like_the_editor(client, make_call, make_user, sign_in,
+                                                   changes, message):
+    call = make_call()
+    sign_in(make_user(Role.programme_officer, funder_id=call.funder_id))
+    definition = client.get(f"/calls/{call.reference}/definition.json").json
+    definition.update({"reference": "IMPORTED-2", **changes})
+    upload = {"definition": (io.BytesIO(json.dumps(definition).encode()), "call.json")}
+    page = client.post("/calls/import", data={
+        **upload, "csrf_token": csrf_token(client, "/calls/import")},
+        content_type="multipart/form-data").get_data(as_text=True)
+    assert message in page
+    assert db.session.scalar(select(func.count()).select_from(Call)) == 1
