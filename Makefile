@@ -36,6 +36,7 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python -m bench.eligibility_cordis
 	$(BIN)/python -m bench.suggestions
+	$(BIN)/python -m bench.reports --n 1000
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

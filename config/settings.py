@@ -45,6 +45,8 @@ class Base:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     ATTACHMENT_MAX_BYTES = int(_env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     CONTACT_REQUESTS_PER_DAY = int(_env("CONTACT_REQUESTS_PER_DAY", "20"))
+    # Above this a PDF report is refused (WeasyPrint needs ~16 MB per 100 rows): use CSV/XLSX.
+    REPORT_PDF_MAX_ROWS = int(_env("REPORT_PDF_MAX_ROWS", "20000"))
     TESTING = False
 
     @classmethod

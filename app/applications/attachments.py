@@ -9,8 +9,10 @@ from app.applications.services import (
     check_version,
     get_application,
     get_viewable_application,
+    membership,
     require_editable,
     save_changes,
+    submitted_attachment_ids,
 )
 from app.applications.submission_rules import MEGABYTE, attachment_problem, safe_filename
 from app.database import utcnow
@@ -61,9 +63,14 @@ def upload_attachment(application_id: int, *, by: User, kind: str, filename: str
 
 def attachment_for_download(application_id: int, attachment_id: int, *,
                             by: User) -> tuple[Attachment, bytes]:
-    """The file for consortium members and the call's officers; 404 for anyone else."""
+    """The file for consortium members, and for the call's officers if it was submitted.
+
+    Officers may not read drafts: a file uploaded but never part of a submission is
+    404 for them, like a file of another application.
+    """
     application = get_viewable_application(application_id, by=by)
     attachment = next((a for a in application.attachments if a.id == attachment_id), None)
-    if attachment is None:
+    if attachment is None or (membership(application, by) is None
+                              and attachment.id not in submitted_attachment_ids(application)):
         raise NotFound("There is no such document.")
     return attachment, storage.read(attachment.storage_key)

@@ -1,10 +1,10 @@
 """Application use cases: who may see and change one, starting it, editing its shared parts."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -62,12 +62,22 @@ def get_application(application_id: int, *, by: User) -> Application:
 
 
 def get_viewable_application(application_id: int, *, by: User) -> Application:
-    """For files and receipts: consortium members and the call's officers."""
+    """For files and receipts: consortium members, and the call's officers once submitted.
+
+    A draft is the consortium's business alone: officers see only what was submitted.
+    """
     application = _load(application_id)
     if application is None or not (membership(application, by) is not None
-                                   or is_officer_for(application.call, by)):
+                                   or (application.submissions
+                                       and is_officer_for(application.call, by))):
         raise NotFound("There is no such application, or you may not see it.")
     return application
+
+
+def submitted_attachment_ids(application: Application) -> set[int]:
+    """The files some submission of the application froze (what officers may download)."""
+    return {document["id"] for submission in application.submissions
+            for document in (submission.snapshot or {}).get("attachments", [])}
 
 
 def require_coordinator(application: Application, by: User) -> Participant:
@@ -150,6 +160,10 @@ def get_open_call(reference: str) -> Call:
 
 
 def _validate(call: Call, data: ApplicationData) -> ApplicationData:
+    # Stored upper-cased so the unique key on (call_id, acronym) is case-insensitive too.
+    data = replace(data, acronym=data.acronym.strip().upper(), title=data.title.strip())
+    if not data.acronym:
+        raise DomainError("Enter an acronym.", field="acronym")
     if call.strategic_areas and data.strategic_area not in call.strategic_areas:
         raise DomainError("Choose one of the call's strategic areas.", field="strategic_area")
     unknown = set(data.ict_categories) - set(call.ict_categories or ())
@@ -162,14 +176,17 @@ def _validate(call: Call, data: ApplicationData) -> ApplicationData:
     return data
 
 
+ACRONYM_TAKEN = "Another application to this call already uses this acronym."
+
+
 def _ensure_acronym_free(call: Call, acronym: str, *, except_id: int | None = None) -> None:
+    """A friendly early answer; the unique key still decides between concurrent requests."""
     query = select(Application.id).where(Application.call_id == call.id,
-                                         func.lower(Application.acronym) == acronym.lower())
+                                         Application.acronym == acronym)
     if except_id is not None:
         query = query.where(Application.id != except_id)
     if db.session.scalar(query) is not None:
-        raise DomainError("Another application to this call already uses this acronym.",
-                          field="acronym")
+        raise DomainError(ACRONYM_TAKEN, field="acronym")
 
 
 def start_application(*, by: User, call_reference: str, data: ApplicationData) -> Application:
@@ -181,7 +198,7 @@ def start_application(*, by: User, call_reference: str, data: ApplicationData) -
     _ensure_acronym_free(call, data.acronym)
     organisation = by.organisation
     application = Application(
-        call=call, acronym=data.acronym.strip(), title=data.title.strip(),
+        call=call, acronym=data.acronym, title=data.title,
         abstract=data.abstract, duration_months=data.duration_months,
         strategic_area=data.strategic_area, ict_categories=list(data.ict_categories),
         bid_price_amount=data.bid_price_amount, created_by_id=by.id,
@@ -195,8 +212,7 @@ def start_application(*, by: User, call_reference: str, data: ApplicationData) -
     try:
         db.session.flush()
     except IntegrityError:
-        raise DomainError("Another application to this call already uses this acronym.",
-                          field="acronym") from None
+        raise DomainError(ACRONYM_TAKEN, field="acronym") from None
     audit.record(by, "application.started", application,
                  {"call": call.reference, "acronym": application.acronym})
     return application
@@ -210,14 +226,17 @@ def update_application(application_id: int, *, by: User, data: ApplicationData,
     check_version(application, expected_version)
     data = _validate(application.call, data)
     _ensure_acronym_free(application.call, data.acronym, except_id=application.id)
-    application.acronym = data.acronym.strip()
-    application.title = data.title.strip()
+    application.acronym = data.acronym
+    application.title = data.title
     application.abstract = data.abstract
     application.duration_months = data.duration_months
     application.strategic_area = data.strategic_area
     application.ict_categories = list(data.ict_categories)
     application.bid_price_amount = data.bid_price_amount
-    save_changes(application)
+    try:
+        save_changes(application)
+    except IntegrityError:
+        raise DomainError(ACRONYM_TAKEN, field="acronym") from None
     audit.record(by, "application.updated", application, {"version": application.version})
     return application
 

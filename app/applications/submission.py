@@ -5,6 +5,7 @@ from datetime import datetime
 from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, storage
 from app.accounts.models import User
@@ -12,8 +13,8 @@ from app.applications.checklist import Checklist, build_checklist
 from app.applications.models import Application, ApplicationStatus, Submission
 from app.applications.services import (
     EDITABLE_STATUSES,
+    STALE_MESSAGE,
     check_version,
-    flush_or_conflict,
     get_application,
     get_viewable_application,
     require_coordinator,
@@ -75,7 +76,7 @@ def submit_application(application_id: int, *, by: User, idempotency_key: str,
     if application.status not in EDITABLE_STATUSES:
         raise DomainError("This application is being evaluated and cannot be resubmitted.")
     check_version(application, expected_version)
-    checklist = save_changes(application)
+    checklist = build_checklist(application, store=True)
     if checklist.blockers:
         raise SubmitRefused(checklist.blockers)
     return record_submission(application, by=by, at=now, idempotency_key=key,
@@ -85,33 +86,46 @@ def submit_application(application_id: int, *, by: User, idempotency_key: str,
 def record_submission(application: Application, *, by: User, at: datetime,
                       idempotency_key: str, checklist: Checklist | None = None,
                       notify: bool = True) -> Submission:
-    """Freeze the application as Submission n+1 with its receipt (no deadline check here)."""
-    checklist = checklist or build_checklist(application, store=True)
-    number = max((s.number for s in application.submissions), default=0) + 1
-    snapshot = build_snapshot(application, number=number, at=at, checklist=checklist)
-    digest = snapshot_sha256(snapshot)
+    """Freeze the application as Submission n+1 with its receipt (no deadline check here).
+
+    Nothing is written until the receipt PDF is stored: rendering takes seconds, and on
+    SQLite the first write takes the database's only write lock until the commit.
+    """
+    with db.session.no_autoflush:
+        checklist = checklist or build_checklist(application, store=True)
+        number = max((s.number for s in application.submissions), default=0) + 1
+        snapshot = build_snapshot(application, number=number, at=at, checklist=checklist)
+        digest = snapshot_sha256(snapshot)
+        receipt_key = storage.new_key(f"receipts/{application.id}", ".pdf")
+        storage.save(receipt_key, render_receipt(application, snapshot, digest))
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = at
     application.receipt_hash = digest
     application.updated_at = utcnow()
-    # The version check: of two concurrent submits, the second stops here.
-    flush_or_conflict()
-    receipt_key = storage.new_key(f"receipts/{application.id}", ".pdf")
-    storage.save(receipt_key, render_receipt(application, snapshot, digest))
     submission = Submission(application=application, number=number, snapshot=snapshot,
                             snapshot_sha256=digest, submitted_at=at, submitted_by_id=by.id,
                             idempotency_key=idempotency_key, receipt_path=receipt_key,
                             requested_amount=checklist.budget.requested)
     db.session.add(submission)
     try:
+        # The version check: of two concurrent submits, the second stops here.
         db.session.flush()
+    except StaleDataError:
+        _discard(receipt_key)
+        raise Conflict(STALE_MESSAGE) from None
     except IntegrityError:
+        _discard(receipt_key)
         raise Conflict("This application was submitted by another request just now.") from None
     audit.record(by, "application.submitted", application,
                  {"number": number, "sha256": digest, "submission": submission.id})
     if notify:
         _mail_receipt(application, submission, by)
     return submission
+
+
+def _discard(receipt_key: str) -> None:
+    """The receipt of a submission that lost a race belongs to no row: do not keep it."""
+    storage.path_for(receipt_key).unlink(missing_ok=True)
 
 
 def render_receipt(application: Application, snapshot: dict, digest: str) -> bytes:
@@ -161,6 +175,3 @@ def receipt_for_download(application_id: int, submission_id: int, *,
         raise NotFound("There is no such receipt.")
     return submission, storage.read(submission.receipt_path)
 
-
-def latest_submission(application: Application) -> Submission | None:
-    return application.submissions[-1] if application.submissions else None

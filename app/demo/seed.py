@@ -12,6 +12,7 @@ from app.demo.calls import seed_calls
 from app.demo.cordis import load_organisations
 from app.demo.directory import seed_directory
 from app.demo.evaluation import seed_evaluation
+from app.demo.grants import seed_grants
 from app.extensions import db
 
 DEMO_PASSWORD = "opencall-demo"
@@ -91,4 +92,5 @@ def seed_demo() -> list[DemoUser]:
     seed_directory()
     db.session.commit()
     seed_evaluation()
+    seed_grants()
     return list(DEMO_USERS)

@@ -28,7 +28,7 @@ def _safe(value):
 
 def export_rows(call_id: int, *, by: User, anonymised: bool) -> tuple[str, list[tuple]]:
     """The file stem and the rows: one per criterion of each submitted review and consensus."""
-    call = services.get_officer_call(call_id, by=by)
+    call = services.get_call_to_oversee(call_id, by=by)
     criteria = services.criteria_of(call).expert_criteria
     assignments = db.session.scalars(
         select(Assignment).where(Assignment.call_id == call.id)

@@ -49,6 +49,22 @@ def get_officer_call(call_id: int, *, by: User) -> Call:
     return call
 
 
+def can_oversee(user: User, call: Call) -> bool:
+    """Who may read a call's evaluation: its funder's officers and admins (as calls.services
+    lets admins manage every call); actions stay with the officers."""
+    return user.has_role(Role.admin) or is_officer_of(user, call)
+
+
+def get_call_to_oversee(call_id: int, *, by: User) -> Call:
+    """The call, for reading its evaluation (officers of its funder, admins; others: 403)."""
+    call = db.session.get(Call, call_id)
+    if call is None:
+        raise NotFound("This call does not exist.")
+    if not can_oversee(by, call):
+        raise Forbidden("Only programme officers of the call's funder may see this.")
+    return call
+
+
 def require_under_evaluation(call: Call) -> None:
     if call.status != CallStatus.UNDER_EVALUATION:
         raise Conflict("The call is not under evaluation.")
@@ -149,18 +165,21 @@ def counted_submission(application: Application) -> Submission:
 
 
 def is_consortium_member(application: Application, user: User) -> bool:
+    """The creator, or the contact of a participant who accepted the invitation (an invited
+    partner who never accepted is not in the consortium and reads nothing of it)."""
     if application.created_by_id == user.id:
         return True
     return db.session.scalar(select(Participant.id).where(
         Participant.application_id == application.id,
-        Participant.contact_user_id == user.id).limit(1)) is not None
+        Participant.contact_user_id == user.id,
+        Participant.accepted_at.is_not(None)).limit(1)) is not None
 
 
 def member_applications_query(user: User):
     return select(Application).where(or_(
         Application.created_by_id == user.id,
         Application.id.in_(select(Participant.application_id).where(
-            Participant.contact_user_id == user.id))))
+            Participant.contact_user_id == user.id, Participant.accepted_at.is_not(None)))))
 
 
 def read_scores(criteria: Iterable[Criterion], scores: Mapping[str, object],

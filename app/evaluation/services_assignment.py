@@ -23,7 +23,9 @@ from app.evaluation.models import (
     ConsensusStatus,
 )
 from app.evaluation.services_profiles import (
+    as_account_expert,
     as_expert,
+    consortium_memberships,
     controllers_of,
     expert_pool,
     profiles_by_user,
@@ -37,6 +39,11 @@ REASON_LABELS = {
     "same_controller": "same group as a participant (common controller)",
     "recent_affiliation": "affiliated with a participant in the last 3 years",
     "same_country": "same country as a participant (call rule)",
+}
+CONSORTIUM_MEMBER = "member of the consortium (coordinator, contact or creator)"
+ACCOUNT_LABELS = {
+    "same_organisation": "the account's organisation is a participant",
+    "same_controller": "the account's organisation is in a participant's group",
 }
 
 
@@ -78,6 +85,8 @@ def assign_call(call: Call, *, by: User | None, notify: bool = True) -> dict:
         + [u.organisation_id for u in users])
     experts = [as_expert(u, profiles.get(u.id), controllers) for u in users]
     proposals = [as_proposal(submissions[a.id]) for a in applications]
+    today = utcnow().date()
+    imposed = _imposed_conflicts(users, profiles, controllers, proposals, today)
     rows = db.session.scalars(select(Assignment).where(Assignment.call_id == call.id)).all()
     by_pair = {(str(r.expert_id), str(r.application_id)): r for r in rows}
     pool = {e.key for e in experts}
@@ -86,7 +95,8 @@ def assign_call(call: Call, *, by: User | None, notify: bool = True) -> dict:
     existing = [pair for pair, r in by_pair.items()
                 if r.is_active and pair[0] in pool and pair[1] in keys]
     declared = {pair for pair, r in by_pair.items() if r.status == AssignmentStatus.CONFLICT}
-    today = utcnow().date()
+    # Conflicts the profile cannot show count as declared ones: nobody may evaluate them.
+    declared |= set(imposed)
     plan = assign(experts, proposals, criteria.experts_per_proposal, on=today,
                   declared_conflicts=declared,
                   same_country_is_conflict=settings.same_country_is_conflict, existing=existing)
@@ -114,7 +124,7 @@ def assign_call(call: Call, *, by: User | None, notify: bool = True) -> dict:
     names = {str(u.id): u.name for u in users}
     acronyms = {str(a.id): a.acronym for a in applications}
     settings.last_run = _run_report(plan, experts, proposals, names, acronyms, today,
-                                    settings.same_country_is_conflict)
+                                    settings.same_country_is_conflict, imposed)
     audit.record(by, "evaluation.assignment_run", call, {
         "new": len(new_rows), "dropped": len(plan.dropped), "shortfalls": len(plan.shortfalls)})
     if notify:
@@ -123,16 +133,39 @@ def assign_call(call: Call, *, by: User | None, notify: bool = True) -> dict:
     return settings.last_run
 
 
-def _run_report(plan, experts, proposals, names, acronyms, today: date, same_country: bool
-                ) -> dict:
+def _imposed_conflicts(users, profiles, controllers, proposals, today: date
+                       ) -> dict[tuple[str, str], list[str]]:
+    """(expert, proposal) conflicts beyond the profile, with their labels: the expert is in the
+    consortium, or the account's own organisation (or its group) takes part."""
+    imposed: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pair in consortium_memberships((u.id for u in users), (int(p.key) for p in proposals)):
+        imposed[pair].append(CONSORTIUM_MEMBER)
+    for user in users:
+        account = as_account_expert(user, profiles.get(user.id), controllers)
+        if account is None:
+            continue
+        for proposal in proposals:
+            for reason in detect_conflicts(account, proposal, today):
+                if reason in ACCOUNT_LABELS:
+                    imposed[account.key, proposal.key].append(ACCOUNT_LABELS[reason])
+    return dict(imposed)
+
+
+def _labels(reasons, imposed: list[str]) -> list[str]:
+    return imposed + [REASON_LABELS[r] for r in reasons if not (imposed and r == "declared")]
+
+
+def _run_report(plan, experts, proposals, names, acronyms, today: date, same_country: bool,
+                imposed: dict[tuple[str, str], list[str]]) -> dict:
     conflicts = []
     for proposal in proposals:
         for expert in experts:
             reasons = detect_conflicts(expert, proposal, today, same_country)
-            if reasons:
+            extra = imposed.get((expert.key, proposal.key), [])
+            if reasons or extra:
                 conflicts.append({"application": acronyms[proposal.key],
                                   "expert": names[expert.key],
-                                  "reasons": [REASON_LABELS[r] for r in reasons]})
+                                  "reasons": _labels(reasons, extra)})
     return {
         "at": utcnow().isoformat(),
         "experts": len(experts),
@@ -141,7 +174,8 @@ def _run_report(plan, experts, proposals, names, acronyms, today: date, same_cou
         "shortfalls": [{"application": acronyms[s.proposal], "assigned": s.assigned,
                         "needed": s.needed, "reason": s.reason} for s in plan.shortfalls],
         "dropped": [{"application": acronyms[d.proposal], "expert": names[d.expert],
-                     "reasons": [REASON_LABELS[r] for r in d.reasons]} for d in plan.dropped],
+                     "reasons": _labels(d.reasons, imposed.get((d.expert, d.proposal), []))}
+                    for d in plan.dropped],
         "conflicts": conflicts,
     }
 

@@ -8,6 +8,7 @@ from sqlalchemy import exists, or_, select
 from app import audit
 from app.accounts.classifications import FORD_FIELDS
 from app.accounts.models import Invitation, Organisation, Role, User, UserRole
+from app.applications.models import Application, Participant
 from app.calls.models import Call
 from app.errors import DomainError, NotFound
 from app.evaluation.assignment import Affiliation, Expert
@@ -136,8 +137,9 @@ def controllers_of(organisation_ids: Iterable[int]) -> dict[int, int | None]:
 
 def as_expert(user: User, profile: ExpertProfile | None,
               controllers: dict[int, int | None]) -> Expert:
-    """The pure rules' view of an expert: keys are ids as text."""
-    organisation_id = profile.organisation_id if profile else user.organisation_id
+    """The pure rules' view of an expert: keys are ids as text. The profile's organisation
+    comes first; a profile without one ("independent") still counts the account's own."""
+    organisation_id = (profile.organisation_id if profile else None) or user.organisation_id
     controller = controllers.get(organisation_id) if organisation_id else None
     return Expert(
         key=str(user.id),
@@ -148,3 +150,31 @@ def as_expert(user: User, profile: ExpertProfile | None,
         affiliations=tuple(Affiliation(str(a.organisation_id), a.until)
                            for a in (profile.affiliations if profile else ())),
     )
+
+
+def as_account_expert(user: User, profile: ExpertProfile | None,
+                      controllers: dict[int, int | None]) -> Expert | None:
+    """The expert seen from the account's organisation when the profile names another one:
+    an expert cannot leave their employer's conflicts behind by editing the profile."""
+    account_id = user.organisation_id
+    if account_id is None or as_expert(user, profile, controllers).organisation == str(account_id):
+        return None
+    controller = controllers.get(account_id)
+    return Expert(key=str(user.id), organisation=str(account_id),
+                  controller=str(controller) if controller else None)
+
+
+def consortium_memberships(user_ids: Iterable[int], application_ids: Iterable[int]
+                           ) -> set[tuple[str, str]]:
+    """(expert, application) pairs, as text, where the user belongs to the consortium: its
+    creator or a participant's contact, invited or accepted (both know the proposal)."""
+    users, applications = list(user_ids), list(application_ids)
+    if not users or not applications:
+        return set()
+    contacts = db.session.execute(select(Participant.contact_user_id, Participant.application_id)
+                                  .where(Participant.contact_user_id.in_(users),
+                                         Participant.application_id.in_(applications)))
+    creators = db.session.execute(select(Application.created_by_id, Application.id)
+                                  .where(Application.created_by_id.in_(users),
+                                         Application.id.in_(applications)))
+    return {(str(user), str(application)) for user, application in [*contacts, *creators]}

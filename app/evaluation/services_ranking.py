@@ -48,6 +48,7 @@ class RankingResult:
     ineligible: list[Application]
     line: FundingLine
     problems: list[str] = field(default_factory=list)
+    unscreened: list[Application] = field(default_factory=list)  # submitted, never screened
 
     @property
     def unresolved(self) -> list[list[RankingRow]]:
@@ -68,6 +69,11 @@ class RankingResult:
         reasons = []
         if self.call.status != CallStatus.UNDER_EVALUATION:
             reasons.append("The call is not under evaluation.")
+        if self.unscreened:
+            # Publishing would leave them out of the ranking without any outcome.
+            reasons.append(f"{len(self.unscreened)} submitted applications have no eligibility "
+                           "decision yet (mark them eligible or ineligible on the applications "
+                           "screen).")
         if self.pending:
             reasons.append(f"{len(self.pending)} proposal(s) have no approved consensus yet.")
         if self.line.tie_at_line:
@@ -78,10 +84,19 @@ class RankingResult:
         return reasons + self.problems
 
 
-def _requested(call: Call, application: Application, snapshot: dict) -> Decimal:
-    if call.kind == CallKind.TENDER and application.bid_price_amount is not None:
-        return application.bid_price_amount
-    return Decimal(str((snapshot.get("budget") or {}).get("requested") or "0"))
+def tendered_price(submission: Submission | None) -> Decimal | None:
+    """The bid price as submitted (the live application may have changed since)."""
+    if submission is None:
+        return None
+    price = (submission.snapshot.get("application") or {}).get("bid_price")
+    return Decimal(str(price)) if price not in (None, "") else None
+
+
+def _requested(call: Call, submission: Submission) -> Decimal:
+    price = tendered_price(submission)
+    if call.kind == CallKind.TENDER and price is not None:
+        return price
+    return Decimal(str((submission.snapshot.get("budget") or {}).get("requested") or "0"))
 
 
 def _people(snapshot: dict, key: str) -> int | None:
@@ -107,13 +122,14 @@ def _candidate(application: Application, submission: Submission, scores: dict[st
     return candidate, thresholds
 
 
-def _price_points(call: Call, criteria: AwardCriteria, applications: list[Application],
-                  problems: list[str]) -> dict[int, Decimal]:
+def _price_points(criteria: AwardCriteria, applications: list[Application],
+                  submissions: dict[int, Submission], problems: list[str]) -> dict[int, Decimal]:
     price = next((c for c in criteria.criteria if c.kind is CriterionKind.PRICE), None)
     if price is None:
         return {}
-    prices = {str(a.id): a.bid_price_amount for a in applications
-              if a.bid_price_amount is not None and a.bid_price_amount > 0}
+    tendered = {a.id: tendered_price(submissions.get(a.id)) for a in applications}
+    prices = {str(key): value for key, value in tendered.items()
+              if value is not None and value > 0}
     for application in applications:
         if str(application.id) not in prices:
             problems.append(f"{application.acronym} has no tendered price: it scores 0 on "
@@ -126,14 +142,17 @@ def compute_ranking(call: Call) -> RankingResult:
     """The live ranking, from approved consensus reports only, in a fixed number of queries."""
     criteria = services.criteria_of(call)
     applications = services.evaluated_applications(call)
-    ineligible = services.evaluated_applications(call, (ApplicationStatus.INELIGIBLE,))
+    outside = services.evaluated_applications(
+        call, (ApplicationStatus.INELIGIBLE, ApplicationStatus.SUBMITTED))
+    ineligible = [a for a in outside if a.status == ApplicationStatus.INELIGIBLE]
+    unscreened = [a for a in outside if a.status == ApplicationStatus.SUBMITTED]
     submissions = services.counted_submissions(call)
     approved = {c.application_id: c for c in db.session.scalars(select(Consensus).where(
         Consensus.call_id == call.id, Consensus.status == ConsensusStatus.APPROVED))}
     panels = {p.application_id: p for p in db.session.scalars(
         select(PanelDecision).where(PanelDecision.call_id == call.id))}
     problems: list[str] = []
-    points = _price_points(call, criteria, applications, problems)
+    points = _price_points(criteria, applications, submissions, problems)
     price_codes = [c.code for c in criteria.criteria if c.kind is CriterionKind.PRICE]
     candidates, details, pending = [], {}, []
     for application in applications:
@@ -144,7 +163,7 @@ def compute_ranking(call: Call) -> RankingResult:
             continue
         scores = {code: Decimal(value) for code, value in consensus.scores.items()}
         scores.update({code: points[application.id] for code in price_codes})
-        requested = _requested(call, application, submission.snapshot)
+        requested = _requested(call, submission)
         candidate, thresholds = _candidate(application, submission, scores, criteria,
                                            requested, panels.get(application.id))
         candidates.append(candidate)
@@ -161,11 +180,12 @@ def compute_ranking(call: Call) -> RankingResult:
                                thresholds=thresholds, panel=panels.get(application.id),
                                dispersed=dispersed))
     return RankingResult(call=call, criteria=criteria, rows=rows, pending=pending,
-                         ineligible=list(ineligible), line=line, problems=problems)
+                         ineligible=list(ineligible), line=line, problems=problems,
+                         unscreened=list(unscreened))
 
 
-def ranking_for_officer(call_id: int, *, by: User) -> RankingResult:
-    return compute_ranking(services.get_officer_call(call_id, by=by))
+def ranking_to_read(call_id: int, *, by: User) -> RankingResult:
+    return compute_ranking(services.get_call_to_oversee(call_id, by=by))
 
 
 def record_panel_decision(call_id: int, *, by: User, positions: dict[int, int | None],

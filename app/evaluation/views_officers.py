@@ -54,7 +54,7 @@ def start_evaluation(call_id: int):
 
 
 def _call_page(call_id: int, settings_form=None, status: int = 200):
-    call = services.get_officer_call(call_id, by=current_user)
+    call = services.get_call_to_oversee(call_id, by=current_user)
     settings = services.current_settings(call)
     rows = services_assignment.call_overview(call)
     rapporteur_forms = {}
@@ -67,11 +67,12 @@ def _call_page(call_id: int, settings_form=None, status: int = 200):
         "evaluation/call.html", call=call, settings=settings, rows=rows,
         criteria=services.criteria_of(call), action_form=ActionForm(),
         settings_form=settings_form or SettingsForm(obj=settings),
-        rapporteur_forms=rapporteur_forms), status
+        rapporteur_forms=rapporteur_forms,
+        can_act=services.is_officer_of(current_user, call)), status
 
 
 @bp.get("/calls/<int:call_id>")
-@requires(Role.programme_officer)
+@requires(Role.programme_officer, Role.admin)  # admins read, officers act
 def call(call_id: int):
     return _call_page(call_id)
 
@@ -138,7 +139,7 @@ def _group_key(ids) -> str:
 
 
 def _ranking_page(call_id: int, *, publish_form=None, panel_forms=None, status: int = 200):
-    result = services_ranking.ranking_for_officer(call_id, by=current_user)
+    result = services_ranking.ranking_to_read(call_id, by=current_user)
     frozen = services_results.frozen_ranking(result.call)
     forms = dict(panel_forms or {})
     for group in result.unresolved:
@@ -151,11 +152,12 @@ def _ranking_page(call_id: int, *, publish_form=None, panel_forms=None, status: 
     return render_template(
         "evaluation/ranking.html", result=result, frozen=frozen, panel_forms=forms,
         live_entries=services_results.ranking_entries(result),
-        publish_form=publish_form or PublishForm(), trail_labels=TRAIL_LABELS), status
+        publish_form=publish_form or PublishForm(), trail_labels=TRAIL_LABELS,
+        can_act=services.is_officer_of(current_user, result.call)), status
 
 
 @bp.get("/calls/<int:call_id>/ranking")
-@requires(Role.programme_officer)
+@requires(Role.programme_officer, Role.admin)  # admins read, officers act
 def ranking(call_id: int):
     return _ranking_page(call_id)
 
@@ -202,7 +204,7 @@ def publish(call_id: int):
 
 
 @bp.get("/calls/<int:call_id>/export.csv")
-@requires(Role.programme_officer)
+@requires(Role.programme_officer, Role.admin)  # admins read, officers act
 def export_csv(call_id: int):
     stem, rows = exports.export_rows(call_id, by=current_user,
                                      anonymised=request.args.get("anonymised") == "1")
@@ -211,7 +213,7 @@ def export_csv(call_id: int):
 
 
 @bp.get("/calls/<int:call_id>/export.xlsx")
-@requires(Role.programme_officer)
+@requires(Role.programme_officer, Role.admin)  # admins read, officers act
 def export_xlsx(call_id: int):
     stem, rows = exports.export_rows(call_id, by=current_user,
                                      anonymised=request.args.get("anonymised") == "1")

@@ -1,6 +1,5 @@
 """Creator fixtures for evaluation: officers, experts, submitted proposals, a whole evaluation."""
 
-import hashlib
 import itertools
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +17,7 @@ from app.applications.models import (
     ParticipantRole,
     Submission,
 )
+from app.applications.submission_rules import snapshot_sha256
 from app.calls.lifecycle import CallStatus
 from app.database import utcnow
 from app.evaluation import services_assignment, services_consensus, services_reviews
@@ -84,9 +84,11 @@ def make_evaluation_call(make_call):
 
 def snapshot_of(application: Application, number: int, requested: Decimal,
                 attachments: list[Attachment]) -> dict:
-    """A snapshot in the format shared with the applications package (platform.md)."""
+    """A snapshot in the format shared with the applications package (platform.md): the
+    accepted participants only, and the bid price as it stands at submission."""
     call = application.call
-    share = (requested / len(application.participants)).quantize(Decimal("0.01"))
+    accepted = [p for p in application.participants if p.accepted_at is not None]
+    share = (requested / len(accepted)).quantize(Decimal("0.01"))
     participants = [{
         "id": p.id, "role": p.role,
         "organisation": {"id": p.organisation.id, "name": p.organisation.name,
@@ -101,7 +103,7 @@ def snapshot_of(application: Application, number: int, requested: Decimal,
                               "amount": str(share)}],
                    "direct": str(share), "indirect": "0.00", "eligible": str(share),
                    "requested": str(share), "funding_rate": "1.00"},
-    } for p in application.participants]
+    } for p in accepted]
     return {
         "number": number,
         "submitted_at": (call.closes_at - timedelta(days=2)).isoformat(),
@@ -149,6 +151,7 @@ def make_submitted_application(make_user, make_organisation):
                 organisation=organisation, fields_of_science=list(fields),
                 role=ParticipantRole.COORDINATOR if index == 0 else ParticipantRole.PARTNER,
                 contact_user_id=coordinator.id if index == 0 else None,
+                accepted_at=call.closes_at - timedelta(days=10),
                 key_personnel_women=women if index == 0 else None,
                 key_personnel_men=men if index == 0 else None))
         db.session.add(application)
@@ -166,7 +169,7 @@ def make_submitted_application(make_user, make_organisation):
         snapshot = snapshot_of(application, 1, Decimal(requested), attachments)
         db.session.add(Submission(
             application_id=application.id, number=1, snapshot=snapshot,
-            snapshot_sha256=hashlib.sha256(repr(snapshot).encode()).hexdigest(),
+            snapshot_sha256=snapshot_sha256(snapshot),
             submitted_at=call.closes_at - timedelta(days=2), submitted_by_id=coordinator.id,
             idempotency_key=f"test-{application.id}-{n}"))
         db.session.commit()

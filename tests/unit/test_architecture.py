@@ -11,7 +11,8 @@ PURE_MODULES = [
     "applications/eligibility.py", "applications/budget.py", "applications/submission_rules.py",
     "evaluation/scoring.py", "evaluation/ranking.py", "evaluation/funding.py",
     "evaluation/assignment.py", "grants/payments.py", "accounts/classifications.py",
-    "directory/suggestions.py",
+    "directory/suggestions.py", "grants/lifecycle.py", "grants/agreement.py",
+    "grants/allocation.py",
 ]
 FORBIDDEN = ("flask", "sqlalchemy", "flask_sqlalchemy", "app.extensions", "werkzeug")
 

@@ -95,3 +95,33 @@ def test_ids_from_another_application_are_not_found(client, submitted, make_cons
     line = consortium.participant_of(consortium.coordinator).budget_lines[0]
     assert client.get(f"{base}/lines/{line.id}").status_code == 404
     assert db.session.scalar(select(Submission)).id == made.id
+
+
+def test_the_calls_officer_gets_404_for_a_draft_and_for_files_never_submitted(
+        client, make_call, make_consortium, make_user, sign_in):
+    call = make_call(required_attachments=TECHNICAL_ANNEX)
+    draft = make_consortium(call=call)
+    draft_file = upload_attachment(draft.application.id, by=draft.coordinator,
+                                   kind="technical_annex", filename="draft.pdf",
+                                   data=PDF_BYTES, expected_version=draft.application.version)
+    sent = make_consortium(call=call)
+    sent_file = upload_attachment(sent.application.id, by=sent.coordinator,
+                                  kind="technical_annex", filename="sent.pdf", data=PDF_BYTES,
+                                  expected_version=sent.application.version)
+    record_submission(sent.application, by=sent.coordinator, at=utcnow(),
+                      idempotency_key="officer-sent", notify=False)
+    # Replaced after the submit: the consortium's current draft, not what was submitted.
+    later_file = upload_attachment(sent.application.id, by=sent.coordinator,
+                                   kind="technical_annex", filename="later.pdf",
+                                   data=PDF_BYTES + b"% v2\n",
+                                   expected_version=sent.application.version)
+    db.session.commit()
+    sign_in(make_user(Role.programme_officer, funder_id=call.funder_id))
+    assert client.get(f"/applications/{draft.application.id}/attachments/{draft_file.id}"
+                      ).status_code == 404
+    base = f"/applications/{sent.application.id}/attachments"
+    submitted = client.get(f"{base}/{sent_file.id}")
+    assert submitted.status_code == 200 and submitted.data == PDF_BYTES
+    assert client.get(f"{base}/{later_file.id}").status_code == 404
+    sign_in(sent.coordinator)  # the consortium still reads its current draft
+    assert client.get(f"{base}/{later_file.id}").status_code == 200

@@ -3,6 +3,7 @@
 import re
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
@@ -49,6 +50,27 @@ def test_an_acronym_is_unique_per_call(client, make_consortium, sign_in):
                                   "title": "Again", "duration_months": "12"}).get_data(
         as_text=True)
     assert "already uses this acronym" in page
+
+
+def test_acronyms_differing_only_in_case_are_one_acronym(client, make_call, make_user,
+                                                         make_organisation, sign_in):
+    call = make_call()
+    url = f"/applications/new?call={call.reference}"
+    first, second = (make_user(Role.applicant, organisation=make_organisation())
+                     for _ in range(2))
+    sign_in(first)
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "acronym": " Abc ",
+                                      "title": "First", "duration_months": "12"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Application.acronym)) == "ABC"
+    sign_in(second)
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "acronym": "ABC",
+                                      "title": "Second", "duration_months": "12"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    error = re.search(r'<div id="acronym-error"[^>]*>([^<]*)</div>', page)
+    assert error and "already uses this acronym" in error.group(1)
+    assert db.session.scalar(select(func.count()).select_from(Application)) == 1
 
 
 def test_partners_join_from_the_emailed_link_and_the_checklist_follows(
@@ -254,3 +276,19 @@ def test_a_tender_asks_for_a_bid_price_before_submitting(client, make_call, make
     assert db.session.get(Application, application.id).bid_price_amount == Decimal("120000.00")
     assert "Enter the bid price" not in client.get(f"/applications/{application.id}").get_data(
         as_text=True)
+
+
+def test_the_unique_key_refuses_a_case_variant_that_slips_past_the_check(
+        app, make_consortium, make_user, make_organisation, monkeypatch):
+    """Two requests at once both pass the look-up: the database key decides, per call."""
+    from app.applications import services
+    from app.errors import DomainError
+
+    call = make_consortium(acronym="RACE").application.call
+    latecomer = make_user(Role.applicant, organisation=make_organisation())
+    monkeypatch.setattr(services, "_ensure_acronym_free", lambda *args, **kwargs: None)
+    with pytest.raises(DomainError) as refused:
+        services.start_application(by=latecomer, call_reference=call.reference,
+                                   data=services.ApplicationData(acronym="Race", title="T"))
+    assert refused.value.field == "acronym"
+    db.session.rollback()

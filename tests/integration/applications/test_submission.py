@@ -8,8 +8,9 @@ from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from app import storage
 from app.applications import submission as submitting
 from app.applications.attachments import upload_attachment
 from app.applications.models import Application, ApplicationStatus, Submission
@@ -241,3 +242,56 @@ def test_only_the_coordinator_submits(client, ready, sign_in):
                            follow_redirects=True)
     assert re.search("Only the coordinator may do this", response.get_data(as_text=True))
     assert _count() == 0
+
+
+def _write_elsewhere(application_id: int, statement: str) -> None:
+    """Change the application row through another connection, as a concurrent request would.
+
+    If the submit held a write lock here, SQLite would wait out its busy timeout and fail;
+    PostgreSQL is told not to wait long for the row either.
+    """
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL lock_timeout = '3s'"))
+        connection.execute(text(statement), {"id": application_id})
+        connection.commit()
+
+
+def test_the_receipt_is_rendered_before_anything_is_written(app, ready, monkeypatch):
+    application = ready.application
+    render = submitting.render_receipt
+    rendered = []
+
+    def render_while_another_request_writes(*args):
+        _write_elsewhere(application.id, "UPDATE applications SET title = title WHERE id = :id")
+        rendered.append(True)
+        return render(*args)
+
+    monkeypatch.setattr(submitting, "render_receipt", render_while_another_request_writes)
+    made = submitting.submit_application(application.id, by=ready.coordinator,
+                                         idempotency_key="no-lock",
+                                         expected_version=application.version)
+    db.session.commit()
+    assert rendered and _count() == 1
+    assert storage.read(made.receipt_path).startswith(b"%PDF-")
+
+
+def test_a_submit_that_loses_the_race_while_rendering_keeps_no_receipt(app, ready, files_dir,
+                                                                     monkeypatch):
+    application = ready.application
+    render = submitting.render_receipt
+
+    def render_while_another_request_saves(*args):
+        _write_elsewhere(application.id,
+                         "UPDATE applications SET version = version + 1 WHERE id = :id")
+        return render(*args)
+
+    monkeypatch.setattr(submitting, "render_receipt", render_while_another_request_saves)
+    receipts_before = set(files_dir.rglob("receipts/**/*.pdf"))
+    with pytest.raises(Conflict, match="Someone else saved this application"):
+        submitting.submit_application(application.id, by=ready.coordinator,
+                                      idempotency_key="lost-race",
+                                      expected_version=application.version)
+    db.session.rollback()
+    assert _count() == 0
+    assert set(files_dir.rglob("receipts/**/*.pdf")) == receipts_before

@@ -153,12 +153,16 @@ def test_only_the_officer_of_the_owning_funder_can_publish(client, sign_in, worl
         driver.evaluate(application, {"excellence": "4", "impact": "4", "implementation": "4"})
     url = f"/evaluation/calls/{call.id}/publish"
     ranking = f"/evaluation/calls/{call.id}/ranking"
-    for intruder in (make_officer(), make_user(Role.admin), make_user(Role.evaluator)):
+    admin = make_user(Role.admin)
+    for intruder in (make_officer(), admin, make_user(Role.evaluator)):
         sign_in(intruder)
         response = client.post(url, data={"confirm": "y",
                                           "csrf_token": csrf_token(client, "/")})
         assert response.status_code == 403
-        assert client.get(ranking).status_code == 403
+        # Admins read every ranking (the call page links to it) but never publish.
+        page = client.get(ranking)
+        assert page.status_code == (200 if intruder is admin else 403)
+        assert 'name="confirm"' not in page.get_data(as_text=True)
     db.session.refresh(call)
     assert call.status == "under_evaluation"
     sign_in(officer)
@@ -166,3 +170,23 @@ def test_only_the_officer_of_the_owning_funder_can_publish(client, sign_in, worl
     assert response.status_code == 302
     db.session.refresh(call)
     assert call.status == "results_published"
+
+
+def test_an_admin_reads_the_evaluation_of_any_call_but_does_not_act(
+        client, sign_in, world, make_user, make_evaluation_call):
+    call, officer, experts, applications, driver = world
+    other_funders_call = make_evaluation_call()
+    sign_in(make_user(Role.admin))
+    for each in (call, other_funders_call):
+        ranking = client.get(f"/evaluation/calls/{each.id}/ranking")
+        assert ranking.status_code == 200
+        assert 'name="confirm"' not in ranking.get_data(as_text=True)
+        overview = client.get(f"/evaluation/calls/{each.id}")
+        assert overview.status_code == 200
+        assert f"/evaluation/calls/{each.id}/assign" not in overview.get_data(as_text=True)
+        assert client.get(f"/evaluation/calls/{each.id}/export.csv").status_code == 200
+    assert applications[0].acronym in client.get(
+        f"/evaluation/calls/{call.id}").get_data(as_text=True)
+    response = client.post(f"/evaluation/calls/{call.id}/assign",
+                           data={"csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 403

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.applications.models import ApplicationStatus
+from app.applications.models import ApplicationStatus, Participant
 from app.calls.lifecycle import CallStatus
 from app.database import utcnow
 from app.evaluation.models import Assignment, AssignmentStatus, CallEvaluationSettings
@@ -179,3 +179,69 @@ def test_call_and_expert_pages_keep_a_constant_query_count(
         counts.append((counted(officer, f"/evaluation/calls/{call.id}"),
                        counted(experts[0], "/evaluation/")))
     assert counts[0] == counts[1]
+
+
+def test_a_coordinator_who_is_also_an_evaluator_never_gets_their_own_proposal(
+        client, sign_in, make_evaluation_call, make_officer, make_expert, make_organisation,
+        make_submitted_application):
+    call = make_evaluation_call()
+    officer = make_officer(call.funder)
+    # An "independent" profile: nothing in it links the expert to the proposal.
+    coordinator = make_expert(call.funder, organisation=None, name="Coordinating Expert")
+    coordinator.grant(Role.applicant)
+    own = make_submitted_application(call, coordinator=coordinator)
+    # A profile naming a university, while the account belongs to a participant.
+    employer = make_organisation("Employer Srl", country="IT")
+    moonlighter = make_expert(call.funder, organisation=make_organisation("University"),
+                              name="Profile Elsewhere")
+    moonlighter.organisation_id = employer.id
+    employed = make_submitted_application(
+        call, organisations=[employer, make_organisation(country="AT")])
+    # A partner's contact, invited but not yet accepted, already knows the proposal.
+    partner = make_expert(call.funder, name="Invited Partner")
+    invited = make_submitted_application(call)
+    db.session.add(Participant(
+        application_id=invited.id, organisation=make_organisation(country="DE"),
+        contact_user_id=partner.id,
+        invited_email=partner.email, fields_of_science=["1.2"]))
+    db.session.commit()
+    for _ in range(3):
+        make_expert(call.funder)
+    sign_in(officer)
+    call_page = f"/evaluation/calls/{call.id}"
+    _post(client, f"{call_page}/assign", call_page)
+    assert coordinator.id not in _assigned(own)
+    assert moonlighter.id not in _assigned(employed)
+    assert partner.id not in _assigned(invited)
+    # Each still gets a full team: the others evaluate the proposals they are not part of.
+    assert [len(_assigned(a)) for a in (own, employed, invited)] == [3, 3, 3]
+    conflicts = client.get(call_page).get_data(as_text=True).split(
+        'id="conflicts"')[1].split("</ul>")[0]
+    assert f"Coordinating Expert – {own.acronym}: member of the consortium" in conflicts
+    assert f"Invited Partner – {invited.acronym}: member of the consortium" in conflicts
+    assert (f"Profile Elsewhere – {employed.acronym}: the account&#39;s organisation is a "
+            "participant") in conflicts
+
+
+def test_an_expert_who_joins_a_consortium_is_removed_from_its_proposal(
+        client, sign_in, make_evaluation_call, make_officer, make_expert, make_organisation,
+        make_submitted_application):
+    call = make_evaluation_call()
+    officer = make_officer(call.funder)
+    experts = [make_expert(call.funder) for _ in range(4)]
+    application = make_submitted_application(call)
+    sign_in(officer)
+    call_page = f"/evaluation/calls/{call.id}"
+    _post(client, f"{call_page}/assign", call_page)
+    joined = next(e for e in experts if e.id in _assigned(application))
+    db.session.add(Participant(
+        application_id=application.id, organisation=make_organisation(country="DE"),
+        contact_user_id=joined.id,
+        accepted_at=utcnow(), fields_of_science=["1.2"]))
+    db.session.commit()
+    _post(client, f"{call_page}/assign", call_page)
+    assert joined.id not in _assigned(application) and len(_assigned(application)) == 3
+    row = db.session.scalar(select(Assignment).where(Assignment.expert_id == joined.id))
+    assert row.status == AssignmentStatus.REMOVED
+    assert "member of the consortium" in client.get(call_page).get_data(as_text=True).split(
+        "Removed for a new conflict")[1].split("</div>")[0]

@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from app.applications.models import ApplicationStatus
+from app.applications.submission_rules import snapshot_sha256
 from app.evaluation.models import PanelDecision
 from app.extensions import db
 from tests.conftest import csrf_token
@@ -161,3 +163,41 @@ def test_tender_price_is_scored_by_formula(client, sign_in, ranking_world):
     assert _numbers(_row(page, dear)) == ["30", "20", "24", "50", "74", "€100,000.00"]
     assert page.index(f'data-application="{cheap.id}"') < page.index(
         f'data-application="{dear.id}"')
+
+
+def test_tender_price_comes_from_the_counted_submission(client, sign_in, ranking_world):
+    call, officer, driver, proposal = ranking_world({"kind": "tender"})
+    quality = {"technical_merit": "30", "delivery_plan": "20"}
+    cheap = proposal(quality, bid_price="80000.00")
+    dear = proposal(quality, bid_price="100000.00")
+    submission = cheap.submissions[-1]
+    assert submission.snapshot["application"]["bid_price"] == "80000.00"
+    assert submission.snapshot_sha256 == snapshot_sha256(submission.snapshot)
+    # Edits after the deadline change the live application, never the submitted tender.
+    cheap.bid_price_amount, dear.bid_price_amount = Decimal("200000.00"), Decimal("50000.00")
+    db.session.commit()
+    sign_in(officer)
+    page = _page(client, call)
+    assert _numbers(_row(page, cheap)) == ["30", "20", "30", "50", "80", "€80,000.00"]
+    assert _numbers(_row(page, dear)) == ["30", "20", "24", "50", "74", "€100,000.00"]
+
+
+def test_unscreened_applications_block_publication(client, sign_in, ranking_world,
+                                                   make_submitted_application):
+    call, officer, driver, proposal = ranking_world()
+    proposal(scores("4", "4", "4"))
+    unscreened = [make_submitted_application(call, status=ApplicationStatus.SUBMITTED)
+                  for _ in range(2)]
+    sign_in(officer)
+    blockers = _page(client, call).split('id="blockers"')[1].split("</ul>")[0]
+    assert ("2 submitted applications have no eligibility decision yet (mark them eligible or "
+            "ineligible on the applications screen).") in blockers
+    response = client.post(f"/evaluation/calls/{call.id}/publish", data={
+        "confirm": "y", "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 400
+    db.session.refresh(call)
+    assert call.status == "under_evaluation"
+    for application in unscreened:
+        application.status = ApplicationStatus.INELIGIBLE
+    db.session.commit()
+    assert 'id="blockers"' not in _page(client, call)

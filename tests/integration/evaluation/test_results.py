@@ -8,7 +8,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.applications.models import ApplicationStatus
+from app.accounts.models import Role
+from app.applications.models import ApplicationStatus, Participant
+from app.database import utcnow
 from app.evaluation.models import Ranking
 from app.extensions import db
 from app.mail import OutboxMessage
@@ -118,3 +120,23 @@ def test_evaluation_pages_are_closed_after_publication(client, sign_in, evaluate
     response = client.post(f"{url}/review", data={"csrf_token": csrf_token(client, url),
                                                   "submit": "Submit"})
     assert response.status_code == 400
+
+
+def test_an_invited_partner_who_never_accepted_reads_no_results(
+        client, sign_in, evaluated, make_user, make_organisation):
+    call, officer, driver, strong, good, weak = evaluated
+    invitee, partner = make_user(Role.applicant), make_user(Role.applicant)
+    for user, accepted_at in ((invitee, None), (partner, utcnow())):
+        db.session.add(Participant(
+            application_id=good.id, organisation=make_organisation(country="DE"),
+            contact_user_id=user.id, invited_email=user.email, accepted_at=accepted_at))
+    db.session.commit()
+    _publish(client, sign_in, call, officer, confirm="y")
+    sign_in(invitee)
+    assert client.get(f"/evaluation/results/{good.id}").status_code == 404
+    assert client.get(f"/evaluation/results/{good.id}/summary.pdf").status_code == 404
+    assert "GOOD" not in client.get("/evaluation/results").get_data(as_text=True)
+    sign_in(partner)  # the accepted partner is in the consortium
+    assert client.get(f"/evaluation/results/{good.id}").status_code == 200
+    assert client.get(f"/evaluation/results/{good.id}/summary.pdf").status_code == 200
+    assert "GOOD" in client.get("/evaluation/results").get_data(as_text=True)

@@ -1,0 +1,113 @@
+"""Forms of the grant pages: preparing, confirming, claiming, deciding and paying."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from app.applications.budget import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, INDIRECT_CATEGORY
+
+AMOUNT_HELP = "Digits with a dot for cents, e.g. 125000.00."
+DIRECT_CATEGORY_CHOICES = [(code, label) for code, label in COST_CATEGORY_LABELS.items()
+                           if code != INDIRECT_CATEGORY]
+ICT_CHOICES = list(ICT_CATEGORY_LABELS.items())
+
+
+def _understood(label: str) -> BooleanField:
+    return BooleanField(label, validators=[DataRequired("Tick the box to confirm.")])
+
+
+class PrepareGrantForm(FlaskForm):
+    agreement_number = StringField("Agreement number", validators=[DataRequired(), Length(max=40)])
+    awarded_amount = StringField("Awarded amount", validators=[DataRequired()],
+                                 description="At most what the consortium requested. "
+                                 + AMOUNT_HELP)
+    start_date = DateField("Start date", validators=[DataRequired()])
+    end_date = DateField("End date", validators=[Optional()],
+                         description="Leave empty for the proposal's duration.")
+    submit = SubmitField("Prepare grant agreement")
+
+    beneficiary_field_names: list[str] = []
+
+
+def prepare_form_class(participants) -> type[PrepareGrantForm]:
+    """The preparation form with one optional amount field per beneficiary."""
+    fields = {
+        f"beneficiary_{p.id}": StringField(
+            f"Amount for {p.organisation.name}", validators=[Optional()],
+            description="Leave all empty to split the grant in proportion to the requests.")
+        for p in participants}
+    form_class = type("PrepareGrantFormFor", (PrepareGrantForm,), fields)
+    form_class.beneficiary_field_names = list(fields)
+    return form_class
+
+
+class ConfirmForm(FlaskForm):
+    understood = _understood("I have read the agreement and confirm.")
+    submit = SubmitField("Confirm")
+
+
+class OpenClaimForm(FlaskForm):
+    period = SelectField("Reporting period", coerce=int, validators=[InputRequired()])
+    submit = SubmitField("Start the claim")
+
+
+class ClaimLineForm(FlaskForm):
+    beneficiary_id = SelectField("Beneficiary", coerce=int, validators=[InputRequired()])
+    category = SelectField("Cost category", choices=DIRECT_CATEGORY_CHOICES,
+                           validators=[DataRequired()])
+    ict_category = SelectField("ICT category", choices=ICT_CHOICES, validators=[DataRequired()])
+    description = StringField("Description", validators=[Optional(), Length(max=300)])
+    amount = StringField("Amount", validators=[DataRequired()], description=AMOUNT_HELP)
+    submit = SubmitField("Add line")
+
+
+class ClaimDocumentForm(FlaskForm):
+    document = FileField("Supporting document (PDF)", validators=[FileRequired()])
+    submit = SubmitField("Upload")
+
+
+class SubmitClaimForm(FlaskForm):
+    understood = _understood("The costs are real, eligible and supported by the documents.")
+    submit = SubmitField("Submit the claim")
+
+
+DECISIONS = [("approve", "Approve the computed amount"),
+             ("approve_partly", "Approve a lower amount"),
+             ("reject", "Reject")]
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField("Decision", choices=DECISIONS, validators=[DataRequired()])
+    amount = StringField("Amount to pay", validators=[Optional()],
+                         description="Only when approving a lower amount. " + AMOUNT_HELP)
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)],
+                           description="Required to reject or to pay less.")
+    submit = SubmitField("Record the decision")
+
+
+class PaymentForm(FlaskForm):
+    value_date = DateField("Value date", validators=[DataRequired()], default=date.today)
+    bank_reference = StringField("Bank reference", validators=[DataRequired(), Length(max=60)])
+    idempotency_key = HiddenField(validators=[DataRequired()])
+    understood = _understood("I have sent this transfer and want to record it.")
+    submit = SubmitField("Execute the payment")
+
+
+class ReverseForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=2000)])
+    value_date = DateField("Value date of the reversal", validators=[DataRequired()],
+                           default=date.today)
+    idempotency_key = HiddenField(validators=[DataRequired()])
+    understood = _understood("I understand the payment is cancelled and must be paid again.")
+    submit = SubmitField("Cancel the payment")

@@ -1,0 +1,99 @@
+"""Payment pages: execute an installment once, cancel a payment with a reversing record."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from app.access import requires
+from app.accounts.models import Role
+from app.errors import DomainError, Forbidden, NotFound
+from app.extensions import db
+from app.forms import attach_error
+from app.grants import disbursements
+from app.grants.forms import PaymentForm, ReverseForm
+from app.grants.lifecycle import InstallmentStatus
+from app.grants.permissions import get_grant, is_funder_staff, require
+from app.grants.views import bp
+
+
+def _finance_grant(grant_id: int):
+    grant = get_grant(grant_id, by=current_user)
+    require(is_funder_staff(current_user, grant.call, Role.finance_officer),
+            "Only a finance officer of the funder executes payments.")
+    return grant
+
+
+def _after_key_clash(key: str):
+    """Two requests raced with one key: the other one paid; show its payment."""
+    db.session.rollback()
+    return disbursements.find_by_key(key)
+
+
+@bp.route("/installments/<int:installment_id>/pay", methods=["GET", "POST"])
+@requires(Role.finance_officer)
+def pay(installment_id: int):
+    installment = disbursements.get_installment(installment_id, by=current_user)
+    grant = _finance_grant(installment.grant_id)
+    form = PaymentForm()
+    if not form.is_submitted():
+        form.idempotency_key.data = disbursements.new_idempotency_key()
+    if form.validate_on_submit():
+        key = form.idempotency_key.data
+        try:
+            result = disbursements.execute_installment(
+                installment.id, by=current_user, value_date=form.value_date.data,
+                bank_reference=form.bank_reference.data, idempotency_key=key)
+            db.session.commit()
+        except IntegrityError:
+            if _after_key_clash(key) is None:
+                raise
+            flash("This payment was already recorded; nothing was paid twice.", "info")
+        except DomainError as error:
+            db.session.rollback()
+            if isinstance(error, NotFound | Forbidden):
+                raise
+            attach_error(form, error)
+            return render_template("grants/pay.html", form=form, grant=grant,
+                                   installment=installment)
+        else:
+            if result.replayed:
+                flash("This payment was already recorded; nothing was paid twice.", "info")
+            else:
+                flash(f"Payment of {result.disbursement.amount:,.2f} {grant.call.currency} "
+                      "recorded.", "success")
+        return redirect(url_for("grants.detail", grant_id=grant.id, _anchor="payments"))
+    return render_template("grants/pay.html", form=form, grant=grant, installment=installment,
+                           payable=installment.status == InstallmentStatus.PAYABLE)
+
+
+@bp.route("/disbursements/<int:disbursement_id>/reverse", methods=["GET", "POST"])
+@requires(Role.finance_officer)
+def reverse(disbursement_id: int):
+    original = disbursements.get_disbursement(disbursement_id, by=current_user)
+    grant = _finance_grant(original.grant_id)
+    form = ReverseForm()
+    if not form.is_submitted():
+        form.idempotency_key.data = disbursements.new_idempotency_key()
+    if form.validate_on_submit():
+        key = form.idempotency_key.data
+        try:
+            result = disbursements.reverse_disbursement(
+                original.id, by=current_user, reason=form.reason.data,
+                value_date=form.value_date.data, idempotency_key=key)
+            db.session.commit()
+        except IntegrityError:
+            if _after_key_clash(key) is None:
+                raise
+            flash("This cancellation was already recorded.", "info")
+        except DomainError as error:
+            db.session.rollback()
+            if isinstance(error, NotFound | Forbidden):
+                raise
+            attach_error(form, error)
+            return render_template("grants/reverse.html", form=form, grant=grant,
+                                   original=original)
+        else:
+            flash("This cancellation was already recorded." if result.replayed else
+                  "Payment cancelled; the installment can be paid again.", "info")
+        return redirect(url_for("grants.detail", grant_id=grant.id, _anchor="payments"))
+    return render_template("grants/reverse.html", form=form, grant=grant, original=original)

@@ -1,0 +1,56 @@
+"""Charts as inline pygal SVG, the same in pages and PDFs, with no external script."""
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import pygal
+from markupsafe import Markup
+from pygal import Config
+from pygal.style import Style
+
+# Colours readable in print and by people with red-green colour blindness (Okabe-Ito).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+STYLE = Style(background="white", plot_background="white", colors=PALETTE,
+              font_family="DejaVu Sans, sans-serif", label_font_size=11,
+              major_label_font_size=11, legend_font_size=11, title_font_size=13,
+              value_font_size=10)
+
+
+def _config(title: str, **options) -> Config:
+    # js=[]: pygal would otherwise load its tooltip script from a CDN.
+    config = Config(js=[], disable_xml_declaration=True, style=STYLE, title=title,
+                    width=options.pop("width", 720), height=options.pop("height", 320),
+                    legend_at_bottom=True, print_values=False, truncate_label=28,
+                    x_label_rotation=options.pop("x_label_rotation", 0))
+    for name, value in options.items():
+        setattr(config, name, value)
+    return config
+
+
+def _svg(chart) -> Markup:
+    # pygal escapes labels and titles itself when it builds the SVG tree.
+    return Markup(chart.render(is_unicode=True))
+
+
+def _number(value: Decimal) -> float:
+    return float(value)  # pygal plots floats; the exact figures are in the tables beside it
+
+
+def bar_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[Decimal]],
+              *, currency: str = "EUR") -> Markup:
+    """Grouped bars: one group per label, one bar per series (e.g. planned and paid)."""
+    chart = pygal.Bar(_config(title, x_label_rotation=20 if len(labels) > 4 else 0))
+    chart.x_labels = list(labels)
+    chart.value_formatter = lambda value: f"{value:,.0f} {currency}"
+    for name, values in series.items():
+        chart.add(name, [_number(v) for v in values])
+    return _svg(chart)
+
+
+def pie_chart(title: str, parts: Mapping[str, Decimal], *, currency: str = "EUR") -> Markup:
+    chart = pygal.Pie(_config(title, height=300, inner_radius=0.45))
+    chart.value_formatter = lambda value: f"{value:,.0f} {currency}"
+    for label, value in parts.items():
+        if value > 0:
+            chart.add(label, _number(value))
+    return _svg(chart)

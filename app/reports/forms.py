@@ -1,0 +1,37 @@
+"""The disbursement report form: filters and a file format."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SubmitField
+from wtforms.validators import DataRequired, Optional
+
+from app.applications.budget import ICT_CATEGORY_LABELS
+from app.formatting import country_name
+from app.reports.jobs import FORMATS
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class ReportForm(FlaskForm):
+    call_id = SelectField("Call", coerce=_optional_int, validators=[Optional()])
+    date_from = DateField("Paid from (value date)", validators=[Optional()])
+    date_to = DateField("Paid until (value date)", validators=[Optional()])
+    country = SelectField("Beneficiary country", validators=[Optional()])
+    ict_category = SelectField("ICT category", validators=[Optional()],
+                               choices=[("", "All ICT categories"),
+                                        *ICT_CATEGORY_LABELS.items()])
+    organisation_id = SelectField("Beneficiary", coerce=_optional_int, validators=[Optional()])
+    report_format = SelectField("Format", choices=list(FORMATS.items()),
+                                validators=[DataRequired()],
+                                description="PDF has summaries and charts; CSV and XLSX suit "
+                                            "large row counts.")
+    submit = SubmitField("Produce the report")
+
+    def set_choices(self, choices: dict) -> None:
+        self.call_id.choices = [("", "All calls")] + [
+            (c.id, f"{c.reference} — {c.title}") for c in choices["calls"]]
+        self.country.choices = [("", "All countries")] + [
+            (code, country_name(code)) for code in choices["countries"]]
+        self.organisation_id.choices = [("", "All beneficiaries")] + [
+            (o.id, f"{o.name} ({o.country})") for o in choices["organisations"]]

@@ -1,0 +1,1 @@
+"""Integration tests of grants, claims, payments, tracking and reports."""

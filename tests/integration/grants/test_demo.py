@@ -1,0 +1,73 @@
+"""The demo grants: real figures on every finance screen, and seeding twice changes nothing."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.applications.models import Application
+from app.calls.models import Call
+from app.demo.grants import DEMO_CALL, FINANCE, PARTNER, seed_grants
+from app.demo.seed import DEMO_PASSWORD, seed_demo
+from app.extensions import db
+from app.grants.lifecycle import ClaimStatus, GrantStatus
+from app.grants.models import Disbursement, ExpenseClaim, Grant
+from tests.conftest import csrf_token
+
+
+@pytest.fixture
+def demo(app):
+    seed_demo()
+
+
+def _counts():
+    return tuple(db.session.scalar(select(func.count()).select_from(model))
+                 for model in (Grant, ExpenseClaim, Disbursement))
+
+
+def test_demo_grants_are_seeded_once(demo):
+    grants = seed_grants()
+    assert [g.status for g in grants] == [GrantStatus.ACTIVE, GrantStatus.ACTIVE,
+                                          GrantStatus.SIGNED]
+    assert len({b.organisation.country for b in grants[0].beneficiaries}) == 3
+    statuses = db.session.scalars(select(ExpenseClaim.status).order_by(ExpenseClaim.id)).all()
+    assert statuses == [ClaimStatus.SUBMITTED, ClaimStatus.PAID]
+    assert all(g.disbursed_amount <= g.awarded_amount for g in grants)
+    assert grants[1].disbursed_amount > grants[0].disbursed_amount > Decimal("0")
+    before = _counts()
+    assert before == (3, 2, 3)
+    seed_demo()
+    assert [g.id for g in seed_grants()] == [g.id for g in grants]
+    assert _counts() == before
+
+
+def test_seeding_without_the_demo_accounts_does_nothing(app):
+    assert seed_grants() == [] and _counts() == (0, 0, 0)
+
+
+def test_demo_acronyms_already_used_on_the_call_get_a_variant(demo):
+    call = db.session.scalar(select(Call).where(Call.reference == DEMO_CALL))
+    partner = db.session.scalar(select(User).where(User.email == PARTNER))
+    db.session.add(Application(call=call, acronym="ADRIAWEB", title="Someone else's draft",
+                               created_by=partner))
+    db.session.commit()
+    grants = seed_grants()
+    assert [g.application.acronym for g in grants] == ["ADRIAWEB-2", "DANUBECMS", "ALPCRAFT"]
+
+
+def test_demo_finance_officer_sees_real_figures(demo, client):
+    grants = seed_grants()
+    client.post("/accounts/login", data={"email": FINANCE, "password": DEMO_PASSWORD,
+                                         "csrf_token": csrf_token(client)})
+    listing = client.get("/grants/").get_data(as_text=True)
+    assert all(g.agreement_number in listing for g in grants)
+    overview = client.get("/grants/overview").get_data(as_text=True)
+    assert grants[2].agreement_number in overview  # its pre-financing is due soon
+    waiting = db.session.scalar(select(ExpenseClaim).where(
+        ExpenseClaim.status == ClaimStatus.SUBMITTED))
+    assert "Record the decision" in client.get(
+        f"/grants/claims/{waiting.id}").get_data(as_text=True)
+    client.post("/reports/", data={"report_format": "csv",
+                                   "csrf_token": csrf_token(client, "/reports/")})
+    assert "Download" in client.get("/reports/").get_data(as_text=True)

@@ -1,0 +1,105 @@
+"""Tracking: a grant's plan vs claims vs payments, the funder's overview, payment statements."""
+
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from app.accounts.models import Role
+from app.extensions import db
+from app.grants.tracking import grant_tracking, overview
+
+D = Decimal
+
+
+def test_grant_tracking_adds_up_plan_claims_and_payments(make_grant, make_claim,
+                                                         pay_installment):
+    case = make_grant()
+    make_claim(case, lines=(("A", "broadband", "20000.00"),), approve=True)
+    pay_installment(case, 1)
+    pay_installment(case, 2)
+    tracking = grant_tracking(case.grant)
+    coordinator, partner = (b.id for b in case.grant.beneficiaries)
+    assert tracking.by_ict["broadband"].planned == D("40000.00")
+    assert tracking.by_ict["broadband"].claimed == D("20000.00")
+    assert tracking.by_ict["cloud_software"].claimed == D("0.00")
+    assert tracking.by_beneficiary[coordinator].claimed == D("20000.00")
+    assert tracking.by_beneficiary_ict[(partner, "cloud_software")].planned == D("10000.00")
+    assert tracking.total.planned == D("100000.00")
+    assert tracking.total.paid == case.grant.disbursed_amount == D("68750.00")
+    # The interim followed the claim's only line: the coordinator's broadband.
+    assert tracking.by_beneficiary_ict[(coordinator, "broadband")].paid == D("17500.00") + D(
+        "25000.00")
+
+
+def test_grant_page_shows_plan_schedule_claims_payments_and_timeline(client, sign_in, make_grant,
+                                                                     make_claim, pay_installment):
+    case = make_grant()
+    make_claim(case, approve=True)
+    pay_installment(case, 1)
+    sign_in(case.partner)
+    page = client.get(f"/grants/{case.grant.id}").get_data(as_text=True)
+    for text in ("ICT-investment plan", "Web content management", "100 %",  # open source
+                 "Payment schedule", "Period 1", "Payments", "Timeline",
+                 "Signed; payment schedule generated", "Payment executed: 43,750.00",
+                 "81,250.00", "<svg"):
+        assert text in page, text
+    assert "cdn" not in page.lower().split("<svg", 1)[1].split("</svg>", 1)[0]
+
+
+def test_overview_shows_committed_disbursed_and_upcoming_payments(client, sign_in, make_grant,
+                                                                  make_claim, pay_installment):
+    soon = date.today() - timedelta(days=5)
+    case = make_grant(start=soon)
+    second = make_grant(call=case.grant.call, start=soon, countries=("IT", "SI"))
+    pay_installment(case, 1)
+    figures = overview(by=case.finance)
+    assert figures.committed == D("250000.00") and figures.disbursed == D("43750.00")
+    assert figures.remaining == D("206250.00")
+    # The second grant's pre-financing is payable and (over)due.
+    assert [i.grant_id for i in figures.upcoming] == [second.grant.id]
+    assert figures.due_30 == figures.due_90 == D("43750.00")
+    assert figures.by_country["DE"].planned == D("75000.00")
+    assert figures.by_country["DE"].paid + figures.by_country["AT"].paid == D("43750.00")
+    assert set(figures.by_country) == {"DE", "AT", "IT", "SI"}
+    assert figures.by_ict["broadband"].planned == D("80000.00")
+    sign_in(case.finance)
+    page = client.get(f"/grants/overview?call_id={case.grant.call_id}").get_data(as_text=True)
+    assert "250,000.00" in page and "Slovenia" in page and second.grant.agreement_number in page
+
+
+def test_overview_shows_only_the_officers_funder(client, sign_in, make_grant, make_user,
+                                                 make_funder):
+    case = make_grant()
+    stranger = make_user(Role.finance_officer, funder=make_funder())
+    assert overview(by=stranger).committed == D("0.00")
+    sign_in(stranger)
+    page = client.get(f"/grants/overview?call_id={case.grant.call_id}").get_data(as_text=True)
+    assert case.grant.call.reference not in page
+
+
+def test_overview_counts_only_signed_grants(make_grant):
+    case = make_grant(status="prepared")
+    assert overview(by=case.officer).committed == D("0.00")
+
+
+def test_beneficiary_downloads_the_payment_statement(client, sign_in, make_grant,
+                                                     pay_installment):
+    case = make_grant()
+    pay_installment(case, 1)
+    sign_in(case.partner)
+    response = client.get(f"/grants/{case.grant.id}/statement.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    for expected in (case.grant.agreement_number, "43,750.00", "81,250.00", "125,000.00",
+                     "Beneficiary", "Pre"):
+        assert expected in text, expected
+
+
+def test_admin_sees_every_grant(client, sign_in, make_grant, make_user):
+    case = make_grant()
+    sign_in(make_user(Role.admin))
+    assert case.grant.agreement_number in client.get("/grants/").get_data(as_text=True)
+    assert client.get(f"/grants/{case.grant.id}").status_code == 200
+    db.session.rollback()
