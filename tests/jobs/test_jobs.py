@@ -1,14 +1,12 @@
 """Jobs run on a real Redis through an RQ SimpleWorker, and in a thread without Redis."""
 
-import os
 
 import pytest
-from rq import SimpleWorker
 
 from app.accounts.models import Role
 from app.extensions import db
 from app.jobs import Job, JobStatus, enqueue_after_commit, job_function, report_progress, rq_queue
-from tests import services
+from tests.jobs.conftest import work_off
 
 
 @job_function("test.count_words")
@@ -28,22 +26,6 @@ def explode(job, *, reason: str):
     raise ValueError(reason)
 
 
-@pytest.fixture
-def rq_app(sqlite_app, monkeypatch):
-    monkeypatch.setitem(sqlite_app.config, "JOBS_MODE", "rq")
-    monkeypatch.setitem(sqlite_app.config, "REDIS_URL", services.REDIS_URL)
-    monkeypatch.setitem(sqlite_app.config, "JOBS_QUEUE", f"opencall-test-{os.getpid()}")
-    queue = rq_queue(sqlite_app)
-    queue.empty()
-    yield sqlite_app
-    queue.empty()
-
-
-def _work(app) -> None:
-    queue = rq_queue(app)
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
-
-
 @pytest.mark.redis
 def test_job_is_queued_only_after_commit_and_completes(rq_app, make_user):
     user = make_user(Role.finance_officer)
@@ -51,7 +33,7 @@ def test_job_is_queued_only_after_commit_and_completes(rq_app, make_user):
     assert rq_queue(rq_app).count == 0  # nothing leaves before the data is saved
     db.session.commit()
     assert rq_queue(rq_app).count == 1
-    _work(rq_app)
+    work_off(rq_app)
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert job.status == JobStatus.done and job.progress == 100
@@ -69,7 +51,7 @@ def test_rolled_back_job_never_runs(rq_app, make_user):
 def test_failing_job_is_marked_failed_with_its_message(rq_app, make_user):
     job = enqueue_after_commit("test.explode", by=make_user(Role.admin), reason="disk is full")
     db.session.commit()
-    _work(rq_app)
+    work_off(rq_app)
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert job.status == JobStatus.failed

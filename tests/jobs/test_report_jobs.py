@@ -2,13 +2,11 @@
 
 import csv
 import io
-import os
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from rq import SimpleWorker
 
 from app import storage
 from app.extensions import db
@@ -17,26 +15,10 @@ from app.reports import jobs as report_jobs
 from app.reports.jobs import REPORT_KIND
 from app.reports.rows import ReportFilters
 from app.reports.services import request_report
-from tests import services
+from tests.jobs.conftest import work_off
 
 pytestmark = pytest.mark.redis
 D = Decimal
-
-
-@pytest.fixture
-def rq_app(sqlite_app, monkeypatch):
-    monkeypatch.setitem(sqlite_app.config, "JOBS_MODE", "rq")
-    monkeypatch.setitem(sqlite_app.config, "REDIS_URL", services.REDIS_URL)
-    monkeypatch.setitem(sqlite_app.config, "JOBS_QUEUE", f"opencall-reports-{os.getpid()}")
-    queue = rq_queue(sqlite_app)
-    queue.empty()
-    yield sqlite_app
-    queue.empty()
-
-
-def _work(app) -> None:
-    queue = rq_queue(app)
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
 
 
 @pytest.fixture
@@ -53,7 +35,7 @@ def _run(app, user, report_format: str, **filters) -> Job:
     assert rq_queue(app).count == 0  # nothing is queued before the commit
     db.session.commit()
     assert rq_queue(app).count == 1
-    _work(app)
+    work_off(app)
     db.session.expire_all()
     return db.session.get(Job, job.id)
 
@@ -97,7 +79,7 @@ def test_xlsx_report_rows(rq_app, paid):
 def test_a_report_job_that_raises_is_marked_failed_with_its_message(rq_app, paid):
     job = enqueue_after_commit(REPORT_KIND, by=paid.finance, filters={}, format="docx")
     db.session.commit()
-    _work(rq_app)
+    work_off(rq_app)
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert job.status == JobStatus.failed
