@@ -8,6 +8,7 @@ from app.access import requires
 from app.accounts.models import Role
 from app.errors import DomainError, Forbidden, NotFound
 from app.extensions import db
+from app.formatting import money
 from app.forms import attach_error
 from app.grants import disbursements
 from app.grants.forms import PaymentForm, ReverseForm
@@ -59,8 +60,8 @@ def pay(installment_id: int):
             if result.replayed:
                 flash("This payment was already recorded; nothing was paid twice.", "info")
             else:
-                flash(f"Payment of {result.disbursement.amount:,.2f} {grant.call.currency} "
-                      "recorded.", "success")
+                amount = money(result.disbursement.amount, grant.call.currency)
+                flash(f"Payment of {amount} recorded.", "success")
         return redirect(url_for("grants.detail", grant_id=grant.id, _anchor="payments"))
     return render_template("grants/pay.html", form=form, grant=grant, installment=installment,
                            payable=installment.status == InstallmentStatus.PAYABLE)
