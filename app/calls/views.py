@@ -23,7 +23,8 @@ from app.accounts.models import Role
 from app.applications.budget import ICTCategory
 from app.calls import services
 from app.calls.countries import COUNTRY_GROUPS
-from app.calls.criteria import CRITERIA_PRESETS, TIE_BREAKS, describe_criteria
+from app.calls.criteria import CRITERIA_PRESETS, TIE_BREAKS
+from app.calls.criteria_text import describe_criteria
 from app.calls.forms import (
     MAX_TIE_BREAKS,
     CallForm,

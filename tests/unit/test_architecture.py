@@ -8,6 +8,7 @@ import pytest
 APP = Path(__file__).resolve().parents[2] / "app"
 PURE_MODULES = [
     "calls/countries.py", "calls/lifecycle.py", "calls/rules.py", "calls/criteria.py",
+    "calls/criteria_text.py",
     "applications/eligibility.py", "applications/budget.py", "applications/submission_rules.py",
     "evaluation/scoring.py", "evaluation/ranking.py", "evaluation/funding.py",
     "evaluation/assignment.py", "grants/payments.py", "accounts/classifications.py",

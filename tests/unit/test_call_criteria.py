@@ -8,9 +8,9 @@ from app.calls.criteria import (
     CRITERIA_PRESETS,
     TIE_BREAKS,
     CriteriaError,
-    describe_criteria,
     validate_criteria,
 )
+from app.calls.criteria_text import describe_criteria
 from app.calls.lifecycle import CallKind
 
 REFERENCE_CHAIN = ["uncovered_area", "excellence_then_impact", "gender_balance",
