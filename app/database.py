@@ -4,9 +4,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime, MetaData, event
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, String, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # Fixed names let an IntegrityError be mapped back to the form field it concerns,
@@ -28,6 +28,7 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
 
 
 class Money(TypeDecorator):
@@ -75,6 +76,17 @@ class UTCDateTime(TypeDecorator):
         if isinstance(value, str):  # raw SQLite text from an expression without a type
             value = datetime.fromisoformat(value)
         return value.replace(tzinfo=UTC)
+
+
+class StoredFile:
+    """Columns of an uploaded file kept by app.storage under a generated key."""
+
+    filename: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 @event.listens_for(Engine, "connect")

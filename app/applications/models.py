@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
 from app.calls.models import Call
-from app.database import Money, UTCDateTime, utcnow
+from app.database import Money, StoredFile, UTCDateTime, utcnow
 from app.extensions import db
 
 
@@ -137,19 +137,13 @@ class BudgetLineRow(db.Model):
     participant: Mapped[Participant] = relationship(back_populates="budget_lines")
 
 
-class Attachment(db.Model):
+class Attachment(StoredFile, db.Model):
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))  # a code of the call's required attachments
-    filename: Mapped[str] = mapped_column(String(200))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A replaced file is kept (earlier submissions point at it by id and hash), only marked.
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

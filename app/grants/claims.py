@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
@@ -9,6 +10,7 @@ from werkzeug.utils import secure_filename
 from app import audit, storage
 from app.accounts.models import Role, User
 from app.applications.budget import INDIRECT_CATEGORY, CostCategory, ICTCategory, validate_amount
+from app.applications.submission_rules import attachment_problem
 from app.database import utcnow
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
@@ -36,7 +38,6 @@ from app.grants.permissions import get_grant, is_coordinator, is_funder_staff, r
 from app.mail import send_mail
 
 ZERO = Decimal("0.00")
-PDF_MAGIC = b"%PDF-"
 CLAIMABLE_GRANT_STATUSES = frozenset({GrantStatus.SIGNED, GrantStatus.ACTIVE})
 SETTLED = (ClaimStatus.APPROVED, ClaimStatus.PAID)
 
@@ -140,12 +141,13 @@ def remove_claim_line(claim_id: int, line_id: int, *, by: User) -> None:
 def add_claim_document(claim_id: int, *, by: User, filename: str, data: bytes) -> ClaimDocument:
     """Store a supporting PDF; the content must really be a PDF, whatever its name says."""
     claim = _editable(claim_id, by)
-    if not data.startswith(PDF_MAGIC):
-        raise DomainError("Upload a PDF file (this file is not a PDF).", field="document")
-    name = secure_filename(filename) or "document.pdf"
+    # The same rules as an application's attachments: PDF by content, size limit.
+    if problem := attachment_problem(data, max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"]):
+        raise DomainError(problem, field="document")
+    name = (secure_filename(filename) or "document.pdf")[:200]
     key = storage.new_key("claims", ".pdf")
     digest = storage.save(key, data)
-    document = ClaimDocument(filename=name[:200], size=len(data), sha256=digest,
+    document = ClaimDocument(filename=name, size=len(data), sha256=digest,
                              storage_key=key, uploaded_by_id=by.id)
     claim.documents.append(document)
     db.session.flush()

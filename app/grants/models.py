@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Organisation, User
 from app.applications.models import Application, Participant
 from app.calls.models import Call
-from app.database import Money, UTCDateTime, utcnow
+from app.database import Money, StoredFile, UTCDateTime, utcnow
 from app.extensions import db
 from app.grants.lifecycle import ClaimStatus, DisbursementStatus, GrantStatus, InstallmentStatus
 
@@ -187,7 +187,7 @@ class ClaimLine(db.Model):
     beneficiary: Mapped[GrantBeneficiary] = relationship()
 
 
-class ClaimDocument(db.Model):
+class ClaimDocument(StoredFile, db.Model):
     """A supporting PDF of a claim, stored by app.storage under a generated key."""
 
     __tablename__ = "claim_documents"
@@ -195,12 +195,6 @@ class ClaimDocument(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(
         ForeignKey("expense_claims.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Disbursement(db.Model):

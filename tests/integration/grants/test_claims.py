@@ -42,7 +42,7 @@ def test_coordinator_builds_and_submits_a_claim(client, sign_in, make_grant):
     assert "Attach at least one supporting PDF" in refused
     fake = _post(client, f"{page}/documents", page,
                  document=(io.BytesIO(b"MZ\x90\x00 not a pdf"), "invoice.pdf"))
-    assert "this file is not a PDF" in fake.get_data(as_text=True)
+    assert "this file is not a PDF" in fake.get_data(as_text=True)  # the shared PDF rule
     _post(client, f"{page}/documents", page,
           document=(io.BytesIO(MINIMAL_PDF), "../../Invoices March.pdf"))
     document = db.session.scalar(select(ClaimDocument))
