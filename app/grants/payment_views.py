@@ -24,10 +24,29 @@ def _finance_grant(grant_id: int):
     return grant
 
 
-def _after_key_clash(key: str):
-    """Two requests raced with one key: the other one paid; show its payment."""
-    db.session.rollback()
-    return disbursements.find_by_key(key)
+REPLAYED = object()  # another request with the same one-time key recorded it first
+
+
+def _record_once(record, key: str, form):
+    """Run `record()` (a payment or a cancellation) at most once per one-time form key.
+
+    Returns the service's result, REPLAYED when a racing request with the same key won,
+    or None when the form must be shown again with the error next to its field."""
+    try:
+        result = record()
+        db.session.commit()
+        return result
+    except IntegrityError:
+        db.session.rollback()
+        if disbursements.find_by_key(key) is None:
+            raise
+        return REPLAYED
+    except DomainError as error:
+        db.session.rollback()
+        if isinstance(error, NotFound | Forbidden):
+            raise
+        attach_error(form, error)
+        return None
 
 
 @bp.route("/installments/<int:installment_id>/pay", methods=["GET", "POST"])
@@ -40,28 +59,17 @@ def pay(installment_id: int):
         form.idempotency_key.data = disbursements.new_idempotency_key()
     if form.validate_on_submit():
         key = form.idempotency_key.data
-        try:
-            result = disbursements.execute_installment(
-                installment.id, by=current_user, value_date=form.value_date.data,
-                bank_reference=form.bank_reference.data, idempotency_key=key)
-            db.session.commit()
-        except IntegrityError:
-            if _after_key_clash(key) is None:
-                raise
-            flash("This payment was already recorded; nothing was paid twice.", "info")
-        except DomainError as error:
-            db.session.rollback()
-            if isinstance(error, NotFound | Forbidden):
-                raise
-            attach_error(form, error)
+        result = _record_once(lambda: disbursements.execute_installment(
+            installment.id, by=current_user, value_date=form.value_date.data,
+            bank_reference=form.bank_reference.data, idempotency_key=key), key, form)
+        if result is None:
             return render_template("grants/pay.html", form=form, grant=grant,
                                    installment=installment)
+        if result is REPLAYED or result.replayed:
+            flash("This payment was already recorded; nothing was paid twice.", "info")
         else:
-            if result.replayed:
-                flash("This payment was already recorded; nothing was paid twice.", "info")
-            else:
-                amount = money(result.disbursement.amount, grant.call.currency)
-                flash(f"Payment of {amount} recorded.", "success")
+            amount = money(result.disbursement.amount, grant.call.currency)
+            flash(f"Payment of {amount} recorded.", "success")
         return redirect(url_for("grants.detail", grant_id=grant.id, _anchor="payments"))
     return render_template("grants/pay.html", form=form, grant=grant, installment=installment,
                            payable=installment.status == InstallmentStatus.PAYABLE)
@@ -77,24 +85,14 @@ def reverse(disbursement_id: int):
         form.idempotency_key.data = disbursements.new_idempotency_key()
     if form.validate_on_submit():
         key = form.idempotency_key.data
-        try:
-            result = disbursements.reverse_disbursement(
-                original.id, by=current_user, reason=form.reason.data,
-                value_date=form.value_date.data, idempotency_key=key)
-            db.session.commit()
-        except IntegrityError:
-            if _after_key_clash(key) is None:
-                raise
-            flash("This cancellation was already recorded.", "info")
-        except DomainError as error:
-            db.session.rollback()
-            if isinstance(error, NotFound | Forbidden):
-                raise
-            attach_error(form, error)
+        result = _record_once(lambda: disbursements.reverse_disbursement(
+            original.id, by=current_user, reason=form.reason.data,
+            value_date=form.value_date.data, idempotency_key=key), key, form)
+        if result is None:
             return render_template("grants/reverse.html", form=form, grant=grant,
                                    original=original)
-        else:
-            flash("This cancellation was already recorded." if result.replayed else
-                  "Payment cancelled; the installment can be paid again.", "info")
+        flash("This cancellation was already recorded."
+              if result is REPLAYED or result.replayed
+              else "Payment cancelled; the installment can be paid again.", "info")
         return redirect(url_for("grants.detail", grant_id=grant.id, _anchor="payments"))
     return render_template("grants/reverse.html", form=form, grant=grant, original=original)
