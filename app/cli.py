@@ -25,7 +25,7 @@ def worker_command(burst: bool):
     """Run an RQ worker for OpenCall's jobs inside the app context."""
     from rq import SimpleWorker
 
-    from app.jobs import rq_queue
+    from app.core.jobs import rq_queue
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL to run a worker.")

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from app.applications.eligibility import Member, check_eligibility
+from app.applications.rules.eligibility import Member, check_eligibility
 
 DATA_FILE = Path(__file__).parent / "data" / "h2020_participations.eunets.csv.gz"
 
-# Regulation (EU) 2021/695 Art. 22(2), as a call's rules document (reference.md §1).
+# Regulation (EU) 2021/695 Art. 22(2), as a call's rules document (reference.md 1).
 HORIZON_EUROPE_STANDARD_RULES = {
     "min_partners": 3,
     "min_countries": 3,

@@ -33,7 +33,7 @@ FINANCE_EMAIL = "bench-finance@example.org"
 
 
 def _app(database: str, files: str, mode: str = "eager"):
-    from app import create_app
+    from app.factory import create_app
 
     return create_app("testing", SQLALCHEMY_DATABASE_URI=database, FILES_DIR=Path(files),
                       JOBS_MODE=mode)
@@ -55,8 +55,8 @@ def seed(database: str, files: str, n: int) -> None:
     from app.accounts.models import Funder, Organisation, Role, User
     from app.applications.models import Application, BudgetLineRow, Participant
     from app.calls.models import Call
-    from app.database import utcnow
-    from app.extensions import db
+    from app.core.database import utcnow
+    from app.core.extensions import db
     from app.grants.models import (
         Disbursement,
         DisbursementShare,
@@ -133,10 +133,10 @@ def measure_job(database: str, files: str, report_format: str, traced: bool) -> 
     from sqlalchemy import select
 
     from app.accounts.models import User
-    from app.extensions import db
-    from app.jobs import Job
-    from app.reports.rows import ReportFilters
-    from app.reports.services import request_report
+    from app.core.extensions import db
+    from app.core.jobs import Job
+    from app.reports.services.reports import request_report
+    from app.reports.services.rows import ReportFilters
 
     app = _app(database, files)
     with app.app_context():
@@ -167,9 +167,9 @@ def measure_bare_weasyprint(database: str, files: str) -> dict:
     from sqlalchemy import select
 
     from app.accounts.models import User
-    from app.extensions import db
-    from app.reports.pdf import html_to_pdf
-    from app.reports.rows import ReportFilters, iter_rows
+    from app.core.extensions import db
+    from app.core.pdf import html_to_pdf
+    from app.reports.services.rows import ReportFilters, iter_rows
 
     app = _app(database, files)
     with app.app_context():

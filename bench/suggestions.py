@@ -10,10 +10,10 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from app.accounts.classifications import FORD_SUBFIELDS
-from app.applications.eligibility import Member
-from app.calls.countries import ASSOCIATED_COUNTRIES, EU_MEMBER_STATES
-from app.directory.suggestions import Candidate, suggest_partners
+from app.applications.rules.eligibility import Member
+from app.calls.rules.countries import ASSOCIATED_COUNTRIES, EU_MEMBER_STATES
+from app.core.classifications import FORD_SUBFIELDS
+from app.directory.rules.suggestions import Candidate, suggest_partners
 
 COUNTRIES = sorted(EU_MEMBER_STATES) * 3 + sorted(ASSOCIATED_COUNTRIES) + ["US", "CN", "BR", "IN"]
 ORG_TYPES = ["PRC"] * 8 + ["HES"] * 4 + ["REC"] * 3 + ["PUB"] * 2 + ["OTH"] * 3
@@ -90,16 +90,16 @@ def time_database(rows: list[dict], repeat: int, database_url: str | None) -> No
     from flask_migrate import upgrade
     from sqlalchemy import insert, text
 
-    from app import create_app
     from app.accounts.models import Funder, Organisation, Role, User
-    from app.applications.checklist import build_checklist
     from app.applications.models import Application, Participant, ParticipantRole
+    from app.applications.services.checklist import build_checklist
     from app.calls.models import Call
-    from app.database import utcnow
+    from app.core.database import utcnow
+    from app.core.extensions import db
     from app.directory.models import OrganisationProfile
-    from app.directory.search import rebuild_index
-    from app.directory.suggestion_service import suggestion_result
-    from app.extensions import db
+    from app.directory.services.search import rebuild_index
+    from app.directory.services.suggestions import suggestion_result
+    from app.factory import create_app
 
     workdir = Path(tempfile.mkdtemp(prefix="opencall-bench-"))
     url = database_url or f"sqlite:///{workdir / 'bench.db'}"

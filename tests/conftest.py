@@ -100,7 +100,7 @@ class IsolatedClient(FlaskClient):
     production; without this, requests would share the test's context and its caches."""
 
     def open(self, *args, **kwargs):
-        from app.extensions import db
+        from app.core.extensions import db
 
         with self.application.app_context():
             response = super().open(*args, **kwargs)
@@ -117,7 +117,7 @@ def _app_for(backend: str, urls: dict, files_dir: Path, *, live: bool = False):
     if key not in _apps:
         from flask_migrate import upgrade
 
-        from app import create_app
+        from app.factory import create_app
 
         settings = {"JOBS_MODE": "thread"} if live else {"SERVER_NAME": "localhost"}
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=urls[backend], FILES_DIR=files_dir,
@@ -130,7 +130,7 @@ def _app_for(backend: str, urls: dict, files_dir: Path, *, live: bool = False):
 
 
 def _empty_tables(app) -> None:
-    from app.extensions import db
+    from app.core.extensions import db
 
     existing = set(inspect(db.engine).get_table_names())
     tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name in existing]
@@ -151,7 +151,7 @@ def backend(request):
 @pytest.fixture
 def app(backend, database_urls, files_dir):
     """The app on one backend, inside an app context, with every table empty."""
-    from app.extensions import db
+    from app.core.extensions import db
 
     flask_app = _app_for(backend, database_urls, files_dir)
     with flask_app.app_context():
@@ -163,7 +163,7 @@ def app(backend, database_urls, files_dir):
 @pytest.fixture
 def sqlite_app(database_urls, files_dir):
     """The SQLite app alone: for browser and job tests that are not about the database."""
-    from app.extensions import db
+    from app.core.extensions import db
 
     flask_app = _app_for("sqlite", database_urls, files_dir)
     with flask_app.app_context():
@@ -175,7 +175,7 @@ def sqlite_app(database_urls, files_dir):
 @pytest.fixture
 def live_app(database_urls, files_dir):
     """The app served to the browser, on SQLite, with every table empty."""
-    from app.extensions import db
+    from app.core.extensions import db
 
     flask_app = _app_for("sqlite", database_urls, files_dir, live=True)
     with flask_app.app_context():
@@ -205,7 +205,7 @@ def count_queries(app):
     """Count the SQL statements run inside a `with count_queries() as counted:` block."""
     from contextlib import contextmanager
 
-    from app.extensions import db
+    from app.core.extensions import db
 
     @contextmanager
     def counting():

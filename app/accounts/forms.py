@@ -20,16 +20,16 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.accounts.classifications import (
+from app.accounts.models import Role
+from app.accounts.rules.passwords import MAX_LENGTH, MIN_LENGTH
+from app.core.classifications import (
     FORD_FIELDS,
     NACE_REVISIONS,
     NACE_SECTIONS,
     ORG_TYPE_LABELS,
     SmeSize,
 )
-from app.accounts.models import Role
-from app.accounts.passwords import MAX_LENGTH, MIN_LENGTH
-from app.formatting import country_choices
+from app.core.formatting import country_choices
 
 PASSWORD_HELP = f"At least {MIN_LENGTH} characters; long passphrases are welcome."
 

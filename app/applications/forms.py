@@ -19,8 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from app.accounts.classifications import FORD_FIELDS
-from app.applications.budget import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, validate_amount
+from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, validate_amount
+from app.core.classifications import FORD_FIELDS
 
 
 class VersionedForm(FlaskForm):

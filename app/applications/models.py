@@ -19,8 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
 from app.calls.models import Call
-from app.database import Money, StoredFile, UTCDateTime, utcnow
-from app.extensions import db
+from app.core.database import Money, StoredFile, UTCDateTime, utcnow
+from app.core.extensions import db
 
 
 class ApplicationStatus(StrEnum):

@@ -27,12 +27,12 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.applications.budget import ICTCategory
-from app.calls.countries import COUNTRY_GROUPS
-from app.calls.criteria import TIE_BREAKS, ConsensusMethod, CriterionKind
-from app.calls.lifecycle import CallKind
-from app.calls.rules import PROGRAMME_PART_LABELS
-from app.calls.services import CURRENCIES, TIMEZONES
+from app.calls.rules.countries import COUNTRY_GROUPS
+from app.calls.rules.criteria import TIE_BREAKS, ConsensusMethod, CriterionKind
+from app.calls.rules.eligibility_rules import PROGRAMME_PART_LABELS
+from app.calls.rules.finance import ICTCategory
+from app.calls.rules.lifecycle import CallKind
+from app.calls.services.calls import CURRENCIES, TIMEZONES
 
 MAX_TIE_BREAKS = len(TIE_BREAKS)
 

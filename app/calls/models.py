@@ -7,9 +7,9 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Funder
-from app.calls.lifecycle import CallKind, CallStatus, Phase, phase
-from app.database import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.calls.rules.lifecycle import CallKind, CallStatus, Phase, phase
+from app.core.database import Money, UTCDateTime, utcnow
+from app.core.extensions import db
 
 
 class Call(db.Model):
@@ -48,6 +48,9 @@ class Call(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by the first submission (applications own submissions; the call only needs to know
+    # one exists, to freeze its rules and criteria). Never bumps `version`: see mark_submitted.
+    first_submission_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     funder: Mapped[Funder] = relationship()

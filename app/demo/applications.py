@@ -6,10 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app import storage
 from app.accounts.models import Organisation, Role, User
-from app.applications.attachments import required_documents
-from app.applications.checklist import build_checklist
 from app.applications.models import (
     Application,
     ApplicationStatus,
@@ -18,10 +15,13 @@ from app.applications.models import (
     Participant,
     ParticipantRole,
 )
-from app.applications.submission import record_submission
+from app.applications.services.attachments import required_documents
+from app.applications.services.checklist import build_checklist
+from app.applications.services.submission import record_submission
 from app.calls.models import Call
-from app.extensions import db
-from app.reports.pdf import html_to_pdf
+from app.core import storage
+from app.core.extensions import db
+from app.core.pdf import html_to_pdf
 
 DRAFT_CALL = "CADSES-ICT-2027-01"
 CLOSED_CALL = "CADSES-ICT-2026-09"

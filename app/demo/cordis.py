@@ -4,7 +4,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.calls.countries import normalise_country
+from app.calls.rules.countries import normalise_country
 
 DATA = Path(__file__).parent / "data"
 

@@ -8,12 +8,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import Organisation, Role, User
-from app.accounts.passwords import hash_password
-from app.applications.budget import ICTCategory
-from app.calls.countries import EU_MEMBER_STATES
+from app.accounts.services.passwords import hash_password
+from app.calls.rules.countries import EU_MEMBER_STATES
+from app.calls.rules.finance import ICTCategory
+from app.core.extensions import db
 from app.demo.cordis import DATA, CordisOrganisation, load_organisations
 from app.directory.models import OrganisationProfile
-from app.extensions import db
 
 ATTRIBUTION = "(From CORDIS, © European Union.)"
 LOOKING_TYPES = frozenset({"PRC", "REC", "HES"})

@@ -6,14 +6,17 @@ from sqlalchemy import select
 
 from app.accounts.models import Invitation, Role, User
 from app.applications.models import ApplicationStatus
-from app.calls.lifecycle import CallAction, CallStatus
 from app.calls.models import Call
-from app.database import utcnow
-from app.evaluation import services, services_assignment, services_consensus, services_reviews
+from app.calls.rules.lifecycle import CallAction, CallStatus
+from app.core.database import utcnow
+from app.core.extensions import db
 from app.evaluation.models import ConsensusStatus, ReviewStatus
-from app.evaluation.scoring import plain
-from app.evaluation.services_profiles import profile_for
-from app.extensions import db
+from app.evaluation.rules.scoring import plain
+from app.evaluation.services import calls as services
+from app.evaluation.services.assignment import assign_call, declare, list_team
+from app.evaluation.services.consensus import approve_consensus, consensus_view, save_consensus
+from app.evaluation.services.profiles import profile_for
+from app.evaluation.services.reviews import save_review
 
 DEMO_CALL = "CADSES-ICT-2026-09"
 OFFICER = "officer@demo.opencall.eu"
@@ -69,29 +72,29 @@ def _expert_scores(target: tuple[str, ...], expert_number: int, proposal_number:
 
 
 def _review(call: Call, application, number: int, officer: User) -> None:
-    team = sorted(services_assignment.list_team(application.id),
+    team = sorted(list_team(application.id),
                   key=lambda row: list(EXPERTS).index(row.expert.email)
                   if row.expert.email in EXPERTS else len(EXPERTS))
     target = TARGETS[number % len(TARGETS)]
     for expert_number, row in enumerate(team):
         if row.status == "assigned":
-            services_assignment.declare(row.id, by=row.expert, has_conflict=False)
+            declare(row.id, by=row.expert, has_conflict=False)
         if row.review is None or row.review.status != ReviewStatus.SUBMITTED:
-            services_reviews.save_review(
+            save_review(
                 row.id, by=row.expert, submit=True,
                 scores=_expert_scores(target, expert_number, number), comments=COMMENTS)
     rapporteur = next(row.expert for row in team if row.is_rapporteur)
-    view = services_consensus.consensus_view(application.id, by=rapporteur)
+    view = consensus_view(application.id, by=rapporteur)
     if view.consensus is None or view.consensus.status == ConsensusStatus.DRAFT:
         minority = ("One expert scored Excellence much lower, doubting the novelty of the "
                     "approach." if view.proposal.dispersed_criteria else "")
-        services_consensus.save_consensus(
+        save_consensus(
             application.id, by=rapporteur, submit=True, minority_views=minority,
             scores={code: plain(value) for code, value in view.proposal.scores.items()},
             comments=COMMENTS)
-        view = services_consensus.consensus_view(application.id, by=rapporteur)
+        view = consensus_view(application.id, by=rapporteur)
     if view.consensus.status == ConsensusStatus.SUBMITTED:
-        services_consensus.approve_consensus(application.id, by=officer)
+        approve_consensus(application.id, by=officer)
 
 
 def seed_evaluation() -> Call | None:
@@ -120,7 +123,7 @@ def seed_evaluation() -> Call | None:
     if call.status == CallStatus.PUBLISHED:
         services.change_call_status(call, CallAction.START_EVALUATION, by=officer)
     _prepare_experts(call, people, officer)
-    services_assignment.assign_call(call, by=officer, notify=False)
+    assign_call(call, by=officer, notify=False)
     for number, application in enumerate(sorted(applications, key=lambda a: a.id)):
         _review(call, application, number, officer)
     db.session.commit()

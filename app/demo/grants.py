@@ -15,12 +15,12 @@ from app.applications.models import (
     ParticipantRole,
 )
 from app.calls.models import Call
-from app.extensions import db
-from app.grants import agreements, claims, disbursements
-from app.grants.budgets import application_budget
+from app.core.extensions import db
+from app.core.pdf import html_to_pdf
 from app.grants.models import Grant
-from app.grants.payments import add_months
-from app.reports.pdf import html_to_pdf
+from app.grants.rules.payments import add_months
+from app.grants.services import agreements, claims, disbursements
+from app.grants.services.budgets import application_budget
 
 DEMO_CALL = "CADSES-ICT-2026-09"
 OFFICER = "officer@demo.opencall.eu"

@@ -6,14 +6,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import Funder, Organisation, Role, User
-from app.accounts.passwords import hash_password
+from app.accounts.services.passwords import hash_password
+from app.core.extensions import db
 from app.demo.applications import seed_applications
 from app.demo.calls import seed_calls
 from app.demo.cordis import load_organisations
 from app.demo.directory import seed_directory
 from app.demo.evaluation import seed_evaluation
 from app.demo.grants import seed_grants
-from app.extensions import db
 
 DEMO_PASSWORD = "opencall-demo"
 DEMO_ORGANISATIONS = 24

@@ -12,9 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length, Optional
 
-from app.applications.budget import ICT_CATEGORY_LABELS
-from app.directory.contact import MAX_NOTE
-from app.directory.profiles import MAX_COMPETENCIES, MAX_OFFER
+from app.calls.rules.finance import ICT_CATEGORY_LABELS
+from app.directory.services.contact import MAX_NOTE
+from app.directory.services.profiles import MAX_COMPETENCIES, MAX_OFFER
 
 
 class ProfileForm(FlaskForm):

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
 from app.applications.models import Application
-from app.database import UTCDateTime, utcnow
-from app.extensions import db
+from app.core.database import UTCDateTime, utcnow
+from app.core.extensions import db
 
 
 class OrganisationProfile(db.Model):
@@ -56,7 +56,7 @@ class OrganisationProfile(db.Model):
 class OrganisationSearch(db.Model):
     """One row per organisation: the text the full-text engine indexes.
 
-    Written only by app.directory.search (on every organisation or profile save). On
+    Written only by app.directory.services.search (on every organisation or profile save). On
     PostgreSQL a generated tsvector column `document` with a GIN index hangs off it, on
     SQLite an external-content FTS5 table kept in step by triggers; both are created by
     migration 0004 and are deliberately not mapped here (they exist on one dialect only).

@@ -13,9 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.accounts.classifications import FORD_FIELDS
-from app.evaluation.scoring import Criterion, plain
-from app.formatting import country_choices
+from app.core.classifications import FORD_FIELDS
+from app.core.formatting import country_choices
+from app.evaluation.rules.scoring import Criterion, plain
 
 
 def _optional_id(value):

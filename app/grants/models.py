@@ -19,9 +19,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Organisation, User
 from app.applications.models import Application, Participant
 from app.calls.models import Call
-from app.database import Money, StoredFile, UTCDateTime, utcnow
-from app.extensions import db
-from app.grants.lifecycle import ClaimStatus, DisbursementStatus, GrantStatus, InstallmentStatus
+from app.core.database import Money, StoredFile, UTCDateTime, utcnow
+from app.core.extensions import db
+from app.grants.rules.lifecycle import (
+    ClaimStatus,
+    DisbursementStatus,
+    GrantStatus,
+    InstallmentStatus,
+)
 
 
 class Grant(db.Model):
@@ -188,7 +193,7 @@ class ClaimLine(db.Model):
 
 
 class ClaimDocument(StoredFile, db.Model):
-    """A supporting PDF of a claim, stored by app.storage under a generated key."""
+    """A supporting PDF of a claim, stored by app.core.storage under a generated key."""
 
     __tablename__ = "claim_documents"
 

@@ -4,9 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Optional
 
-from app.applications.budget import ICT_CATEGORY_LABELS
-from app.formatting import country_name
-from app.reports.jobs import FORMATS
+from app.calls.rules.finance import ICT_CATEGORY_LABELS
+from app.core.formatting import country_name
+from app.reports.services.jobs import FORMATS
 
 
 def _optional_int(value):

@@ -8,8 +8,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.extensions import db
-from app.mail import OutboxMessage
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
 from tests.browser.conftest import sign_in_as
 from tests.factories.accounts import PASSWORD
 from tests.factories.applications import PDF_BYTES, TECHNICAL_ANNEX

@@ -6,7 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.accounts.models import Role
-from app.database import utcnow
+from app.core.database import utcnow
 from tests.browser.conftest import sign_in_as
 from tests.factories.accounts import PASSWORD
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.mail import OutboxMessage
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
 from tests.browser.conftest import sign_in_as
 from tests.factories.accounts import PASSWORD
 

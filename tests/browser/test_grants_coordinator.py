@@ -2,10 +2,10 @@
 
 import pytest
 
-from app.extensions import db
-from app.grants import agreements
-from app.grants.lifecycle import ClaimStatus, GrantStatus
+from app.core.extensions import db
 from app.grants.models import ExpenseClaim
+from app.grants.rules.lifecycle import ClaimStatus, GrantStatus
+from app.grants.services import agreements
 from tests.browser.conftest import sign_in_as
 from tests.factories.accounts import PASSWORD
 from tests.factories.grants import MINIMAL_PDF

@@ -7,11 +7,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.core.extensions import db
 from app.demo.grants import seed_grants
 from app.demo.seed import DEMO_PASSWORD, seed_demo
-from app.extensions import db
-from app.grants.lifecycle import ClaimStatus
 from app.grants.models import ExpenseClaim, Grant
+from app.grants.rules.lifecycle import ClaimStatus
 from tests.browser.conftest import sign_in_as
 
 pytestmark = pytest.mark.browser

@@ -2,8 +2,8 @@
 
 import pytest
 
+from app.core.navigation import all_entries
 from app.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
-from app.navigation import all_entries
 from tests.browser.conftest import sign_in_as
 
 pytestmark = pytest.mark.browser

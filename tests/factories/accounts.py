@@ -5,8 +5,8 @@ import itertools
 import pytest
 
 from app.accounts.models import Funder, Organisation, Role, User
-from app.accounts.passwords import hash_password
-from app.extensions import db
+from app.accounts.services.passwords import hash_password
+from app.core.extensions import db
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from app.accounts.models import Role, User
-from app.applications.checklist import build_checklist
 from app.applications.models import (
     Application,
     ApplicationStatus,
@@ -16,8 +15,9 @@ from app.applications.models import (
     Participant,
     ParticipantRole,
 )
-from app.database import utcnow
-from app.extensions import db
+from app.applications.services.checklist import build_checklist
+from app.core.database import utcnow
+from app.core.extensions import db
 
 _sequence = itertools.count(1)
 # Small but real enough: the magic bytes are what OpenCall checks.

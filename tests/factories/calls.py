@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from app.calls.criteria import CRITERIA_PRESETS, validate_criteria
-from app.calls.lifecycle import CallKind, CallStatus
 from app.calls.models import Call
-from app.calls.rules import RULE_PRESETS, validate_rules
-from app.database import utcnow
-from app.extensions import db
+from app.calls.rules.criteria import CRITERIA_PRESETS, validate_criteria
+from app.calls.rules.eligibility_rules import RULE_PRESETS, validate_rules
+from app.calls.rules.lifecycle import CallKind, CallStatus
+from app.core.database import utcnow
+from app.core.extensions import db
 
 _sequence = itertools.count(1)
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 import pytest
 
 from app.accounts.models import Organisation, Role, User
+from app.core.extensions import db
 from app.directory.models import OrganisationProfile
-from app.extensions import db
 
 
 @dataclass

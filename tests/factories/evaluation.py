@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from app import storage
 from app.accounts.models import Invitation, Role, User
 from app.applications.models import (
     Application,
@@ -17,10 +16,12 @@ from app.applications.models import (
     ParticipantRole,
     Submission,
 )
-from app.applications.submission_rules import snapshot_sha256
-from app.calls.lifecycle import CallStatus
-from app.database import utcnow
-from app.evaluation import services_assignment, services_consensus, services_reviews
+from app.applications.rules.submission import snapshot_sha256
+from app.calls.rules.lifecycle import CallStatus
+from app.calls.services.calls import mark_submitted
+from app.core import storage
+from app.core.database import utcnow
+from app.core.extensions import db
 from app.evaluation.models import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -29,9 +30,11 @@ from app.evaluation.models import (
     ExpertAffiliation,
     ExpertProfile,
 )
-from app.evaluation.scoring import plain
-from app.evaluation.services import criteria_of
-from app.extensions import db
+from app.evaluation.rules.scoring import plain
+from app.evaluation.services.assignment import declare, run_assignment
+from app.evaluation.services.calls import criteria_of
+from app.evaluation.services.consensus import approve_consensus, consensus_view, save_consensus
+from app.evaluation.services.reviews import save_review
 
 _sequence = itertools.count(1)
 PDF_BYTES = b"%PDF-1.4\n% technical annex of a test proposal\n%%EOF\n"
@@ -172,6 +175,7 @@ def make_submitted_application(make_user, make_organisation):
             snapshot_sha256=snapshot_sha256(snapshot),
             submitted_at=call.closes_at - timedelta(days=2), submitted_by_id=coordinator.id,
             idempotency_key=f"test-{application.id}-{n}"))
+        mark_submitted(call, call.closes_at - timedelta(days=2))
         db.session.commit()
         return application
 
@@ -186,7 +190,7 @@ class EvaluationDriver:
     officer: User
 
     def assign(self) -> dict:
-        report = services_assignment.run_assignment(self.call.id, by=self.officer,
+        report = run_assignment(self.call.id, by=self.officer,
                                                     notify=False)
         db.session.commit()
         return report
@@ -198,9 +202,9 @@ class EvaluationDriver:
 
     def review(self, assignment: Assignment, scores: dict, *, submit: bool = True) -> None:
         if assignment.status == "assigned":
-            services_assignment.declare(assignment.id, by=assignment.expert, has_conflict=False)
+            declare(assignment.id, by=assignment.expert, has_conflict=False)
         criteria = criteria_of(self.call)
-        services_reviews.save_review(
+        save_review(
             assignment.id, by=assignment.expert, scores=scores, submit=submit,
             comments={c.code: f"Comment on {c.label} long enough." for c in criteria.criteria})
         db.session.commit()
@@ -214,14 +218,14 @@ class EvaluationDriver:
 
     def consensus(self, application, scores: dict | None = None, *, approve: bool = True):
         rapporteur = self.rapporteur(application)
-        view = services_consensus.consensus_view(application.id, by=rapporteur)
+        view = consensus_view(application.id, by=rapporteur)
         scores = scores or {code: plain(v) for code, v in view.proposal.scores.items()}
-        services_consensus.save_consensus(
+        save_consensus(
             application.id, by=rapporteur, scores=scores, minority_views="", submit=True,
             comments={c.code: f"Consensus on {c.label}: well argued."
                       for c in view.criteria.criteria})
         if approve:
-            services_consensus.approve_consensus(application.id, by=self.officer)
+            approve_consensus(application.id, by=self.officer)
         db.session.commit()
 
     def approved_consensus(self, application, scores: dict, rapporteur: User) -> Consensus:

@@ -15,11 +15,11 @@ from app.applications.models import (
     Participant,
     ParticipantRole,
 )
-from app.calls.lifecycle import CallStatus
-from app.extensions import db
-from app.grants import agreements, claims, disbursements
-from app.grants.lifecycle import GrantStatus
+from app.calls.rules.lifecycle import CallStatus
+from app.core.extensions import db
 from app.grants.models import ExpenseClaim, Grant, Installment
+from app.grants.rules.lifecycle import GrantStatus
+from app.grants.services import agreements, claims, disbursements
 
 PAYMENT_MODEL = {"prefinancing_rate": "0.40", "retention_rate": "0.05", "interim_count": 1,
                  "ceiling_rate": "0.90"}

@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.access import Access, is_static
 from app.accounts.models import Role
+from app.core.access import Access, is_static
 from tests.conftest import csrf_token
 
 
@@ -23,7 +23,7 @@ def test_every_route_declares_access(app):
 
 def test_an_undeclared_route_is_refused(app):
     # Fail closed: a route added without a declaration answers 403 to everyone.
-    from app import create_app
+    from app.factory import create_app
 
     fresh = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
     fresh.add_url_rule("/undeclared-probe", "undeclared_probe", lambda: "secret")

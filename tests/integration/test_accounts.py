@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role, User, UserSession
-from app.audit import AuditEvent
-from app.extensions import db
-from app.mail import OutboxMessage
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
 from tests.conftest import csrf_token
 from tests.factories.accounts import PASSWORD
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select
 from sqlalchemy.exc import StatementError
 
-from app.database import Money, UTCDateTime
-from app.extensions import db
+from app.core.database import Money, UTCDateTime
+from app.core.extensions import db
 
 _metadata = MetaData()
 samples = Table("type_samples", _metadata, Column("id", Integer, primary_key=True),

@@ -3,12 +3,12 @@
 import pytest
 from sqlalchemy import select
 
-from app import audit
 from app.accounts.models import Role
-from app.audit import AuditEvent
-from app.extensions import db
-from app.jobs import Job
-from app.mail import send_mail
+from app.core import audit
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.core.jobs import Job
+from app.core.mail import send_mail
 
 
 def test_healthz_ok(client):
@@ -18,7 +18,7 @@ def test_healthz_ok(client):
 
 
 def test_healthz_503_when_database_unreachable(files_dir):
-    from app import create_app
+    from app.factory import create_app
 
     broken = create_app("testing", SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none",
                         FILES_DIR=files_dir)

@@ -5,7 +5,7 @@ import os
 import pytest
 from rq import SimpleWorker
 
-from app.jobs import rq_queue
+from app.core.jobs import rq_queue
 from tests import services
 
 

@@ -4,8 +4,15 @@
 import pytest
 
 from app.accounts.models import Role
-from app.extensions import db
-from app.jobs import Job, JobStatus, enqueue_after_commit, job_function, report_progress, rq_queue
+from app.core.extensions import db
+from app.core.jobs import (
+    Job,
+    JobStatus,
+    enqueue_after_commit,
+    job_function,
+    report_progress,
+    rq_queue,
+)
 from tests.jobs.conftest import work_off
 
 

@@ -8,13 +8,13 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app import storage
-from app.extensions import db
-from app.jobs import Job, JobStatus, enqueue_after_commit, rq_queue
-from app.reports import jobs as report_jobs
-from app.reports.jobs import REPORT_KIND
-from app.reports.rows import ReportFilters
-from app.reports.services import request_report
+from app.core import storage
+from app.core.extensions import db
+from app.core.jobs import Job, JobStatus, enqueue_after_commit, rq_queue
+from app.reports.services import jobs as report_jobs
+from app.reports.services.jobs import REPORT_KIND
+from app.reports.services.reports import request_report
+from app.reports.services.rows import ReportFilters
 from tests.jobs.conftest import work_off
 
 pytestmark = pytest.mark.redis

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from app.accounts.models import Organisation
-from app.applications.checklist import budget_of, build_checklist, members_of, rules_of
 from app.applications.models import Application, BudgetLineRow, Participant
+from app.applications.services.checklist import budget_of, build_checklist, members_of, rules_of
 from app.calls.models import Call
 
 CLOSES = datetime(2027, 3, 1, 17, 0, tzinfo=UTC)

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from app.evaluation.assignment import (
+from app.evaluation.rules.assignment import (
     Affiliation,
     ConflictReason,
     Expert,

@@ -6,22 +6,20 @@ from decimal import Decimal
 
 import pytest
 
-from app.applications.budget import (
+from app.applications.rules.budget import BudgetLine, consortium_budget, participant_budget
+from app.calls.rules.finance import (
     COST_CATEGORY_LABELS,
     ICT_CATEGORY_LABELS,
     INDIRECT_CATEGORY,
     INNOVATION_ACTION_RATES,
     RESEARCH_ACTION_RATES,
-    BudgetLine,
     CostCategory,
     FundingRates,
     ICTCategory,
-    consortium_budget,
-    de_minimis_headroom,
     funding_rate_for,
-    participant_budget,
     validate_amount,
 )
+from app.grants.rules.state_aid import de_minimis_headroom
 
 D = Decimal
 

@@ -4,14 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from app.calls.criteria import (
+from app.calls.rules.criteria import (
     CRITERIA_PRESETS,
     TIE_BREAKS,
     CriteriaError,
     validate_criteria,
 )
-from app.calls.criteria_text import describe_criteria
-from app.calls.lifecycle import CallKind
+from app.calls.rules.criteria_text import describe_criteria
+from app.calls.rules.lifecycle import CallKind
 
 REFERENCE_CHAIN = ["uncovered_area", "excellence_then_impact", "gender_balance",
                    "new_countries_then_budget", "panel_decision"]  # fmt: skip

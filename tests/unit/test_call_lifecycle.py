@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from app.calls.lifecycle import (
+from app.calls.rules.lifecycle import (
     TRANSITIONS,
     CallAction,
     CallKind,
@@ -25,7 +25,7 @@ MOMENTS = {
 }
 
 S, A = CallStatus, CallAction
-# The oracle, written by hand from design.md §3 and the brief: for each legal pair, the
+# The oracle, written by hand from design.md 3 and the brief: for each legal pair, the
 # resulting status at each moment (None = refused at that moment). Pairs not listed are
 # refused always. Unpublishing is also refused once there are submissions.
 EXPECTED = {

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.calls.rules import (
+from app.calls.rules.eligibility_rules import (
     RULE_KEYS,
     RULE_PRESETS,
     RulesError,
@@ -285,7 +285,7 @@ def test_presets_are_the_documented_ones_and_validate_unchanged():
 
 
 def test_horizon_europe_preset_encodes_article_22():
-    # Regulation (EU) 2021/695 Art. 22(2), reference.md §1.
+    # Regulation (EU) 2021/695 Art. 22(2), reference.md 1.
     assert validate_rules(RULE_PRESETS["horizon_europe"].document) == {
         "min_partners": 3,
         "min_countries": 3,

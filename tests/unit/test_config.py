@@ -28,7 +28,7 @@ def test_production_starts_with_secrets(monkeypatch):
 
 
 def test_create_app_in_production_without_secret_key_fails(monkeypatch):
-    from app import create_app
+    from app.factory import create_app
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/x")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.applications.eligibility import (
+from app.applications.rules.eligibility import (
     Check,
     CheckCode,
     EligibilityReport,
@@ -14,7 +14,7 @@ from app.applications.eligibility import (
     check_eligibility,
 )
 
-# Regulation (EU) 2021/695 Art. 22(2) (reference.md §1).
+# Regulation (EU) 2021/695 Art. 22(2) (reference.md 1).
 HE_STANDARD = {
     "min_partners": 3,
     "min_countries": 3,

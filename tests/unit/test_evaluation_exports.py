@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from app.evaluation.exports import HEADER, csv_lines, xlsx_bytes
+from app.evaluation.services.exports import HEADER, csv_lines, xlsx_bytes
 
 
 def test_csv_lines_stream_the_header_then_each_row():

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from app.evaluation.forms import scale
-from app.evaluation.scoring import Criterion
-from app.evaluation.services import FieldErrors, read_scores
+from app.evaluation.rules.scoring import Criterion
+from app.evaluation.services.calls import FieldErrors, read_scores
 
 
 def criterion(code="excellence", low="0", high="5", step="0.5", threshold="3"):

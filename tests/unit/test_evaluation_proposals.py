@@ -3,8 +3,8 @@
 from datetime import date
 from types import SimpleNamespace
 
-from app.evaluation.assignment import Affiliation, ConflictReason, Expert, detect_conflicts
-from app.evaluation.services_assignment import as_proposal
+from app.evaluation.rules.assignment import Affiliation, ConflictReason, Expert, detect_conflicts
+from app.evaluation.services.assignment import as_proposal
 
 SNAPSHOT = {"participants": [
     {"role": "coordinator", "fields_of_science": ["1.2"],

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.evaluation.funding import FundingOutcome, funding_line, promote_after_withdrawal
-from app.evaluation.ranking import RankedEntry, RankingOutcome
+from app.evaluation.rules.funding import FundingOutcome, funding_line, promote_after_withdrawal
+from app.evaluation.rules.ranking import RankedEntry, RankingOutcome
 
 FUNDED, RESERVE = FundingOutcome.FUNDED, FundingOutcome.RESERVE
 REJECTED, INELIGIBLE = FundingOutcome.REJECTED, FundingOutcome.INELIGIBLE

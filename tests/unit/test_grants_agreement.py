@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.grants.agreement import (
+from app.calls.rules.finance import PaymentModel
+from app.grants.rules.agreement import (
     AgreementError,
     PlanLine,
     beneficiary_amounts,
@@ -16,7 +17,7 @@ from app.grants.agreement import (
     ict_plan,
     reporting_periods,
 )
-from app.grants.payments import PaymentModel, payment_schedule
+from app.grants.rules.payments import payment_schedule
 
 D = Decimal
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.grants.allocation import UNPLANNED_ICT, allocate_payment, reverse_allocation
+from app.grants.rules.allocation import UNPLANNED_ICT, allocate_payment, reverse_allocation
 
 D = Decimal
 

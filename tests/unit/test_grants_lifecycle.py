@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.grants.lifecycle import (
+from app.grants.rules.lifecycle import (
     CLAIM_MOVES,
     GRANT_MOVES,
     INSTALLMENT_MOVES,

@@ -7,8 +7,8 @@ import types
 from datetime import date
 from decimal import Decimal
 
-from app.reports.rows import COLUMNS, ReportRow
-from app.reports.writers import csv_lines
+from app.reports.services.rows import COLUMNS, ReportRow
+from app.reports.services.writers import csv_lines
 
 
 def _row(n: int, **changes) -> ReportRow:

@@ -3,7 +3,8 @@
 import pytest
 from argon2 import extract_parameters
 
-from app.accounts.passwords import hash_password, password_problem, verify_password
+from app.accounts.rules.passwords import password_problem
+from app.accounts.services.passwords import hash_password, verify_password
 
 
 @pytest.mark.parametrize("password, ok", [

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from app.grants.payments import (
+from app.calls.rules.finance import PaymentModel
+from app.grants.rules.payments import (
     CutReason,
     InstallmentKind,
     OverpaymentError,
-    PaymentModel,
     add_months,
     check_disbursement,
     claim_payable,

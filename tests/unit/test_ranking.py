@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.evaluation.ranking import RankingCandidate, RankingOutcome, rank
-from app.evaluation.scoring import AwardCriteria, TieBreak
+from app.evaluation.rules.ranking import RankingCandidate, RankingOutcome, rank
+from app.evaluation.rules.scoring import AwardCriteria, TieBreak
 
 SCALE = {"max": 5, "step": "0.5", "threshold": 3}
 CRITERIA = AwardCriteria.from_document(

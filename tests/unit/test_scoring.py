@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.evaluation.scoring import (
+from app.evaluation.rules.scoring import (
     AwardCriteria,
     ConsensusMethod,
     Criterion,
@@ -36,7 +36,7 @@ TENDER_DOC = {
 
 
 def grant_doc(impact_weight="1.5", overall="10", **extra):
-    """Horizon Europe defaults (reference.md §2): three criteria 0-5 by 0.5, 3 each, 10 overall."""
+    """Horizon Europe defaults (reference.md 2): three criteria 0-5 by 0.5, 3 each, 10 overall."""
     return {
         "criteria": [
             {"code": code, "label": code.title(), "kind": "expert", "weight": weight,

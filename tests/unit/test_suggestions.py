@@ -1,13 +1,11 @@
 """Partner suggestions (pure): what a candidate fixes, who is left out, how they rank."""
 
 import random
-from pathlib import Path
 
 import pytest
 
-from app.applications.eligibility import Member, check_eligibility
-from app.directory.suggestions import Candidate, stems, suggest_partners
-from tests.unit.test_architecture import forbidden_imports
+from app.applications.rules.eligibility import Member, check_eligibility
+from app.directory.rules.suggestions import Candidate, stems, suggest_partners
 
 # The seed call's profile: 2 partners from 2 EU countries, a research organisation,
 # a firm, 2 fields of science (first level).
@@ -213,7 +211,3 @@ def test_stems_join_forms_of_a_word_and_skip_filler():
     assert "the" not in stems("the and with")
     assert set(stems("Flooding floods")) == {"flood"}
 
-
-def test_the_module_is_pure():
-    source = (Path(__file__).resolve().parents[2] / "app/directory/suggestions.py").read_text()
-    assert forbidden_imports(source) == set()

@@ -4,11 +4,11 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.applications.attachments import upload_attachment
 from app.applications.models import Submission
-from app.applications.submission import record_submission
-from app.database import utcnow
-from app.extensions import db
+from app.applications.services.attachments import upload_attachment
+from app.applications.services.submission import record_submission
+from app.core.database import utcnow
+from app.core.extensions import db
 from tests.factories.applications import PDF_BYTES, TECHNICAL_ANNEX
 
 

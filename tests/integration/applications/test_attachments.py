@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.applications.models import Attachment
-from app.extensions import db
+from app.core.extensions import db
 from tests.factories.applications import PDF_BYTES, TECHNICAL_ANNEX, form_of
 
 

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role
 from app.applications.models import Application, BudgetLineRow, Participant
-from app.audit import AuditEvent
-from app.calls.lifecycle import CallKind
-from app.extensions import db
-from app.mail import OutboxMessage
+from app.calls.rules.lifecycle import CallKind
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
 from tests.conftest import csrf_token
 from tests.factories.applications import form_of
 
@@ -281,8 +281,8 @@ def test_a_tender_asks_for_a_bid_price_before_submitting(client, make_call, make
 def test_the_unique_key_refuses_a_case_variant_that_slips_past_the_check(
         app, make_consortium, make_user, make_organisation, monkeypatch):
     """Two requests at once both pass the look-up: the database key decides, per call."""
-    from app.applications import services
-    from app.errors import DomainError
+    from app.applications.services import applications as services
+    from app.core.errors import DomainError
 
     call = make_consortium(acronym="RACE").application.call
     latecomer = make_user(Role.applicant, organisation=make_organisation())

@@ -5,14 +5,14 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from app import storage
 from app.accounts.models import Organisation
 from app.applications.models import Application, Submission
-from app.applications.submission_rules import snapshot_sha256
+from app.applications.rules.submission import snapshot_sha256
 from app.calls.models import Call
+from app.core import storage
+from app.core.extensions import db
 from app.demo.applications import CLOSED_CALL, COORDINATOR_EMAIL, DRAFT_CALL, seed_applications
 from app.demo.seed import seed_demo
-from app.extensions import db
 
 
 def _seed() -> list[Application]:

@@ -7,13 +7,14 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.applications.checklist import build_checklist
 from app.applications.models import Application, ApplicationStatus, Submission
-from app.applications.snapshot import build_snapshot
-from app.applications.submission_rules import snapshot_sha256
-from app.audit import AuditEvent
-from app.database import utcnow
-from app.extensions import db
+from app.applications.rules.submission import snapshot_sha256
+from app.applications.services.checklist import build_checklist
+from app.applications.services.snapshot import build_snapshot
+from app.calls.services.calls import mark_submitted
+from app.core.audit import AuditEvent
+from app.core.database import utcnow
+from app.core.extensions import db
 from tests.factories.applications import form_of
 
 SOLO = (("DE", "PRC", True, ["2"]),)
@@ -34,6 +35,7 @@ def _submit_directly(consortium, times: int = 1) -> None:
             requested_amount=checklist.budget.requested))
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = utcnow() - timedelta(days=3)
+    mark_submitted(application.call, application.submitted_at)
     db.session.commit()
 
 

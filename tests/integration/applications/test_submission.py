@@ -10,16 +10,16 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, text
 
-from app import storage
-from app.applications import submission as submitting
-from app.applications.attachments import upload_attachment
 from app.applications.models import Application, ApplicationStatus, Submission
-from app.applications.submission_rules import snapshot_sha256
-from app.audit import AuditEvent
-from app.database import utcnow
-from app.errors import Conflict, DomainError
-from app.extensions import db
-from app.mail import OutboxMessage
+from app.applications.rules.submission import snapshot_sha256
+from app.applications.services import submission as submitting
+from app.applications.services.attachments import upload_attachment
+from app.core import storage
+from app.core.audit import AuditEvent
+from app.core.database import utcnow
+from app.core.errors import Conflict, DomainError
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
 from tests.factories.applications import PDF_BYTES, TECHNICAL_ANNEX, form_of
 
 

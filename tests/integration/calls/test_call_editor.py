@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role
 from app.applications.models import Application, Submission
-from app.audit import AuditEvent
-from app.calls.lifecycle import CallStatus
 from app.calls.models import Call
-from app.database import utcnow
-from app.extensions import db
+from app.calls.rules.lifecycle import CallStatus
+from app.calls.services.calls import mark_submitted
+from app.core.audit import AuditEvent
+from app.core.database import utcnow
+from app.core.extensions import db
 from tests.conftest import csrf_token
 
 
@@ -159,6 +160,7 @@ def test_rules_cannot_change_after_the_first_submission(client, make_call, make_
     db.session.add(Submission(application_id=application.id, number=1, snapshot={},
                               snapshot_sha256="0" * 64, submitted_by_id=coordinator.id,
                               idempotency_key="k1"))
+    mark_submitted(call, utcnow())
     db.session.commit()
     sign_in(make_user(Role.programme_officer, funder_id=call.funder_id))
     page = _post(client, f"/calls/{call.reference}/rules", {
@@ -216,6 +218,7 @@ def _submitted(call, user):
     db.session.add(Submission(application_id=application.id, number=1, snapshot={},
                               snapshot_sha256="0" * 64, submitted_by_id=user.id,
                               idempotency_key=f"k-{application.id}"))
+    mark_submitted(call, utcnow())
     db.session.commit()
 
 

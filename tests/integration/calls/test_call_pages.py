@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from app.calls.lifecycle import CallKind, CallStatus
+from app.calls.rules.lifecycle import CallKind, CallStatus
 
 
 def test_public_list_shows_no_draft(client, make_call):

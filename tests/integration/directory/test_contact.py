@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from app.accounts.models import Role
 from app.applications.models import Application
-from app.database import utcnow
+from app.core.database import utcnow
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
 from app.directory.models import ContactRequest, ContactRequestStatus
-from app.extensions import db
-from app.mail import OutboxMessage
 from tests.conftest import csrf_token
 
 LONE_FIRM = (("DE", "PRC", True, ["2.2"]),)

@@ -3,11 +3,11 @@
 from sqlalchemy import func, select
 
 from app.accounts.models import Organisation, User
+from app.core.extensions import db
 from app.demo.cordis import load_organisations
 from app.demo.directory import seed_directory
 from app.directory.models import OrganisationProfile
-from app.directory.suggestion_service import suggestions_for
-from app.extensions import db
+from app.directory.services.suggestions import suggestions_for
 
 
 def _count(model) -> int:

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.accounts.models import Role
 from app.applications.models import ApplicationStatus
-from app.audit import AuditEvent
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.directory.models import OrganisationProfile
-from app.extensions import db
 from tests.conftest import csrf_token
 
 PROFILE_FORM = {

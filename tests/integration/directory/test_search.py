@@ -5,8 +5,8 @@ import re
 import pytest
 
 from app.accounts.models import Role
-from app.directory.search import rebuild_index
-from app.extensions import db
+from app.core.extensions import db
+from app.directory.services.search import rebuild_index
 
 _CARD_NAME = re.compile(
     r'<article class="card mb-3 organisation-card">.*?<a href="[^"]+">([^<]+)</a>', re.S)

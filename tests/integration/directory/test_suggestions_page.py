@@ -6,8 +6,8 @@ import pytest
 
 from app.accounts.models import Role
 from app.applications.models import Participant
-from app.database import utcnow
-from app.extensions import db
+from app.core.database import utcnow
+from app.core.extensions import db
 
 LONE_FIRM = (("DE", "PRC", True, ["2.2"]),)
 _SUGGESTED = re.compile(r'<article class="card mb-3 suggestion" data-organisation="(\d+)">')

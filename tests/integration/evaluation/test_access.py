@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.core.extensions import db
 from app.evaluation.models import Assignment, AssignmentStatus
-from app.extensions import db
 from tests.conftest import csrf_token
 
 

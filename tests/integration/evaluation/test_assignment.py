@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from app.accounts.models import Role
 from app.applications.models import ApplicationStatus, Participant
-from app.calls.lifecycle import CallStatus
-from app.database import utcnow
+from app.calls.rules.lifecycle import CallStatus
+from app.core.database import utcnow
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
 from app.evaluation.models import Assignment, AssignmentStatus, CallEvaluationSettings
-from app.extensions import db
-from app.mail import OutboxMessage
 from tests.conftest import csrf_token
 
 

@@ -7,13 +7,13 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
 from app.applications.models import ApplicationStatus
-from app.calls.lifecycle import CallStatus
 from app.calls.models import Call
+from app.calls.rules.lifecycle import CallStatus
+from app.core.extensions import db
 from app.demo.calls import seed_calls
 from app.demo.evaluation import DEMO_CALL, seed_evaluation
 from app.evaluation.models import Consensus, Review
-from app.evaluation.services_ranking import compute_ranking
-from app.extensions import db
+from app.evaluation.services.ranking import compute_ranking
 
 
 @pytest.fixture

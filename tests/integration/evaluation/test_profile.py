@@ -3,8 +3,8 @@
 from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.core.extensions import db
 from app.evaluation.models import ExpertProfile
-from app.extensions import db
 from tests.conftest import csrf_token
 
 

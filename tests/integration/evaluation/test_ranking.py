@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from app.applications.models import ApplicationStatus
-from app.applications.submission_rules import snapshot_sha256
+from app.applications.rules.submission import snapshot_sha256
+from app.core.extensions import db
 from app.evaluation.models import PanelDecision
-from app.extensions import db
 from tests.conftest import csrf_token
 
 EXPERT_CRITERIA = ("excellence", "impact", "implementation")

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from app.accounts.models import Role
 from app.applications.models import ApplicationStatus, Participant
-from app.database import utcnow
+from app.core.database import utcnow
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
 from app.evaluation.models import Ranking
-from app.extensions import db
-from app.mail import OutboxMessage
 from tests.conftest import csrf_token
 
 STRONG = {"excellence": "5", "impact": "4.5", "implementation": "4.5"}

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
+from app.core.extensions import db
 from app.evaluation.models import Consensus, Review, ReviewStatus
-from app.extensions import db
 from tests.conftest import csrf_token
 
 GOOD = {"score_excellence": "4.5", "score_impact": "4", "score_implementation": "3",

@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from app.accounts.models import Role
 from app.applications.models import ApplicationStatus
-from app.audit import AuditEvent
-from app.extensions import db
-from app.grants.lifecycle import GrantStatus, InstallmentStatus
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
 from app.grants.models import Grant, GrantBeneficiary, GrantPlanLine
-from app.mail import OutboxMessage
+from app.grants.rules.lifecycle import GrantStatus, InstallmentStatus
 from tests.conftest import csrf_token
 
 D = Decimal

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.audit import AuditEvent
-from app.extensions import db
-from app.grants.lifecycle import ClaimStatus, InstallmentStatus
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
 from app.grants.models import ClaimDocument, ExpenseClaim
-from app.mail import OutboxMessage
+from app.grants.rules.lifecycle import ClaimStatus, InstallmentStatus
 from tests.conftest import csrf_token
 from tests.factories.grants import MINIMAL_PDF
 

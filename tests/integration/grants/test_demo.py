@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.applications.models import Application
 from app.calls.models import Call
+from app.core.extensions import db
 from app.demo.grants import DEMO_CALL, FINANCE, PARTNER, seed_grants
 from app.demo.seed import DEMO_PASSWORD, seed_demo
-from app.extensions import db
-from app.grants.lifecycle import ClaimStatus, GrantStatus
 from app.grants.models import Disbursement, ExpenseClaim, Grant
+from app.grants.rules.lifecycle import ClaimStatus, GrantStatus
 from tests.conftest import csrf_token
 
 

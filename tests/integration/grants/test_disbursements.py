@@ -10,12 +10,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
-from app.audit import AuditEvent
-from app.errors import Conflict, DomainError
-from app.extensions import db
-from app.grants import disbursements
-from app.grants.lifecycle import ClaimStatus, DisbursementStatus, GrantStatus, InstallmentStatus
+from app.core.audit import AuditEvent
+from app.core.errors import Conflict, DomainError
+from app.core.extensions import db
 from app.grants.models import Disbursement, DisbursementShare, ExpenseClaim, Grant
+from app.grants.rules.lifecycle import (
+    ClaimStatus,
+    DisbursementStatus,
+    GrantStatus,
+    InstallmentStatus,
+)
+from app.grants.services import disbursements
 from tests.conftest import csrf_token
 
 D = Decimal

@@ -10,10 +10,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.extensions import db
-from app.jobs import Job, JobStatus
-from app.reports import writers
-from app.reports.jobs import REPORT_KIND
+from app.core.extensions import db
+from app.core.jobs import Job, JobStatus
+from app.reports.services import writers
+from app.reports.services.jobs import REPORT_KIND
 from tests.conftest import csrf_token
 
 D = Decimal

@@ -7,8 +7,8 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from app.accounts.models import Role
-from app.extensions import db
-from app.grants.tracking import grant_tracking, overview
+from app.core.extensions import db
+from app.grants.services.tracking import grant_tracking, overview
 
 D = Decimal
 

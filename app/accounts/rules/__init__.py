@@ -1,0 +1,1 @@
+"""Pure rules of accounts: the standard library and other rules/ modules only."""

@@ -1,0 +1,20 @@
+"""Pages of accounts: signing in and out, registering, and the administration."""
+
+from flask import Blueprint
+
+from app.accounts.models import Role
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+BLUEPRINTS = (bp, admin_bp)
+
+MENU = (
+    ("Users", "admin.users", frozenset({Role.admin})),
+    ("Invite evaluator", "admin.invite_evaluator",
+     frozenset({Role.admin, Role.programme_officer})),
+    ("Outbox", "admin.outbox", frozenset({Role.admin})),
+    ("Audit trail", "admin.audit_trail", frozenset({Role.admin})),
+)
+
+# The page modules register their routes on the blueprints when imported.
+from app.accounts.views import account, admin  # noqa: E402, F401

@@ -1,0 +1,150 @@
+"""Sign-in, sign-out, registration, password reset and invitation acceptance."""
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.accounts.forms import (
+    AcceptInvitationForm,
+    LoginForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from app.accounts.services import users as services
+from app.accounts.views import bp
+from app.core.access import public, signed_in
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.core.forms import attach_error
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so a crafted link cannot bounce users to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(
+            target).netloc:
+        return target
+    return url_for("system.home")
+
+
+def _sign_in(user) -> None:
+    session.clear()  # a fresh session on every sign-in (no fixation)
+    session["sid"] = services.start_session(user)
+    login_user(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data,
+                                         ip=request.remote_addr or "unknown")
+        except services.LoginThrottled as error:
+            flash(error.message, "danger")
+        except DomainError as error:
+            db.session.commit()  # keep the failure: it counts toward throttling
+            attach_error(form, error)
+        else:
+            _sign_in(user)
+            db.session.commit()
+            flash(f"Welcome, {user.name}.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@signed_in
+def logout():
+    services.end_session(session.get("sid"))
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("system.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        organisation = services.OrganisationData(
+            name=form.org_name.data.strip(), short_name=form.short_name.data or None,
+            country=form.country.data, org_type=form.org_type.data, is_sme=form.is_sme.data,
+            sme_size=form.sme_size.data or None, nace_code=form.nace_code.data or None,
+            nace_revision=form.nace_revision.data or None,
+            fields_of_science=tuple(form.fields_of_science.data or ()),
+            identifier=form.identifier.data or None, website=form.website.data or None)
+        try:
+            user = services.register_applicant(email=form.email.data, name=form.name.data,
+                                               password=form.password.data,
+                                               organisation=organisation)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            _sign_in(user)
+            db.session.commit()
+            flash("Your account is ready.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@public
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash("If an account exists for this address, we sent it a reset link.", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            if error.field is None:
+                flash(error.message, "danger")
+                return redirect(url_for("accounts.reset_request"))
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your password is set. Sign in with it.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    try:
+        invitation = services.get_invitation(token)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("accounts.login"))
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, name=form.name.data,
+                                              password=form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            _sign_in(user)
+            db.session.commit()
+            flash("Welcome to OpenCall.", "success")
+            return redirect(url_for("system.home"))
+    return render_template("accounts/invitation.html", form=form, invitation=invitation,
+                           signed_in_as=current_user if current_user.is_authenticated else None)

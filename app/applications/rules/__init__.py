@@ -1,0 +1,1 @@
+"""Pure rules of applications: the standard library and other rules/ modules only."""

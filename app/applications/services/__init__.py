@@ -1,0 +1,1 @@
+"""Use cases of applications: take the actor, load, authorise, validate, change, audit."""

@@ -1,0 +1,257 @@
+"""Application use cases: who may see and change one, starting it, editing its shared parts."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.accounts.models import Role, User
+from app.applications.models import Application, ApplicationStatus, Participant, ParticipantRole
+from app.applications.services.checklist import Checklist, build_checklist
+from app.calls.models import Call
+from app.calls.rules.lifecycle import CallKind, CallStatus
+from app.core import audit
+from app.core.database import utcnow
+from app.core.errors import Conflict, DomainError, Forbidden, NotFound
+from app.core.extensions import db
+
+# Until the deadline a submitted or withdrawn application may still change and be resubmitted.
+EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED,
+                               ApplicationStatus.WITHDRAWN})
+STALE_MESSAGE = ("Someone else saved this application after you opened the page. Your input is "
+                 "kept below but not saved: check it against the current data and save again.")
+
+
+# --- seeing an application ----------------------------------------------------------------
+
+
+def _load(application_id: int) -> Application | None:
+    return db.session.scalar(
+        select(Application).where(Application.id == application_id).options(
+            joinedload(Application.call),
+            selectinload(Application.participants).options(
+                joinedload(Participant.organisation), joinedload(Participant.contact_user),
+                selectinload(Participant.budget_lines)),
+            selectinload(Application.attachments),
+            selectinload(Application.submissions)))
+
+
+def membership(application: Application, user: User) -> Participant | None:
+    """The user's accepted participation in this consortium, if any."""
+    return next((p for p in application.participants
+                 if p.is_accepted and p.contact_user_id == getattr(user, "id", None)), None)
+
+
+def is_officer_for(call: Call, user: User) -> bool:
+    """Admins, and programme officers of the funder that owns the call."""
+    if user.has_role(Role.admin):
+        return True
+    return user.has_role(Role.programme_officer) and user.funder_id == call.funder_id
+
+
+def get_application(application_id: int, *, by: User) -> Application:
+    """The application for a member of its consortium; 404 for everybody else."""
+    application = _load(application_id)
+    if application is None or membership(application, by) is None:
+        raise NotFound("There is no such application, or you are not in its consortium.")
+    return application
+
+
+def get_viewable_application(application_id: int, *, by: User) -> Application:
+    """For files and receipts: consortium members, and the call's officers once submitted.
+
+    A draft is the consortium's business alone: officers see only what was submitted.
+    """
+    application = _load(application_id)
+    if application is None or not (membership(application, by) is not None
+                                   or (application.submissions
+                                       and is_officer_for(application.call, by))):
+        raise NotFound("There is no such application, or you may not see it.")
+    return application
+
+
+def submitted_attachment_ids(application: Application) -> set[int]:
+    """The files some submission of the application froze (what officers may download)."""
+    return {document["id"] for submission in application.submissions
+            for document in (submission.snapshot or {}).get("attachments", [])}
+
+
+def require_coordinator(application: Application, by: User) -> Participant:
+    participant = membership(application, by)
+    if participant is None or participant.role != ParticipantRole.COORDINATOR:
+        raise Forbidden("Only the coordinator may do this.")
+    return participant
+
+
+def require_editable(application: Application, now: datetime | None = None) -> None:
+    """Changes are possible only while the call is open and nobody has decided on it yet."""
+    call = application.call
+    if not call.is_open(now or utcnow()):
+        raise DomainError("The call is closed: the application can no longer be changed.")
+    if application.status not in EDITABLE_STATUSES:
+        raise DomainError("This application is being evaluated and can no longer be changed.")
+
+
+def check_version(application: Application, expected: int | str | None) -> None:
+    """The form's version must be the row's: otherwise someone saved in between."""
+    try:
+        expected = int(expected)
+    except (TypeError, ValueError):
+        raise Conflict(STALE_MESSAGE) from None
+    if expected != application.version:
+        raise Conflict(STALE_MESSAGE)
+
+
+def save_changes(application: Application) -> Checklist:
+    """Recompute the checklist, bump the application's version and flush.
+
+    Touching the application row makes every change (participants, budget lines, files)
+    go through its version check, so a concurrent save fails instead of overwriting.
+    """
+    application.updated_at = utcnow()
+    checklist = build_checklist(application, store=True)
+    flush_or_conflict()
+    return checklist
+
+
+def flush_or_conflict() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict(STALE_MESSAGE) from None
+
+
+def checklist(application: Application) -> Checklist:
+    return build_checklist(application)
+
+
+# --- starting and editing -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationData:
+    acronym: str
+    title: str
+    abstract: str = ""
+    duration_months: int = 24
+    strategic_area: str | None = None
+    ict_categories: tuple[str, ...] = ()
+    bid_price_amount: Decimal | None = None
+
+
+def list_open_calls(now: datetime | None = None) -> list[Call]:
+    now = now or utcnow()
+    return list(db.session.scalars(
+        select(Call).where(Call.status == CallStatus.PUBLISHED, Call.opens_at <= now,
+                           Call.closes_at > now).order_by(Call.closes_at, Call.reference)))
+
+
+def get_open_call(reference: str) -> Call:
+    call = db.session.scalar(select(Call).where(Call.reference == reference))
+    if call is None or call.status == CallStatus.DRAFT:
+        raise NotFound("There is no such call.")
+    if not call.is_open():
+        raise DomainError("This call is not open for applications.")
+    return call
+
+
+def _validate(call: Call, data: ApplicationData) -> ApplicationData:
+    # Stored upper-cased so the unique key on (call_id, acronym) is case-insensitive too.
+    data = replace(data, acronym=data.acronym.strip().upper(), title=data.title.strip())
+    if not data.acronym:
+        raise DomainError("Enter an acronym.", field="acronym")
+    if call.strategic_areas and data.strategic_area not in call.strategic_areas:
+        raise DomainError("Choose one of the call's strategic areas.", field="strategic_area")
+    unknown = set(data.ict_categories) - set(call.ict_categories or ())
+    if unknown:
+        raise DomainError("Choose among the call's ICT categories.", field="ict_categories")
+    if not 1 <= data.duration_months <= 120:
+        raise DomainError("Enter a duration from 1 to 120 months.", field="duration_months")
+    if call.kind != CallKind.TENDER and data.bid_price_amount is not None:
+        raise DomainError("Only tenders have a bid price.", field="bid_price")
+    return data
+
+
+ACRONYM_TAKEN = "Another application to this call already uses this acronym."
+
+
+def _ensure_acronym_free(call: Call, acronym: str, *, except_id: int | None = None) -> None:
+    """A friendly early answer; the unique key still decides between concurrent requests."""
+    query = select(Application.id).where(Application.call_id == call.id,
+                                         Application.acronym == acronym)
+    if except_id is not None:
+        query = query.where(Application.id != except_id)
+    if db.session.scalar(query) is not None:
+        raise DomainError(ACRONYM_TAKEN, field="acronym")
+
+
+def start_application(*, by: User, call_reference: str, data: ApplicationData) -> Application:
+    """A new draft whose coordinator is the user's organisation."""
+    call = get_open_call(call_reference)
+    if by.organisation_id is None:
+        raise DomainError("Your account has no organisation; register one first.")
+    data = _validate(call, data)
+    _ensure_acronym_free(call, data.acronym)
+    organisation = by.organisation
+    application = Application(
+        call=call, acronym=data.acronym, title=data.title,
+        abstract=data.abstract, duration_months=data.duration_months,
+        strategic_area=data.strategic_area, ict_categories=list(data.ict_categories),
+        bid_price_amount=data.bid_price_amount, created_by_id=by.id,
+        status=ApplicationStatus.DRAFT)
+    application.participants.append(Participant(
+        organisation=organisation, role=ParticipantRole.COORDINATOR, invited_email=by.email,
+        accepted_at=utcnow(), contact_user_id=by.id,
+        fields_of_science=list(organisation.fields_of_science or [])))
+    db.session.add(application)
+    build_checklist(application, store=True)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise DomainError(ACRONYM_TAKEN, field="acronym") from None
+    audit.record(by, "application.started", application,
+                 {"call": call.reference, "acronym": application.acronym})
+    return application
+
+
+def update_application(application_id: int, *, by: User, data: ApplicationData,
+                       expected_version: int | str | None) -> Application:
+    application = get_application(application_id, by=by)
+    require_coordinator(application, by)
+    require_editable(application)
+    check_version(application, expected_version)
+    data = _validate(application.call, data)
+    _ensure_acronym_free(application.call, data.acronym, except_id=application.id)
+    application.acronym = data.acronym
+    application.title = data.title
+    application.abstract = data.abstract
+    application.duration_months = data.duration_months
+    application.strategic_area = data.strategic_area
+    application.ict_categories = list(data.ict_categories)
+    application.bid_price_amount = data.bid_price_amount
+    try:
+        save_changes(application)
+    except IntegrityError:
+        raise DomainError(ACRONYM_TAKEN, field="acronym") from None
+    audit.record(by, "application.updated", application, {"version": application.version})
+    return application
+
+
+def list_my_applications(*, by: User, page: int = 1, per_page: int = 20):
+    """The user's consortia across calls, the latest deadline first."""
+    query = (select(Application)
+             .join(Participant, Participant.application_id == Application.id)
+             .join(Call, Call.id == Application.call_id)
+             .where(Participant.contact_user_id == by.id, Participant.accepted_at.is_not(None))
+             .options(joinedload(Application.call), selectinload(Application.participants))
+             .order_by(Call.closes_at.desc(), Application.id.desc()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def role_in(application: Application, user: User) -> str | None:
+    participant = membership(application, user)
+    return participant.role if participant else None

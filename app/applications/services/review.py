@@ -1,0 +1,107 @@
+"""Officer screens: a call's submitted applications, their stored reports, eligibility decisions."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from app.accounts.models import User
+from app.applications.models import Application, ApplicationStatus, Participant, Submission
+from app.applications.rules.submission import deadline_passed
+from app.applications.services.applications import flush_or_conflict, is_officer_for
+from app.calls.models import Call
+from app.core import audit
+from app.core.database import utcnow
+from app.core.errors import DomainError, NotFound
+from app.core.extensions import db
+
+# Statuses an application can have once submitted; the officer filters by them.
+OFFICER_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE,
+                    ApplicationStatus.INELIGIBLE, ApplicationStatus.WITHDRAWN,
+                    ApplicationStatus.UNDER_EVALUATION, ApplicationStatus.FUNDED,
+                    ApplicationStatus.RESERVE, ApplicationStatus.REJECTED,
+                    ApplicationStatus.GRANT)
+DECIDABLE_STATUSES = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE,
+                                ApplicationStatus.INELIGIBLE})
+SORT_LABELS = {"submitted": "Latest submission first", "acronym": "Acronym",
+               "requested": "Requested grant, highest first", "status": "Status"}
+
+
+def get_call_for_officer(reference: str, *, by: User) -> Call:
+    call = db.session.scalar(select(Call).where(Call.reference == reference))
+    if call is None or not is_officer_for(call, by):
+        raise NotFound("There is no such call among yours.")
+    return call
+
+
+def _latest_number():
+    later = aliased(Submission)
+    return (select(func.max(later.number)).where(later.application_id == Application.id)
+            .correlate(Application).scalar_subquery())
+
+
+def _order(sort: str) -> tuple:
+    return {
+        "acronym": (func.lower(Application.acronym), Application.id),
+        "requested": (Submission.requested_amount.desc(), Application.id),
+        "status": (Application.status, func.lower(Application.acronym), Application.id),
+    }.get(sort, (Submission.submitted_at.desc(), Application.id))
+
+
+def list_call_applications(call: Call, *, status: str | None = None, sort: str = "submitted",
+                           page: int = 1, per_page: int = 25):
+    """Applications submitted at least once, each with its latest submission (4 queries)."""
+    query = (select(Application)
+             .join(Submission, (Submission.application_id == Application.id)
+                   & (Submission.number == _latest_number()))
+             .where(Application.call_id == call.id)
+             .options(selectinload(Application.participants).joinedload(
+                 Participant.organisation))
+             .order_by(*_order(sort)))
+    if status in set(OFFICER_STATUSES):
+        query = query.where(Application.status == status)
+    applications = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    ids = [application.id for application in applications.items]
+    latest: dict[int, Submission] = {}
+    if ids:
+        rows = db.session.scalars(
+            select(Submission).join(Application, Application.id == Submission.application_id)
+            .where(Submission.application_id.in_(ids), Submission.number == _latest_number()))
+        latest = {submission.application_id: submission for submission in rows}
+    return applications, latest
+
+
+def get_for_officer(application_id: int, *, by: User) -> tuple[Application, Submission]:
+    """A submitted application with its latest submission, for the call's officers."""
+    application = db.session.scalar(
+        select(Application).where(Application.id == application_id).options(
+            joinedload(Application.call), selectinload(Application.submissions),
+            joinedload(Application.eligibility_decided_by)))
+    if application is None or not application.submissions or not is_officer_for(
+            application.call, by):
+        raise NotFound("There is no such submitted application among your calls.")
+    return application, application.submissions[-1]
+
+
+def decide_eligibility(application_id: int, *, by: User, eligible: bool, reason: str,
+                       expected_version=None) -> Application:
+    """Mark eligible or ineligible, with the reason; audited, and changeable until evaluation."""
+    application, submission = get_for_officer(application_id, by=by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Give the reason for the decision.", field="reason")
+    if not deadline_passed(application.call.closes_at, utcnow()):
+        raise DomainError("Eligibility is decided after the deadline: until then the consortium "
+                          "may still resubmit or withdraw.")
+    if application.status not in DECIDABLE_STATUSES:
+        raise DomainError("The eligibility of this application can no longer be changed.")
+    if expected_version is not None and str(expected_version) != str(application.version):
+        raise DomainError("Someone changed this application meanwhile: reload and decide again.")
+    previous = application.status
+    application.status = ApplicationStatus.ELIGIBLE if eligible else ApplicationStatus.INELIGIBLE
+    application.eligibility_decision_reason = reason
+    application.eligibility_decided_by_id = by.id
+    application.eligibility_decided_at = utcnow()
+    flush_or_conflict()
+    audit.record(by, "application.eligibility_decided", application,
+                 {"decision": application.status, "previous": previous, "reason": reason,
+                  "submission": submission.number})
+    return application

@@ -1,0 +1,14 @@
+"""Pages of applications."""
+
+from flask import Blueprint
+
+from app.accounts.models import Role
+
+bp = Blueprint("applications", __name__, url_prefix="/applications")
+
+MENU = (
+    ("My applications", "applications.mine", frozenset({Role.applicant})),
+)
+
+# The page modules register their routes on `bp` when imported.
+from app.applications.views import applications, consortium, review, submission  # noqa: E402, F401

@@ -1,0 +1,144 @@
+"""Application pages: my applications, starting one, its page with the live checklist, editing."""
+
+from decimal import Decimal
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.accounts.models import Role
+from app.applications import models  # noqa: F401  (models: registers the tables)
+from app.applications.forms import ApplicationForm, AttachmentForm, SubmitForm
+from app.applications.models import Application, ApplicationStatus, ParticipantRole
+from app.applications.services import applications as services  # noqa: F401  (models: registers the tables)
+from app.applications.services.attachments import max_bytes, required_documents
+from app.applications.views import bp
+from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, validate_amount
+from app.core.access import requires
+from app.core.errors import Conflict, DomainError
+from app.core.extensions import db
+from app.core.forms import attach_error
+
+
+def page_number() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+def fail(form, error: DomainError, application_id: int | None = None) -> None:
+    """Undo the request's changes and show the error; keep what the user typed.
+
+    After a version conflict the form takes the current version, so that saving again
+    is a deliberate choice made after seeing the message.
+    """
+    db.session.rollback()
+    attach_error(form, error)
+    if isinstance(error, Conflict) and application_id is not None and hasattr(form, "version"):
+        current = db.session.get(Application, application_id)
+        if current is not None:
+            form.version.data = current.version
+
+
+def template_context() -> dict:
+    return {"cost_labels": COST_CATEGORY_LABELS, "ict_labels": ICT_CATEGORY_LABELS,
+            "statuses": ApplicationStatus, "roles": ParticipantRole}
+
+
+@bp.get("/")
+@requires(Role.applicant)
+def mine():
+    applications = services.list_my_applications(by=current_user, page=page_number())
+    return render_template("applications/mine.html", applications=applications,
+                           role_in=services.role_in, **template_context())
+
+
+def _application_data(form: ApplicationForm) -> services.ApplicationData:
+    bid = getattr(form, "bid_price", None)
+    bid_amount = validate_amount(bid.data) if bid is not None and bid.data else None
+    return services.ApplicationData(
+        acronym=form.acronym.data.strip(), title=form.title.data.strip(),
+        abstract=(form.abstract.data or "").strip(), duration_months=form.duration_months.data,
+        strategic_area=form.strategic_area.data or None,
+        ict_categories=tuple(form.ict_categories.data or ()), bid_price_amount=bid_amount)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Role.applicant)
+def new():
+    reference = request.args.get("call", "").strip()
+    if not reference:
+        return render_template("applications/choose_call.html",
+                               calls=services.list_open_calls())
+    try:
+        call = services.get_open_call(reference)
+    except DomainError as error:
+        flash(error.message, "warning")
+        return redirect(url_for("applications.new"))
+    form = ApplicationForm()
+    form.set_choices(call)
+    if form.validate_on_submit():
+        try:
+            application = services.start_application(by=current_user, call_reference=reference,
+                                                     data=_application_data(form))
+        except DomainError as error:
+            fail(form, error)
+        else:
+            db.session.commit()
+            flash("Your application is started. Invite your partners next.", "success")
+            return redirect(url_for("applications.detail", application_id=application.id))
+    return render_template("applications/new.html", form=form, call=call)
+
+
+def detail_page(application: Application, *, submit_form: SubmitForm | None = None,
+                problems: list[str] | None = None, status: int = 200):
+    participant = services.membership(application, current_user)
+    checklist = services.checklist(application)
+    if submit_form is None:
+        submit_form = SubmitForm(formdata=None)
+    submit_form.version.data = application.version
+    submit_form.new_key()
+    upload_form = AttachmentForm(formdata=None)
+    upload_form.kind.choices = [(item["code"], item["name"]) for item in
+                                application.call.required_attachments or []]
+    upload_form.version.data = application.version
+    editable = application.call.is_open() and application.status in services.EDITABLE_STATUSES
+    return render_template(
+        "applications/detail.html", application=application, call=application.call,
+        me=participant, is_coordinator=participant.role == ParticipantRole.COORDINATOR,
+        checklist=checklist, documents=required_documents(application),
+        submit_form=submit_form, upload_form=upload_form, problems=problems or [],
+        editable=editable, max_megabytes=max_bytes() // (1024 * 1024),
+        total_requested=checklist.budget.requested or Decimal("0.00"),
+        **template_context()), status
+
+
+@bp.get("/<int:application_id>")
+@requires(Role.applicant)
+def detail(application_id: int):
+    application = services.get_application(application_id, by=current_user)
+    return detail_page(application)
+
+
+@bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
+@requires(Role.applicant)
+def edit(application_id: int):
+    application = services.get_application(application_id, by=current_user)
+    services.require_coordinator(application, current_user)
+    form = ApplicationForm(obj=application if request.method == "GET" else None)
+    form.set_choices(application.call)
+    if request.method == "GET":
+        form.version.data = application.version
+        if hasattr(form, "bid_price") and application.bid_price_amount is not None:
+            form.bid_price.data = str(application.bid_price_amount)
+    if form.validate_on_submit():
+        try:
+            services.update_application(application_id, by=current_user,
+                                        data=_application_data(form),
+                                        expected_version=form.version.data)
+        except DomainError as error:
+            fail(form, error, application_id)
+            application = services.get_application(application_id, by=current_user)
+        else:
+            db.session.commit()
+            flash("Saved; the checklist is up to date.", "success")
+            return redirect(url_for("applications.detail", application_id=application_id))
+    return render_template("applications/edit.html", form=form, application=application,
+                           call=application.call)

@@ -1,0 +1,55 @@
+"""Officer pages: the call's submitted applications, one application's report, the decision."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.accounts.models import Role
+from app.applications.forms import EligibilityDecisionForm
+from app.applications.services import review
+from app.applications.views import bp
+from app.applications.views.applications import fail, page_number, template_context
+from app.core.access import requires
+from app.core.errors import DomainError
+from app.core.extensions import db
+
+OFFICERS = (Role.programme_officer, Role.admin)
+
+
+@bp.get("/call/<reference>")
+@requires(*OFFICERS)
+def call_applications(reference: str):
+    call = review.get_call_for_officer(reference, by=current_user)
+    status = request.args.get("status", "").strip() or None
+    sort = request.args.get("sort", "submitted")
+    applications, latest = review.list_call_applications(call, status=status, sort=sort,
+                                                         page=page_number())
+    return render_template("applications/call_applications.html", call=call,
+                           applications=applications, latest=latest, status=status, sort=sort,
+                           status_choices=review.OFFICER_STATUSES,
+                           sort_labels=review.SORT_LABELS, **template_context())
+
+
+@bp.route("/<int:application_id>/review", methods=["GET", "POST"])
+@requires(*OFFICERS)
+def review_application(application_id: int):
+    application, latest = review.get_for_officer(application_id, by=current_user)
+    form = EligibilityDecisionForm()
+    if request.method == "GET":
+        form.version.data = application.version
+    if form.validate_on_submit():
+        try:
+            review.decide_eligibility(application_id, by=current_user,
+                                      eligible=form.decision.data == "eligible",
+                                      reason=form.reason.data,
+                                      expected_version=form.version.data)
+        except DomainError as error:
+            fail(form, error)
+            application, latest = review.get_for_officer(application_id, by=current_user)
+        else:
+            db.session.commit()
+            flash(f"{application.acronym} is marked {application.status}.", "success")
+            return redirect(url_for("applications.call_applications",
+                                    reference=application.call.reference))
+    return render_template("applications/review_application.html", application=application,
+                           call=application.call, submission=latest,
+                           snapshot=latest.snapshot, form=form, **template_context())

@@ -1,0 +1,124 @@
+"""Submission pages: uploading documents, submitting, receipts, withdrawing."""
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.accounts.models import Role
+from app.applications.forms import AttachmentForm, ConfirmForm, SubmitForm
+from app.applications.services import applications as services
+from app.applications.services import attachments, submission
+from app.applications.views import bp
+from app.applications.views.applications import detail_page, fail
+from app.core.access import requires, signed_in
+from app.core.errors import Conflict, DomainError
+from app.core.extensions import db
+
+
+def _back(application_id: int):
+    return redirect(url_for("applications.detail", application_id=application_id))
+
+
+def pdf_download(data: bytes, filename: str) -> Response:
+    """Always a download, never shown inline: the browser must not render uploaded content."""
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/<int:application_id>/attachments")
+@requires(Role.applicant)
+def upload(application_id: int):
+    application = services.get_application(application_id, by=current_user)
+    form = AttachmentForm()
+    form.kind.choices = [(item["code"], item["name"]) for item in
+                         application.call.required_attachments or []]
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(errors), "danger")
+        return _back(application_id)
+    upload_file = form.file.data
+    try:
+        attachments.upload_attachment(application_id, by=current_user, kind=form.kind.data,
+                                      filename=upload_file.filename, data=upload_file.read(),
+                                      expected_version=form.version.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")  # the page is redirected to: no field to show it on
+    else:
+        db.session.commit()
+        flash("Document uploaded.", "success")
+    return _back(application_id)
+
+
+@bp.get("/<int:application_id>/attachments/<int:attachment_id>")
+@signed_in  # consortium members and the call's officers; the service decides, others get 404
+def attachment(application_id: int, attachment_id: int):
+    document, data = attachments.attachment_for_download(application_id, attachment_id,
+                                                         by=current_user)
+    return pdf_download(data, document.filename)
+
+
+@bp.post("/<int:application_id>/submit")
+@requires(Role.applicant)
+def submit(application_id: int):
+    form = SubmitForm()
+    key = form.idempotency_key.data or ""
+    if not form.validate_on_submit():
+        flash("The form expired: reload the page and submit again.", "danger")
+        return _back(application_id)
+    try:
+        made = submission.submit_application(application_id, by=current_user,
+                                             idempotency_key=key,
+                                             expected_version=form.version.data)
+    except submission.SubmitRefused as refused:
+        db.session.rollback()
+        application = services.get_application(application_id, by=current_user)
+        return detail_page(application, problems=refused.problems, status=422)
+    except Conflict as error:
+        db.session.rollback()
+        # A retried POST that lost the race to its twin: the twin's submission is the answer.
+        made = submission.find_submission_by_key(key) if key else None
+        if made is None or made.application_id != application_id:
+            flash(error.message, "danger")
+            return _back(application_id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return _back(application_id)
+    db.session.commit()
+    flash(f"Submitted (submission {made.number}). SHA-256 of the submitted data: "
+          f"{made.snapshot_sha256}. The receipt is e-mailed to the coordinator.", "success")
+    return _back(application_id)
+
+
+@bp.get("/<int:application_id>/submissions/<int:submission_id>/receipt")
+@signed_in  # consortium members and the call's officers; the service decides, others get 404
+def receipt(application_id: int, submission_id: int):
+    made, data = submission.receipt_for_download(application_id, submission_id,
+                                                 by=current_user)
+    acronym = "".join(c for c in made.application.acronym if c.isalnum() or c in "-_") or "app"
+    return pdf_download(data, f"receipt-{acronym}-{made.number}.pdf")
+
+
+@bp.route("/<int:application_id>/withdraw", methods=["GET", "POST"])
+@requires(Role.applicant)
+def withdraw(application_id: int):
+    application = services.get_application(application_id, by=current_user)
+    services.require_coordinator(application, current_user)
+    form = ConfirmForm()
+    if request.method == "GET":
+        form.version.data = application.version
+    if form.validate_on_submit():
+        try:
+            submission.withdraw_application(application_id, by=current_user,
+                                            expected_version=form.version.data)
+        except DomainError as error:
+            fail(form, error, application_id)
+        else:
+            db.session.commit()
+            flash("The application is withdrawn. You may submit it again before the deadline.",
+                  "success")
+            return _back(application_id)
+    return render_template("applications/withdraw.html", application=application, form=form)

@@ -1,0 +1,1 @@
+"""Pure rules of calls: the standard library and other rules/ modules only."""

@@ -1,0 +1,400 @@
+"""A call's eligibility-rules document: validation, presets and plain language (pure)."""
+
+from collections.abc import Callable, Mapping, Sequence, Set
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any
+
+from app.calls.rules.countries import (
+    ASSOCIATED_COUNTRIES,
+    CADSES,
+    COUNTRY_GROUPS,
+    EU_MEMBER_STATES,
+    PROGRAMME_PARTS,
+    parse_groups,
+)
+
+
+class RulesError(ValueError):
+    """The document has problems; `errors` maps each key to a message for its form field."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{key}: {message}" for key, message in self.errors.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    """A named starting document; `document` is read-only, validate it to get a plain dict."""
+
+    label: str
+    description: str
+    document: Mapping[str, Any]
+
+
+def freeze(value: Any) -> Any:
+    """A read-only copy of a JSON-like value, so that presets cannot be edited in place."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: freeze(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    return value
+
+
+# Far above any grant or score, and small enough for Decimal's default 28-digit context.
+LARGEST_NUMBER = Decimal(10) ** 15
+
+
+def read_whole_number(value: Any) -> int:
+    """An int from an int or a string of digits; ValueError with a form message otherwise."""
+    if isinstance(value, bool):
+        raise ValueError("Enter a whole number.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().removeprefix("-").isdecimal():
+        return int(value.strip())
+    raise ValueError("Enter a whole number.")
+
+
+def read_decimal(value: Any, *, places: int) -> Decimal:
+    """A finite Decimal with at most `places` decimals, from str, int or Decimal (never float).
+
+    Extra decimals are refused rather than rounded, so the officer sees what is stored."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise ValueError("Enter a number.")
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except InvalidOperation:
+        raise ValueError("Enter a number.") from None
+    if not number.is_finite():
+        raise ValueError("Enter a number.")
+    if abs(number) >= LARGEST_NUMBER:
+        raise ValueError("Enter a smaller number.")
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise ValueError(f"Use at most {places} decimal places.")
+    return number
+
+
+def whole_number_between(low: int, high: int | None = None) -> Callable[[Any], int]:
+    """A reader for a whole number in low..high (no upper bound when high is None)."""
+
+    def read(value: Any) -> int:
+        number = read_whole_number(value)
+        if high is None and number < low:
+            raise ValueError(f"Enter {low} or more.")
+        if high is not None and not low <= number <= high:
+            raise ValueError(f"Enter a whole number from {low} to {high}.")
+        return number
+
+    return read
+
+
+def _read_groups(value: Any) -> str:
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if not all(isinstance(item, str) for item in value):
+            raise ValueError("Choose country groups by their codes.")
+        value = "+".join(value)
+    if not isinstance(value, str):
+        raise ValueError("Choose at least one country group.")
+    # One canonical order, so that the stored expression can be matched in SQL.
+    chosen = set(parse_groups(value))
+    return "+".join(group for group in COUNTRY_GROUPS if group in chosen)
+
+
+def _read_programme_part(value: Any) -> str:
+    if value not in PROGRAMME_PARTS:
+        raise ValueError("Choose one of: " + ", ".join(PROGRAMME_PARTS) + ".")
+    return value
+
+
+def _read_field_level(value: Any) -> int:
+    level = read_whole_number(value)
+    if level not in (1, 2):
+        raise ValueError("Choose 1 (fields) or 2 (subfields).")
+    return level
+
+
+def _read_max_requested(value: Any) -> str:
+    amount = read_decimal(value, places=2)
+    if amount <= 0:
+        raise ValueError("Enter an amount above zero.")
+    return str(amount.quantize(Decimal("0.01")))
+
+
+def _read_share(value: Any) -> str:
+    share = read_decimal(value, places=4)
+    if not 0 < share <= 1:
+        raise ValueError("Enter a share above 0 and at most 1 (e.g. 0.60 for 60 %).")
+    return str(share.quantize(Decimal("0.0001")))
+
+
+def _read_flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("Choose yes or no.")
+    return value
+
+
+# Key order here is the order of the stored document and of describe_rules.
+_READERS = {
+    "min_partners": whole_number_between(1),
+    "min_countries": whole_number_between(1),
+    "min_member_state_partners": whole_number_between(0),
+    "eligible_countries": _read_groups,
+    "programme_part": _read_programme_part,
+    "min_research_partners": whole_number_between(0),
+    "min_sme_partners": whole_number_between(0),
+    "min_firm_partners": whole_number_between(0),
+    "min_fields_of_science": whole_number_between(1),
+    "field_level": _read_field_level,
+    "max_requested_per_proposal": _read_max_requested,
+    "max_partner_share": _read_share,
+    "require_independent_partners": _read_flag,
+}
+RULE_KEYS = tuple(_READERS)
+
+# OECD Frascati Manual 2015 (FORD): 6 fields, 42 subfields (reference.md 4).
+FORD_FIELD_COUNT = {1: 6, 2: 42}
+
+_GROUP_MEMBERS = {
+    "EU_MS": EU_MEMBER_STATES,
+    "HE_ASSOCIATED": frozenset(ASSOCIATED_COUNTRIES),
+    "CADSES": CADSES,
+}
+
+
+def _cross_field_errors(rules: Mapping[str, Any], invalid: Set[str]) -> dict[str, str]:
+    """Combinations that no consortium could satisfy, or that contradict each other.
+
+    `invalid` keys already have their own error and are missing from `rules`."""
+    errors: dict[str, str] = {}
+    partners = rules.get("min_partners")
+    if partners is not None:
+        for key, what in (
+            ("min_countries", "countries"),
+            ("min_member_state_partners", "partners in EU Member States"),
+            ("min_research_partners", "research organisations"),
+            ("min_sme_partners", "SMEs"),
+            ("min_firm_partners", "firms"),
+        ):
+            if rules.get(key, 0) > partners:
+                errors[key] = f"Cannot ask for more {what} than partners ({partners})."
+        # Research organisations (REC/HES) and firms (PRC) are disjoint organisation types.
+        research, firms = rules.get("min_research_partners", 0), rules.get("min_firm_partners", 0)
+        already_wrong = {"min_research_partners", "min_firm_partners"} & errors.keys()
+        if research and firms and not already_wrong and research + firms > partners:
+            errors["min_firm_partners"] = (
+                f"{count_noun(research, 'research organisation', 'research organisations')} "
+                f"and {count_noun(firms, 'firm', 'firms')} need more than {partners} partners."
+            )
+    groups = rules.get("eligible_countries")
+    if groups is not None:
+        members = frozenset().union(*(_GROUP_MEMBERS[g] for g in groups.split("+")))
+        if rules.get("min_member_state_partners", 0) > 0 and not members & EU_MEMBER_STATES:
+            errors.setdefault(
+                "min_member_state_partners",
+                "The eligible country groups contain no EU Member State.",
+            )
+        if rules.get("min_countries", 0) > len(members):
+            errors.setdefault(
+                "min_countries",
+                f"The eligible country groups contain only {len(members)} countries.",
+            )
+    fields = rules.get("min_fields_of_science")
+    if fields is None and "field_level" in rules and "min_fields_of_science" not in invalid:
+        errors["field_level"] = "Set a minimum number of fields of science first."
+    elif fields is not None:
+        level = rules.get("field_level", 1)
+        if fields > FORD_FIELD_COUNT[level]:
+            errors["min_fields_of_science"] = (
+                f"There are only {FORD_FIELD_COUNT[level]} "
+                f"{'fields' if level == 1 else 'subfields'} of science."
+            )
+    return errors
+
+
+def validate_rules(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The normalised document, or RulesError listing every problem at once.
+
+    Keys with None (blank form fields) are dropped; field_level defaults to 1 when a
+    minimum of fields is set. Amounts are refused, not rounded, beyond 2 decimals."""
+    if not isinstance(doc, Mapping):
+        raise RulesError({"rules": "The eligibility rules must be a JSON object."})
+    errors: dict[str, str] = {}
+    rules: dict[str, Any] = {}
+    for key in doc:
+        if key not in _READERS:
+            errors[str(key)] = "Unknown rule."
+    for key, read in _READERS.items():
+        if doc.get(key) is None:
+            continue
+        try:
+            rules[key] = read(doc[key])
+        except ValueError as problem:
+            errors[key] = str(problem)
+    if "min_fields_of_science" in rules and doc.get("field_level") is None:
+        rules["field_level"] = 1
+    for key, message in _cross_field_errors(rules, errors.keys()).items():
+        errors.setdefault(key, message)
+    if errors:
+        raise RulesError(errors)
+    return rules
+
+
+RULE_PRESETS: Mapping[str, Preset] = MappingProxyType(
+    {
+        "horizon_europe": Preset(
+            "Horizon Europe standard",
+            "Regulation (EU) 2021/695, Art. 22(2): at least 3 independent entities from 3 "
+            "different Member States or Associated Countries, at least one in a Member State.",
+            freeze(
+                {
+                    "min_partners": 3,
+                    "min_countries": 3,
+                    "min_member_state_partners": 1,
+                    "eligible_countries": "EU_MS+HE_ASSOCIATED",
+                    "require_independent_partners": True,
+                }
+            ),
+        ),
+        "ict_aggregation": Preset(
+            "Transnational ICT aggregation",
+            "Firms and research organisations from at least 2 EU countries working across "
+            "at least 2 fields of science.",
+            freeze(
+                {
+                    "min_partners": 2,
+                    "min_countries": 2,
+                    "eligible_countries": "EU_MS",
+                    "min_research_partners": 1,
+                    "min_firm_partners": 1,
+                    "min_fields_of_science": 2,
+                    "field_level": 1,
+                }
+            ),
+        ),
+        "interreg_central_europe": Preset(
+            "Interreg CENTRAL EUROPE",
+            "At least 3 financing partners from at least 3 countries. The programme also asks "
+            "for at least 2 partners in the programme area, which has no country group yet: "
+            "check it by hand.",
+            freeze({"min_partners": 3, "min_countries": 3}),
+        ),
+    }
+)
+
+_GROUP_PHRASES = {
+    "EU_MS": "an EU Member State",
+    "HE_ASSOCIATED": "a Horizon Europe Associated Country",
+    "CADSES": "the CADSES area",
+}
+PROGRAMME_PART_LABELS = {
+    "pillar_i": "Pillar I (Excellent Science)",
+    "pillar_ii": "Pillar II (Global Challenges and European Industrial Competitiveness)",
+    "pillar_iii": "Pillar III (Innovative Europe)",
+    "eic_fund": "the EIC Fund",
+    "other": "another part of Horizon Europe",
+}
+
+
+def count_noun(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def plain_number(number: Decimal) -> str:
+    """A Decimal without exponent or trailing zeros: 60.000 -> "60", 0.50 -> "0.5"."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """Currency code first, comma thousands, 2 decimals: "EUR 500,000.00"."""
+    return f"{currency} {amount:,.2f}"
+
+
+def _consortium_sentence(rules: Mapping[str, Any]) -> str | None:
+    partners = rules.get("min_partners")
+    countries = rules.get("min_countries", 1)
+    in_member_states = rules.get("min_member_state_partners", 0)
+    sentence = None
+    if partners:
+        sentence = f"At least {count_noun(partners, 'partner', 'partners')}"
+        if countries > 1:
+            sentence += f" from at least {countries} different countries"
+    elif countries > 1:
+        sentence = f"Partners from at least {countries} different countries"
+    if in_member_states and sentence:
+        sentence += (
+            ", at least one of them in an EU Member State"
+            if in_member_states == 1
+            else f", at least {in_member_states} of them in EU Member States"
+        )
+    elif in_member_states:
+        sentence = (
+            "At least 1 partner in an EU Member State"
+            if in_member_states == 1
+            else f"At least {in_member_states} partners in EU Member States"
+        )
+    return sentence
+
+
+def _countries_sentence(rules: Mapping[str, Any]) -> str | None:
+    groups = rules.get("eligible_countries")
+    part = rules.get("programme_part")
+    if groups is None:
+        return None if part is None else f"The call is part of {PROGRAMME_PART_LABELS[part]}"
+    codes = groups.split("+")
+    sentence = "Partners must be established in " + " or ".join(_GROUP_PHRASES[g] for g in codes)
+    if part is not None and "HE_ASSOCIATED" in codes:
+        sentence += (
+            f"; an Associated Country counts only if its association covers "
+            f"{PROGRAMME_PART_LABELS[part]}"
+        )
+    elif part is not None:
+        sentence += f"; the call is part of {PROGRAMME_PART_LABELS[part]}"
+    return sentence
+
+
+def describe_rules(doc: Mapping[str, Any], *, max_per_proposal_currency: str = "EUR") -> list[str]:
+    """One plain-language sentence per rule (partners, countries and Member States combined).
+
+    Validates `doc` first (RulesError if invalid); minima of 0 say nothing and are left out."""
+    rules = validate_rules(doc)
+    sentences = [_consortium_sentence(rules), _countries_sentence(rules)]
+    for key, singular, plural in (
+        (
+            "min_research_partners",
+            "research organisation (research centre or university)",
+            "research organisations (research centres or universities)",
+        ),
+        (
+            "min_sme_partners",
+            "SME (small or medium-sized enterprise)",
+            "SMEs (small or medium-sized enterprises)",
+        ),
+        (
+            "min_firm_partners",
+            "firm (private for-profit company)",
+            "firms (private for-profit companies)",
+        ),
+    ):
+        if rules.get(key):
+            sentences.append(f"At least {count_noun(rules[key], singular, plural)}")
+    if "min_fields_of_science" in rules:
+        fields = rules["min_fields_of_science"]
+        kind = "fields" if rules["field_level"] == 1 else "subfields"
+        sentences.append(
+            f"At least {count_noun(fields, 'field', 'different fields')} of science "
+            f"(OECD Frascati {kind})"
+        )
+    if "max_partner_share" in rules:
+        percent = plain_number(Decimal(rules["max_partner_share"]) * 100)
+        sentences.append(f"No partner may request more than {percent} % of the grant")
+    if "max_requested_per_proposal" in rules:
+        amount = Decimal(rules["max_requested_per_proposal"])
+        sentences.append(
+            f"Requested grant at most {format_money(amount, max_per_proposal_currency)}"
+        )
+    if rules.get("require_independent_partners"):
+        sentences.append("Entities under common control count as one partner")
+    return [sentence for sentence in sentences if sentence]

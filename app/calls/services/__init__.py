@@ -1,0 +1,1 @@
+"""Use cases of calls: take the actor, load, authorise, validate, change, audit."""

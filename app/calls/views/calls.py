@@ -1,0 +1,345 @@
+"""Call pages: the public list and detail, and the officers' editor."""
+
+import json
+from datetime import UTC
+from decimal import Decimal
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from app.accounts.models import Role
+from app.calls.forms import (
+    MAX_TIE_BREAKS,
+    CallForm,
+    ConfirmForm,
+    CriteriaForm,
+    ImportForm,
+    RulesForm,
+)
+from app.calls.rules.countries import COUNTRY_GROUPS
+from app.calls.rules.criteria import CRITERIA_PRESETS, TIE_BREAKS
+from app.calls.rules.criteria_text import describe_criteria
+from app.calls.rules.eligibility_rules import RULE_PRESETS, describe_rules
+from app.calls.rules.finance import ICTCategory
+from app.calls.rules.lifecycle import STATUS_LABELS, CallAction, CallKind, CallStatus, Phase
+from app.calls.services import calls as services
+from app.calls.views import OFFICERS, bp
+from app.core.access import public, requires
+from app.core.database import utcnow
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.core.formatting import country_choices
+from app.core.forms import attach_error
+from app.core.pdf import render_pdf
+
+ACTION_LABELS = {
+    CallAction.PUBLISH: "Publish",
+    CallAction.UNPUBLISH: "Back to draft",
+    CallAction.START_EVALUATION: "Start evaluation",
+    CallAction.ARCHIVE: "Archive",
+}
+IRREVERSIBLE = {CallAction.START_EVALUATION, CallAction.ARCHIVE}
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+def _viewer():
+    return current_user if current_user.is_authenticated else None
+
+
+# --- public pages -------------------------------------------------------------------------
+
+
+@bp.get("/")
+@public
+def index():
+    filters = {key: request.args.get(key, "").strip()
+               for key in ("q", "phase", "kind", "ict", "country")}
+    calls = services.list_public_calls(**filters, page=_page())
+    return render_template(
+        "calls/index.html", calls=calls, filters=filters, phases=list(Phase),
+        kinds=list(CallKind), ict_categories=list(ICTCategory), countries=country_choices(),
+        now=utcnow())
+
+
+def _plain_language(call) -> tuple[list[str], list[str]]:
+    rules = describe_rules(call.eligibility_rules, max_per_proposal_currency=call.currency) \
+        if call.eligibility_rules else []
+    criteria = describe_criteria(call.award_criteria) if call.award_criteria else []
+    return rules, criteria
+
+
+@bp.get("/<reference>")
+@public
+def detail(reference: str):
+    call = services.get_public_call(reference, viewer=_viewer())
+    rules, criteria = _plain_language(call)
+    now = utcnow()
+    can_manage = services.can_manage(_viewer(), call)
+    # Results are published from the ranking page, which freezes the ranking first.
+    actions = tuple(action for action in services.allowed_call_actions(call, now)
+                    if action != CallAction.PUBLISH_RESULTS) if can_manage else ()
+    return render_template("calls/detail.html", call=call, rule_sentences=rules,
+                           criteria_sentences=criteria, now=now, can_manage=can_manage,
+                           actions=actions, action_labels=ACTION_LABELS,
+                           irreversible=IRREVERSIBLE,
+                           status_labels=STATUS_LABELS, links=_links(call))
+
+
+def _links(call) -> dict[str, str]:
+    """Where the call page sends applicants and officers next (other packages' pages)."""
+    return {"apply": url_for("applications.new", call=call.reference),
+            "applications": url_for("applications.call_applications", reference=call.reference),
+            "evaluation": url_for("evaluation.call", call_id=call.id),
+            "ranking": url_for("evaluation.ranking", call_id=call.id)}
+
+
+@bp.get("/<reference>/call.pdf")
+@public
+def call_pdf(reference: str):
+    call = services.get_public_call(reference, viewer=_viewer())
+    rules, criteria = _plain_language(call)
+    pdf = render_pdf("pdf/call.html", call=call, rule_sentences=rules,
+                     criteria_sentences=criteria, generated_at=utcnow())
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{call.reference}.pdf"'})
+
+
+@bp.get("/<reference>/definition.json")
+@public
+def definition(reference: str):
+    call = services.get_public_call(reference, viewer=_viewer())
+    body = json.dumps(services.export_definition(call), indent=2, ensure_ascii=False)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{call.reference}.json"'})
+
+
+# --- officers -----------------------------------------------------------------------------
+
+
+@bp.get("/manage")
+@requires(*OFFICERS)
+def manage():
+    return render_template("calls/manage.html",
+                           calls=services.list_managed_calls(by=current_user, page=_page()),
+                           status_labels=STATUS_LABELS, now=utcnow(), confirm=ConfirmForm())
+
+
+def _local(value, zone: str):
+    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None) if value else None
+
+
+def _utc(value, zone: str):
+    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def _percent(value: Decimal | None) -> str | None:
+    return None if value is None else str((value / 100).quantize(Decimal("0.0001")))
+
+
+def _call_fields(form: CallForm) -> dict:
+    zone = form.timezone.data
+    by_org_type = {"PRC": _percent(form.profit_funding_rate.data)} \
+        if form.profit_funding_rate.data else {}
+    return {
+        "reference": form.reference.data.strip(), "kind": form.kind.data,
+        "title": form.title.data.strip(), "summary": form.summary.data.strip(),
+        "body": form.body.data or "", "strategic_areas": form.strategic_area_list(),
+        "ict_categories": form.ict_categories.data or [],
+        "open_source_preference": form.open_source_preference.data,
+        "currency": form.currency.data,
+        "budget_amount": form.budget_amount.data.quantize(Decimal("0.01")),
+        "max_per_proposal_amount": form.max_per_proposal_amount.data.quantize(Decimal("0.01")),
+        "funding_rates": {"default": _percent(form.default_funding_rate.data),
+                          "by_org_type": by_org_type},
+        "indirect_rate": _percent(form.indirect_rate.data), "timezone": zone,
+        "opens_at": _utc(form.opens_at.data, zone), "closes_at": _utc(form.closes_at.data, zone),
+        "required_attachments": form.attachment_list(),
+    }
+
+
+def _fill_call_form(form: CallForm, call) -> None:
+    form.process(obj=call)
+    rates = call.funding_rates or {}
+    form.default_funding_rate.data = Decimal(rates.get("default", "1")) * 100
+    profit = rates.get("by_org_type", {}).get("PRC")
+    form.profit_funding_rate.data = Decimal(profit) * 100 if profit else None
+    form.indirect_rate.data = Decimal(call.indirect_rate) * 100
+    form.strategic_areas.data = "\n".join(call.strategic_areas)
+    form.required_attachments.data = "\n".join(
+        doc["name"] + ("" if doc["mandatory"] else " (optional)")
+        for doc in call.required_attachments)
+    form.opens_at.data = _local(call.opens_at, call.timezone)
+    form.closes_at.data = _local(call.closes_at, call.timezone)
+    form.version.data = call.version
+
+
+def _save(action, form, **kwargs):
+    """Run a service; on a DomainError roll back and show it next to its field."""
+    try:
+        result = action(**kwargs)
+    except DomainError as error:
+        db.session.rollback()
+        # Document errors are keyed like "min_partners" or "criteria.0.step".
+        form.document_errors = getattr(error, "errors", {})
+        for key, message in form.document_errors.items():
+            if "." not in key:
+                attach_error(form, DomainError(message, field=key))
+        if not form.document_errors:
+            attach_error(form, error)
+        return None
+    db.session.commit()
+    return result
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Role.programme_officer)
+def new():
+    form = CallForm()
+    if form.validate_on_submit():
+        call = _save(services.create_call, form, fields=_call_fields(form), by=current_user)
+        if call:
+            flash("Draft call created. Now set its eligibility rules.", "success")
+            return redirect(url_for("calls.rules", reference=call.reference))
+    return render_template("calls/edit.html", form=form, call=None)
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@requires(*OFFICERS)
+def edit(reference: str):
+    call = services.get_call_to_manage(reference, by=current_user)
+    form = CallForm()
+    if request.method == "GET":
+        _fill_call_form(form, call)
+    elif form.validate_on_submit():
+        version = int(form.version.data) if form.version.data else None
+        saved = _save(services.update_call, form, call=call, fields=_call_fields(form),
+                      by=current_user, version=version)
+        if saved:
+            flash("Call saved.", "success")
+            return redirect(url_for("calls.detail", reference=saved.reference))
+    return render_template("calls/edit.html", form=form, call=call)
+
+
+@bp.route("/<reference>/rules", methods=["GET", "POST"])
+@requires(*OFFICERS)
+def rules(reference: str):
+    call = services.get_call_to_manage(reference, by=current_user)
+    form = RulesForm()
+    preset = RULE_PRESETS.get(request.args.get("preset", ""))
+    if request.method == "GET":
+        form.fill(dict(preset.document) if preset else call.eligibility_rules)
+        form.version.data = call.version
+    elif form.validate_on_submit():
+        saved = _save(services.set_rules, form, call=call, document=form.document(),
+                      by=current_user, version=int(form.version.data or call.version))
+        if saved:
+            flash("Eligibility rules saved.", "success")
+            return redirect(url_for("calls.criteria", reference=reference))
+    return render_template("calls/rules.html", form=form, call=call, presets=RULE_PRESETS,
+                           preset=preset)
+
+
+def _fill_criteria_form(form: CriteriaForm, document: dict) -> None:
+    # FormField reads its data as attributes, hence the namespaces; a blank last row lets
+    # the officer add a criterion.
+    rows = [SimpleNamespace(**criterion) for criterion in document.get("criteria", [])]
+    rows.append(SimpleNamespace())
+    data = {**document, "criteria": rows,
+            "tie_breaks": list(document.get("tie_breaks", [])) + [""] * MAX_TIE_BREAKS}
+    data["tie_breaks"] = data["tie_breaks"][:MAX_TIE_BREAKS]
+    form.process(data=data)
+
+
+@bp.route("/<reference>/criteria", methods=["GET", "POST"])
+@requires(*OFFICERS)
+def criteria(reference: str):
+    call = services.get_call_to_manage(reference, by=current_user)
+    form = CriteriaForm()
+    preset = CRITERIA_PRESETS.get(request.args.get("preset", ""))
+    if request.method == "GET":
+        _fill_criteria_form(form, dict(preset.document) if preset else call.award_criteria)
+        form.version.data = call.version
+    elif form.validate_on_submit():
+        saved = _save(services.set_criteria, form, call=call, document=form.document(),
+                      by=current_user, version=int(form.version.data or call.version))
+        if saved:
+            flash("Award criteria saved.", "success")
+            return redirect(url_for("calls.detail", reference=reference))
+    errors = getattr(form, "document_errors", {})
+    return render_template("calls/criteria.html", form=form, call=call,
+                           presets=CRITERIA_PRESETS, preset=preset, tie_breaks=TIE_BREAKS,
+                           errors=errors)
+
+
+@bp.post("/<reference>/status/<action>")
+@requires(*OFFICERS)
+def change_status(reference: str, action: str):
+    call = services.get_call_to_manage(reference, by=current_user)
+    if action not in set(CallAction) or not ConfirmForm().validate_on_submit():
+        abort(400)
+    if action in IRREVERSIBLE and not request.form.get("confirm"):
+        flash(f"Tick “I understand” to {ACTION_LABELS[CallAction(action)].lower()}: it cannot "
+              "be undone.", "danger")
+        return redirect(url_for("calls.detail", reference=reference))
+    try:
+        services.change_status(call, CallAction(action), by=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"Call {reference}: {STATUS_LABELS[CallStatus(call.status)].lower()}.", "success")
+    return redirect(url_for("calls.detail", reference=reference))
+
+
+@bp.post("/<reference>/duplicate")
+@requires(Role.programme_officer)
+def duplicate(reference: str):
+    call = services.get_call_to_manage(reference, by=current_user)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        copy = services.duplicate_call(call, by=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("calls.detail", reference=reference))
+    db.session.commit()
+    flash(f"Copied as draft {copy.reference}. Adjust its dates and reference.", "success")
+    return redirect(url_for("calls.edit", reference=copy.reference))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires(Role.programme_officer)
+def import_call():
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            definition = services.parse_definition_file(form.definition.data.read())
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            call = _save(services.import_definition, form, definition=definition,
+                         by=current_user)
+            if call:
+                flash(f"Imported as draft {call.reference}.", "success")
+                return redirect(url_for("calls.edit", reference=call.reference))
+    return render_template("calls/import.html", form=form)
+
+
+@bp.app_context_processor
+def _call_labels():
+    return {"country_groups": COUNTRY_GROUPS}

@@ -1,0 +1,1 @@
+"""Infrastructure every domain package uses and that knows no domain."""

@@ -1,0 +1,76 @@
+"""Display of money, dates and countries for people (babel, zoneinfo, pycountry)."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import markdown
+import nh3
+import pycountry
+from babel.dates import format_datetime, format_timedelta
+from babel.numbers import format_currency
+from flask import Flask, current_app
+from markupsafe import Markup
+
+from app.core.classifications import FORD_FIELDS, ORG_TYPE_LABELS
+
+
+def money(amount: Decimal | None, currency: str = "EUR") -> str:
+    if amount is None:
+        return "—"
+    return format_currency(amount, currency, locale=current_app.config["BABEL_LOCALE"])
+
+
+def local_datetime(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
+    """A UTC datetime shown in `zone` (the call's or the site's), with the zone named."""
+    if value is None:
+        return "—"
+    tz = ZoneInfo(zone or current_app.config["DISPLAY_TIMEZONE"])
+    locale = current_app.config["BABEL_LOCALE"]
+    text = format_datetime(value.astimezone(tz), format=fmt, locale=locale)
+    return f"{text} ({tz.key})"
+
+
+def iso_datetime(value: datetime | None) -> Markup:
+    """A <time> element: machine-readable UTC, human-readable in the site zone."""
+    if value is None:
+        return Markup("—")
+    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), local_datetime(value))
+
+
+def markdown_html(text: str | None) -> Markup:
+    """Markdown written by officers, rendered and then sanitised (no scripts, no styles)."""
+    html = markdown.markdown(text or "", extensions=["sane_lists"])
+    return Markup(nh3.clean(html, link_rel="noopener noreferrer nofollow"))
+
+
+def time_remaining(deadline: datetime | None, now: datetime | None = None) -> str:
+    """"in 3 days", "2 hours ago": how far the deadline is, in words."""
+    if deadline is None:
+        return "—"
+    delta = deadline - (now or datetime.now(UTC))
+    words = format_timedelta(delta, threshold=1.5, add_direction=True,
+                             locale=current_app.config["BABEL_LOCALE"])
+    return words
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return "—"
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country else code
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(money)
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(iso_datetime)
+    app.add_template_filter(country_name)
+    app.add_template_filter(markdown_html, "markdown")
+    app.add_template_filter(time_remaining)
+    app.add_template_filter(lambda code: ORG_TYPE_LABELS.get(code, code), "org_type_label")
+    app.add_template_filter(lambda code: FORD_FIELDS.get(code, code), "ford_label")

@@ -1,0 +1,1 @@
+"""Pure rules of directory: the standard library and other rules/ modules only."""

@@ -1,0 +1,124 @@
+"""Partner suggestions for an application: its consortium and the directory, ranked purely."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
+
+from app.accounts.models import Organisation, User
+from app.applications.models import Application, Participant, ParticipantRole
+from app.applications.services.applications import (
+    EDITABLE_STATUSES,
+    get_viewable_application,
+    require_coordinator,
+)
+from app.applications.services.checklist import budget_of, members_of, rules_of
+from app.calls.models import Call
+from app.calls.rules.lifecycle import CallStatus
+from app.core.database import utcnow
+from app.core.errors import Forbidden, NotFound
+from app.core.extensions import db
+from app.directory.models import ContactRequest, OrganisationProfile, OrganisationSearch
+from app.directory.rules.suggestions import Candidate, SuggestionResult, suggest_partners
+from app.directory.services.search import profiles_by_organisation
+
+SUGGESTIONS_SHOWN = 20
+
+
+def coordinated_application(application_id: int, *, by: User) -> Application:
+    """The application if `by` coordinates it; 404 for everybody else, partners included
+    (whom a consortium is looking for is the coordinator's business)."""
+    try:
+        application = get_viewable_application(application_id, by=by)
+        require_coordinator(application, by)
+    except Forbidden:
+        raise NotFound("There is no such application, or you do not coordinate it.") from None
+    return application
+
+
+@dataclass(frozen=True)
+class SuggestionsPage:
+    application: Application
+    result: SuggestionResult
+    profiles: dict[int, OrganisationProfile]
+    reachable: frozenset[int]  # suggested organisations with someone to receive a request
+    requests: dict[int, ContactRequest]  # requests already sent for this application
+
+
+def taken_organisations(application: Application) -> set[int]:
+    """Organisations in the consortium or invited to it (directly or through a person)."""
+    taken = {p.organisation_id for p in application.participants if p.organisation_id}
+    pending = [p.invited_email for p in application.participants
+               if p.organisation_id is None and p.invited_email]
+    if pending:
+        taken |= set(db.session.scalars(select(User.organisation_id).where(
+            User.email.in_(pending), User.organisation_id.is_not(None))))
+    return taken
+
+
+def _candidates(excluded: set[int]) -> Iterator[Candidate]:
+    """Every other organisation of the directory, read as plain rows (no ORM objects)."""
+    query = (select(Organisation.id, Organisation.name, Organisation.country,
+                    Organisation.org_type, Organisation.is_sme, Organisation.fields_of_science,
+                    Organisation.controller_id, OrganisationSearch.body_text,
+                    OrganisationProfile.looking_for_partners)
+             .outerjoin(OrganisationSearch, OrganisationSearch.organisation_id == Organisation.id)
+             .outerjoin(OrganisationProfile,
+                        OrganisationProfile.organisation_id == Organisation.id))
+    if excluded:
+        query = query.where(Organisation.id.not_in(sorted(excluded)))
+    for (org_id, name, country, org_type, is_sme, fields, controller, text,
+         looking) in db.session.execute(query):
+        yield Candidate(key=str(org_id), name=name, country=country, org_type=org_type,
+                        is_sme=bool(is_sme), fields_of_science=tuple(fields or ()),
+                        controller=str(controller) if controller else None, text=text or "",
+                        looking_for_partners=bool(looking))
+
+
+def suggestion_result(application: Application, *,
+                      limit: int = SUGGESTIONS_SHOWN) -> SuggestionResult:
+    call = application.call
+    members = members_of(application, budget_of(application))
+    return suggest_partners(
+        members, rules_of(call), _candidates(taken_organisations(application)),
+        on=call.closes_at.date(), application_text=f"{application.title}\n{application.abstract}",
+        limit=limit)
+
+
+def suggestions_for(application_id: int, *, by: User,
+                    limit: int = SUGGESTIONS_SHOWN) -> SuggestionsPage:
+    """The coordinator's suggestions page, in a constant number of statements."""
+    application = coordinated_application(application_id, by=by)
+    result = suggestion_result(application, limit=limit)
+    ids = [int(s.candidate.key) for s in result.suggestions]
+    reachable: set[int] = set()
+    if ids:
+        reachable = set(db.session.scalars(
+            select(User.organisation_id).where(User.organisation_id.in_(ids),
+                                               User.is_active_account.is_(True)).distinct()))
+    requests = {request.organisation_id: request for request in db.session.scalars(
+        select(ContactRequest).where(ContactRequest.application_id == application.id))}
+    return SuggestionsPage(application, result, profiles_by_organisation(ids),
+                           frozenset(reachable), requests)
+
+
+def applications_to_offer(organisation_id: int, *, by: User) -> list[Application]:
+    """The user's applications that could still take this organisation on (for its profile)."""
+    if not by.organisation_id or by.organisation_id == organisation_id:
+        return []
+    now = utcnow()
+    member = aliased(Participant)
+    already_in = exists().where(member.application_id == Application.id,
+                                member.organisation_id == organisation_id)
+    return list(db.session.scalars(
+        select(Application)
+        .join(Participant, Participant.application_id == Application.id)
+        .join(Call, Call.id == Application.call_id)
+        .where(Participant.contact_user_id == by.id,
+               Participant.role == ParticipantRole.COORDINATOR,
+               Participant.accepted_at.is_not(None),
+               Application.status.in_(sorted(EDITABLE_STATUSES)),
+               Call.status == CallStatus.PUBLISHED, Call.opens_at <= now, Call.closes_at > now,
+               ~already_in)
+        .order_by(Call.closes_at, Application.acronym)))

@@ -1,0 +1,95 @@
+"""Partner suggestions for a coordinator, "Ask to join", and the asked organisation's answer."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from app.core.access import signed_in
+from app.core.classifications import FORD_FIELDS
+from app.core.errors import DomainError, Forbidden, NotFound
+from app.core.extensions import db
+from app.core.forms import attach_error
+from app.directory.forms import AnswerForm, AskToJoinForm
+from app.directory.models import ContactRequestStatus
+from app.directory.rules.suggestions import CHECK_LABELS
+from app.directory.services import contact
+from app.directory.services.profiles import get_organisation
+from app.directory.services.suggestions import coordinated_application, suggestions_for
+from app.directory.views import bp
+
+
+def _application_url(application_id: int) -> str | None:
+    """The application's own page (the applications package's), when it is installed."""
+    try:
+        return url_for("applications.detail", application_id=application_id)
+    except BuildError:
+        return None
+
+
+@bp.get("/suggestions/<int:application_id>")
+@signed_in
+def suggestions(application_id: int):
+    page = suggestions_for(application_id, by=current_user)
+    return render_template(
+        "directory/suggestions.html", page=page, application=page.application,
+        application_url=_application_url(application_id),
+        result=page.result, check_labels=CHECK_LABELS, ford=FORD_FIELDS,
+        sent_today=contact.sent_in_last_day(current_user), daily_limit=contact.daily_limit(),
+        statuses=ContactRequestStatus)
+
+
+@bp.route("/suggestions/<int:application_id>/ask/<int:organisation_id>",
+          methods=["GET", "POST"])
+@signed_in
+def ask_to_join(application_id: int, organisation_id: int):
+    application = coordinated_application(application_id, by=current_user)
+    organisation = get_organisation(organisation_id)
+    form = AskToJoinForm()
+    if form.validate_on_submit():
+        try:
+            contact.ask_to_join(application_id, organisation_id, by=current_user,
+                                note=form.note.data)
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Your request is on its way to {organisation.name}. You will get an "
+                  "e-mail when they answer.", "success")
+            return redirect(url_for("directory.suggestions", application_id=application_id))
+    return render_template("directory/ask_to_join.html", form=form, application=application,
+                           organisation=organisation,
+                           sent_today=contact.sent_in_last_day(current_user),
+                           daily_limit=contact.daily_limit())
+
+
+@bp.route("/requests/<token>", methods=["GET", "POST"])
+@signed_in
+def contact_request(token: str):
+    try:
+        request_ = contact.read_contact_request(token, by=current_user)
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("directory.index"))
+    form = AnswerForm()
+    if form.validate_on_submit():
+        accept = bool(form.accept.data)
+        try:
+            contact.answer_contact_request(token, by=current_user, accept=accept)
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash("Thank you: we sent you the coordinator's invitation by e-mail. Open it to "
+                  "join the consortium." if accept else
+                  "Thank you: we told the coordinator you declined.", "success")
+        return redirect(url_for("directory.contact_request", token=token))
+    return render_template("directory/contact_request.html", form=form, request_=request_,
+                           statuses=ContactRequestStatus)

@@ -1,0 +1,1 @@
+"""Pure rules of evaluation: the standard library and other rules/ modules only."""

@@ -1,0 +1,1 @@
+"""Use cases of evaluation: take the actor, load, authorise, validate, change, audit."""

@@ -1,0 +1,217 @@
+"""Officer pages: calls in evaluation, settings, assignment, rapporteurs, ranking, exports."""
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.accounts.models import Role
+from app.calls.rules.criteria import TIE_BREAKS
+from app.core.access import requires
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.evaluation.forms import (
+    ActionForm,
+    PublishForm,
+    RapporteurForm,
+    SettingsForm,
+    panel_form,
+)
+from app.evaluation.rules.ranking import TRAIL_BELOW_THRESHOLD, TRAIL_TOTAL, TRAIL_UNRESOLVED
+from app.evaluation.services import assignment, calls, exports, results
+from app.evaluation.services import ranking as ranking_service
+from app.evaluation.views import bp, flash_error, show_error
+
+TRAIL_LABELS = {code: rule.label for code, rule in TIE_BREAKS.items()} | {
+    TRAIL_TOTAL: "Weighted total", TRAIL_UNRESOLVED: "Still tied",
+    TRAIL_BELOW_THRESHOLD: "Below threshold", "ineligible": "Ineligible"}
+
+
+@bp.get("/calls")
+@requires(Role.programme_officer)
+def officer_calls():
+    return render_template("evaluation/officer_calls.html",
+                           calls=calls.list_officer_calls(by=current_user),
+                           action_form=ActionForm())
+
+
+@bp.post("/calls/<int:call_id>/start")
+@requires(Role.programme_officer)
+def start_evaluation(call_id: int):
+    if ActionForm().validate_on_submit():
+        try:
+            calls.start_evaluation(call_id, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash_error(error)
+            return redirect(url_for("evaluation.officer_calls"))
+        db.session.commit()
+        flash("Evaluation started: set the conflict rule, then assign experts.", "success")
+    return redirect(url_for("evaluation.call", call_id=call_id))
+
+
+def _call_page(call_id: int, settings_form=None, status: int = 200):
+    call = calls.get_call_to_oversee(call_id, by=current_user)
+    settings = calls.current_settings(call)
+    rows = assignment.call_overview(call)
+    rapporteur_forms = {}
+    for row in rows:
+        form = RapporteurForm(prefix=f"r{row['application'].id}")
+        form.assignment_id.choices = [(a.id, a.expert.name) for a in row["active"]]
+        form.assignment_id.data = next((a.id for a in row["active"] if a.is_rapporteur), None)
+        rapporteur_forms[row["application"].id] = form
+    return render_template(
+        "evaluation/call.html", call=call, settings=settings, rows=rows,
+        criteria=calls.criteria_of(call), action_form=ActionForm(),
+        settings_form=settings_form or SettingsForm(obj=settings),
+        rapporteur_forms=rapporteur_forms,
+        can_act=calls.is_officer_of(current_user, call)), status
+
+
+@bp.get("/calls/<int:call_id>")
+@requires(Role.programme_officer, Role.admin)  # admins read, officers act
+def call(call_id: int):
+    return _call_page(call_id)
+
+
+@bp.post("/calls/<int:call_id>/settings")
+@requires(Role.programme_officer)
+def call_settings(call_id: int):
+    form = SettingsForm()
+    if form.validate_on_submit():
+        try:
+            calls.update_settings(call_id, by=current_user,
+                                     same_country_is_conflict=form.same_country_is_conflict.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return _call_page(call_id, form, 400)
+        db.session.commit()
+        flash("Settings saved. Run the assignment again to apply them.", "success")
+    return redirect(url_for("evaluation.call", call_id=call_id))
+
+
+@bp.post("/calls/<int:call_id>/assign")
+@requires(Role.programme_officer)
+def run_assignment(call_id: int):
+    if ActionForm().validate_on_submit():
+        try:
+            report = assignment.run_assignment(call_id, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash_error(error)
+        else:
+            db.session.commit()
+            missing = len(report["shortfalls"])
+            flash(f"{report['assignments']} assignments in place"
+                  + (f"; {missing} proposal(s) lack experts (see below)." if missing else "."),
+                  "warning" if missing else "success")
+    return redirect(url_for("evaluation.call", call_id=call_id))
+
+
+@bp.post("/applications/<int:application_id>/rapporteur")
+@requires(Role.programme_officer)
+def rapporteur(application_id: int):
+    form = RapporteurForm(prefix=f"r{application_id}")
+    form.assignment_id.choices = None  # the service checks the choice against the team
+    form.assignment_id.validate_choice = False
+    call_id = request.form.get("call_id", type=int)
+    if form.validate_on_submit():
+        try:
+            assignment.set_rapporteur(application_id, form.assignment_id.data,
+                                               by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash_error(error)
+        else:
+            db.session.commit()
+            flash("Rapporteur set.", "success")
+    if call_id is None:
+        return redirect(url_for("evaluation.officer_calls"))
+    return redirect(url_for("evaluation.call", call_id=call_id))
+
+
+def _group_key(ids) -> str:
+    return "-".join(str(i) for i in sorted(ids))
+
+
+def _ranking_page(call_id: int, *, publish_form=None, panel_forms=None, status: int = 200):
+    result = ranking_service.ranking_to_read(call_id, by=current_user)
+    frozen = results.frozen_ranking(result.call)
+    forms = dict(panel_forms or {})
+    for group in result.unresolved:
+        key = _group_key(row.application.id for row in group)
+        if key not in forms:
+            data = {f"place_{row.application.id}": str(row.panel.position)
+                    for row in group if row.panel}
+            data["reason"] = next((row.panel.reason for row in group if row.panel), "")
+            forms[key] = panel_form([row.application.id for row in group], data=data)
+    return render_template(
+        "evaluation/ranking.html", result=result, frozen=frozen, panel_forms=forms,
+        live_entries=results.ranking_entries(result),
+        publish_form=publish_form or PublishForm(), trail_labels=TRAIL_LABELS,
+        can_act=calls.is_officer_of(current_user, result.call)), status
+
+
+@bp.get("/calls/<int:call_id>/ranking")
+@requires(Role.programme_officer, Role.admin)  # admins read, officers act
+def ranking(call_id: int):
+    return _ranking_page(call_id)
+
+
+@bp.post("/calls/<int:call_id>/panel")
+@requires(Role.programme_officer)
+def panel_decision(call_id: int):
+    ids = sorted(int(key.removeprefix("place_")) for key in request.form
+                 if key.startswith("place_") and key.removeprefix("place_").isdigit())
+    form = panel_form(ids)
+    if form.validate_on_submit():
+        positions = {i: (int(form[f"place_{i}"].data) if form[f"place_{i}"].data else None)
+                     for i in ids}
+        try:
+            ranking_service.record_panel_decision(call_id, by=current_user,
+                                                   positions=positions,
+                                                   reason=form.reason.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            if error.field == "positions":
+                flash(error.message, "danger")
+            return _ranking_page(call_id, panel_forms={_group_key(ids): form}, status=400)
+        db.session.commit()
+        flash("Panel decision recorded.", "success")
+    return redirect(url_for("evaluation.ranking", call_id=call_id))
+
+
+@bp.post("/calls/<int:call_id>/publish")
+@requires(Role.programme_officer)
+def publish(call_id: int):
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            results.publish_results(call_id, by=current_user,
+                                             confirmed=form.confirm.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return _ranking_page(call_id, publish_form=form, status=400)
+        db.session.commit()
+        flash("Results published; coordinators have been e-mailed.", "success")
+    return redirect(url_for("evaluation.ranking", call_id=call_id))
+
+
+@bp.get("/calls/<int:call_id>/export.csv")
+@requires(Role.programme_officer, Role.admin)  # admins read, officers act
+def export_csv(call_id: int):
+    stem, rows = exports.export_rows(call_id, by=current_user,
+                                     anonymised=request.args.get("anonymised") == "1")
+    return Response(exports.csv_lines(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
+
+
+@bp.get("/calls/<int:call_id>/export.xlsx")
+@requires(Role.programme_officer, Role.admin)  # admins read, officers act
+def export_xlsx(call_id: int):
+    stem, rows = exports.export_rows(call_id, by=current_user,
+                                     anonymised=request.args.get("anonymised") == "1")
+    return Response(exports.xlsx_bytes(rows), headers={
+        "Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

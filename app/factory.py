@@ -1,0 +1,77 @@
+"""The application factory: configuration, extensions, blueprints, CLI and error pages."""
+
+from importlib import import_module
+from pathlib import Path
+
+from flask import Flask, session
+from flask_login import current_user
+
+from app.core.extensions import bootstrap, csrf, db, login_manager, migrate
+from config.settings import get_config
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(get_config(config_name))
+    app.config.update(overrides)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app.cli import register_commands
+    from app.core.access import enforce_route_access
+    from app.core.errors import register_error_pages
+    from app.core.formatting import register_filters
+
+    app.before_request(enforce_route_access)
+    register_error_pages(app)
+    register_filters(app)
+    register_commands(app)
+    app.context_processor(_navigation)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+
+    from app.accounts.services.users import user_for_session
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return user_for_session(session.get("sid"), user_id)
+
+
+# Each views package has a blueprint `bp` (or several in `BLUEPRINTS`) and may list its menu
+# entries in `MENU`.
+VIEW_PACKAGES = (
+    "app.core.system",
+    "app.accounts.views",
+    "app.calls.views",
+    "app.applications.views",
+    "app.evaluation.views",
+    "app.grants.views",
+    "app.reports.views",
+    "app.directory.views",
+)
+
+
+def _register_blueprints(app: Flask) -> None:
+    menu = []
+    for name in VIEW_PACKAGES:
+        module = import_module(name)
+        for blueprint in getattr(module, "BLUEPRINTS", (module.bp,)):
+            app.register_blueprint(blueprint)
+        menu.extend(getattr(module, "MENU", ()))
+    app.extensions["opencall.menu"] = tuple(menu)
+
+
+def _navigation() -> dict:
+    """Menu entries for the signed-in user's roles (base.html renders them)."""
+    from app.core.navigation import menu_for
+
+    return {"menu": menu_for(current_user)}

@@ -1,0 +1,189 @@
+"""Grant agreement use cases: prepare from a funded proposal, accept, sign and schedule."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Role, User
+from app.applications.models import Application, ApplicationStatus, Participant
+from app.calls.models import Call
+from app.calls.rules.finance import PaymentModel
+from app.core import audit
+from app.core.database import utcnow
+from app.core.errors import Conflict, DomainError, NotFound
+from app.core.extensions import db
+from app.core.mail import send_mail
+from app.grants.models import Grant, GrantBeneficiary, GrantPlanLine, Installment
+from app.grants.rules import agreement
+from app.grants.rules.lifecycle import (
+    GRANT_MOVES,
+    GrantStatus,
+    InstallmentStatus,
+    InvalidMove,
+    check_move,
+)
+from app.grants.rules.payments import InstallmentKind, payment_schedule
+from app.grants.services.budgets import application_budget, beneficiaries_of
+from app.grants.services.permissions import (
+    get_grant,
+    is_admin,
+    is_coordinator,
+    is_funder_staff,
+    require,
+)
+
+
+def _domain(error: ValueError) -> DomainError:
+    if isinstance(error, InvalidMove):
+        return Conflict(str(error))
+    return DomainError(str(error), field=getattr(error, "field", None))
+
+
+def funded_without_grant(*, by: User) -> list[Application]:
+    """Funded proposals of the officer's funder that have no grant yet, oldest call first."""
+    query = (select(Application).join(Call)
+             .where(Application.status == ApplicationStatus.FUNDED,
+                    ~Application.id.in_(select(Grant.application_id)))
+             .options(selectinload(Application.call))
+             .order_by(Call.closes_at, Application.acronym))
+    if not is_admin(by):
+        if not by.has_role(Role.programme_officer) or by.funder_id is None:
+            return []
+        query = query.where(Call.funder_id == by.funder_id)
+    return list(db.session.scalars(query))
+
+
+def get_funded_application(application_id: int, *, by: User) -> Application:
+    """A funded proposal a programme officer of its funder may turn into a grant."""
+    application = db.session.scalar(
+        select(Application).where(Application.id == application_id).options(
+            selectinload(Application.call),
+            selectinload(Application.participants).selectinload(Participant.organisation),
+            selectinload(Application.participants).selectinload(Participant.budget_lines)))
+    if application is None or not is_funder_staff(by, application.call, Role.programme_officer):
+        raise NotFound("There is no such proposal, or you may not see it.")
+    return application
+
+
+@dataclass(frozen=True)
+class GrantTerms:
+    """What the programme officer enters to prepare a grant."""
+
+    agreement_number: str
+    awarded_amount: Decimal
+    start_date: date
+    end_date: date | None = None
+    beneficiary_amounts: dict[str, Decimal | None] | None = None  # participant id -> amount
+
+
+def suggested_agreement_number(application: Application) -> str:
+    return f"{application.call.reference}-{application.id:04d}"
+
+
+def prepare_grant(application_id: int, terms: GrantTerms, *, by: User) -> Grant:
+    application = get_funded_application(application_id, by=by)
+    if application.status != ApplicationStatus.FUNDED:
+        raise Conflict("Only a funded proposal can become a grant.")
+    if db.session.scalar(select(Grant.id).where(Grant.application_id == application.id)):
+        raise Conflict("This proposal already has a grant agreement.")
+    number = terms.agreement_number.strip()
+    if not number:
+        raise DomainError("Enter the agreement number.", field="agreement_number")
+    if db.session.scalar(select(Grant.id).where(Grant.agreement_number == number)):
+        raise DomainError("Another grant already has this agreement number.",
+                          field="agreement_number")
+    budget = application_budget(application)
+    call = application.call
+    try:
+        awarded = agreement.check_awarded(terms.awarded_amount, budget.requested)
+        requested = {key: b.requested for key, b in budget.participants.items()}
+        amounts = agreement.beneficiary_amounts(awarded, requested, terms.beneficiary_amounts)
+        end = terms.end_date or agreement.default_end_date(terms.start_date,
+                                                           application.duration_months)
+        duration = agreement.duration_in_months(terms.start_date, end)
+        model = PaymentModel.from_dict(call.payment_model or {})
+        payment_schedule(awarded, model, start=terms.start_date, duration_months=duration)
+    except ValueError as error:
+        raise _domain(error) from None
+    grant = Grant(
+        application=application, call=call, agreement_number=number,
+        requested_amount=budget.requested, eligible_amount=budget.eligible,
+        awarded_amount=awarded, disbursed_amount=Decimal("0.00"),
+        funding_rate=str(agreement.effective_funding_rate(awarded, budget.eligible)),
+        start_date=terms.start_date, end_date=end, duration_months=duration,
+        payment_model=model.to_dict(), prepared_by_id=by.id, status=GrantStatus.PREPARED)
+    for participant in beneficiaries_of(application):
+        key = str(participant.id)
+        beneficiary = GrantBeneficiary(
+            participant=participant, organisation=participant.organisation,
+            role=participant.role, requested_amount=budget.participants[key].requested,
+            awarded_amount=amounts[key])
+        grant.beneficiaries.append(beneficiary)
+        for row in participant.budget_lines:
+            grant.plan_lines.append(GrantPlanLine(
+                beneficiary=beneficiary, category=row.category, ict_category=row.ict_category,
+                open_source=row.open_source, description=row.description, amount=row.amount))
+    db.session.add(grant)
+    db.session.flush()
+    audit.record(by, "grant.prepared", grant, {
+        "agreement_number": number, "awarded": str(awarded), "application_id": application.id})
+    send_mail(application.created_by.email, f"Grant agreement {number} is ready for you",
+              f"The grant agreement {number} for {application.acronym} awards "
+              f"{awarded:,.2f} {call.currency}. Sign in to OpenCall and open My grants to "
+              "review and accept it.")
+    return grant
+
+
+def _move(grant: Grant, target: GrantStatus) -> None:
+    try:
+        check_move(GRANT_MOVES, grant.status, target, "grant")
+    except InvalidMove as error:
+        raise Conflict(str(error)) from None
+    grant.status = target
+
+
+def accept_grant(grant_id: int, *, by: User) -> Grant:
+    grant = get_grant(grant_id, by=by)
+    require(is_coordinator(by, grant), "Only the coordinator accepts the grant agreement.")
+    _move(grant, GrantStatus.ACCEPTED)
+    grant.accepted_by_id, grant.accepted_at = by.id, utcnow()
+    db.session.flush()
+    audit.record(by, "grant.accepted", grant, {"agreement_number": grant.agreement_number})
+    officer = db.session.get(User, grant.prepared_by_id)
+    send_mail(officer.email, f"Grant agreement {grant.agreement_number} accepted",
+              f"The coordinator accepted grant agreement {grant.agreement_number}; "
+              "it is ready for your signature.")
+    return grant
+
+
+def sign_grant(grant_id: int, *, by: User) -> Grant:
+    """Sign: the payment schedule is generated and the pre-financing becomes payable."""
+    grant = get_grant(grant_id, by=by)
+    require(is_funder_staff(by, grant.call, Role.programme_officer),
+            "Only a programme officer of the funder signs grant agreements.")
+    _move(grant, GrantStatus.SIGNED)
+    grant.signed_by_id, grant.signed_at = by.id, utcnow()
+    model = PaymentModel.from_dict(grant.payment_model)
+    for planned in payment_schedule(grant.awarded_amount, model, start=grant.start_date,
+                                    duration_months=grant.duration_months):
+        prefinancing = planned.kind == InstallmentKind.PREFINANCING
+        grant.installments.append(Installment(
+            kind=planned.kind, sequence=planned.sequence, planned_amount=planned.amount,
+            payable_amount=planned.amount if prefinancing else None,
+            retention_amount=planned.retention, due_date=planned.due_date,
+            condition=planned.condition,
+            status=InstallmentStatus.PAYABLE if prefinancing else InstallmentStatus.PLANNED))
+    grant.application.status = ApplicationStatus.GRANT
+    db.session.flush()
+    audit.record(by, "grant.signed", grant, {
+        "agreement_number": grant.agreement_number,
+        "installments": [str(i.planned_amount) for i in grant.installments]})
+    send_mail(grant.application.created_by.email,
+              f"Grant agreement {grant.agreement_number} signed",
+              f"Grant agreement {grant.agreement_number} is signed. The pre-financing of "
+              f"{grant.installments[0].planned_amount:,.2f} {grant.call.currency} will be paid "
+              "shortly; the payment schedule is on the grant's page in OpenCall.")
+    return grant

@@ -1,0 +1,74 @@
+"""Who may see and act on which grant: the record-level rules every grant service applies."""
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Role, User
+from app.applications.models import Application, Participant, ParticipantRole
+from app.calls.models import Call
+from app.core.errors import Forbidden, NotFound
+from app.core.extensions import db
+from app.grants.models import Grant
+
+FUNDER_STAFF = (Role.programme_officer, Role.finance_officer)
+
+
+def is_admin(user: User) -> bool:
+    return user.has_role(Role.admin)
+
+
+def is_funder_staff(user: User, call: Call, *roles: Role) -> bool:
+    """The user holds one of `roles` (default: any officer role) at the call's funder."""
+    return (user.has_role(*(roles or FUNDER_STAFF)) and user.funder_id is not None
+            and user.funder_id == call.funder_id)
+
+
+def is_coordinator(user: User, grant: Grant) -> bool:
+    """The proposal's creator or the coordinating organisation's contact person."""
+    application = grant.application
+    return application.created_by_id == user.id or any(
+        p.role == ParticipantRole.COORDINATOR and p.contact_user_id == user.id
+        for p in application.participants)
+
+
+def is_beneficiary_user(user: User, grant: Grant) -> bool:
+    """Any consortium member's contact person, or the proposal's creator."""
+    application = grant.application
+    return application.created_by_id == user.id or any(
+        p.contact_user_id == user.id for p in application.participants)
+
+
+def can_view(user: User, grant: Grant) -> bool:
+    return is_admin(user) or is_funder_staff(user, grant.call) or is_beneficiary_user(user, grant)
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on Grant: the grants `user` may know exist."""
+    if is_admin(user):
+        return true()
+    clauses = []
+    if user.has_role(*FUNDER_STAFF) and user.funder_id is not None:
+        clauses.append(Grant.call_id.in_(select(Call.id).where(Call.funder_id == user.funder_id)))
+    clauses.append(Grant.application_id.in_(
+        select(Application.id).where(Application.created_by_id == user.id)))
+    clauses.append(Grant.application_id.in_(
+        select(Participant.application_id).where(Participant.contact_user_id == user.id)))
+    return or_(*clauses) if clauses else false()
+
+
+def get_grant(grant_id: int, *, by: User, for_update: bool = False) -> Grant:
+    """The grant if `by` may see it; NotFound otherwise (others may not learn it exists)."""
+    query = select(Grant).where(Grant.id == grant_id).options(
+        selectinload(Grant.application).selectinload(Application.participants))
+    if for_update:
+        # FOR UPDATE on PostgreSQL; SQLite ignores it and relies on conditional UPDATEs.
+        query = query.with_for_update(of=Grant).execution_options(populate_existing=True)
+    grant = db.session.scalar(query)
+    if grant is None or not can_view(by, grant):
+        raise NotFound("There is no such grant, or you may not see it.")
+    return grant
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise Forbidden(message)

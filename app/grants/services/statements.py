@@ -1,0 +1,30 @@
+"""A grant's payment statement as PDF: schedule, payments made, and what remains."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.calls.rules.finance import ICT_CATEGORY_LABELS
+from app.core.charts import bar_chart
+from app.core.database import utcnow
+from app.core.extensions import db
+from app.core.pdf import render_pdf
+from app.grants.models import Grant, GrantBeneficiary
+from app.grants.services.tracking import grant_records, grant_tracking
+
+
+def payment_statement_pdf(grant: Grant) -> bytes:
+    """Render the statement; the caller has already checked that the user may see the grant."""
+    _, disbursements = grant_records(grant)
+    beneficiaries = db.session.scalars(
+        select(GrantBeneficiary).where(GrantBeneficiary.grant_id == grant.id)
+        .options(selectinload(GrantBeneficiary.organisation))
+        .order_by(GrantBeneficiary.id)).all()
+    tracking = grant_tracking(grant)
+    paid_by_ict = {code: f.paid for code, f in sorted(tracking.by_ict.items()) if f.paid}
+    chart = bar_chart(
+        "Paid by ICT category", [ICT_CATEGORY_LABELS.get(c, c) for c in paid_by_ict],
+        {"Paid": list(paid_by_ict.values())}, currency=grant.call.currency,
+    ) if paid_by_ict else None
+    return render_pdf("pdf/grants_statement.html", grant=grant, beneficiaries=beneficiaries,
+                      disbursements=disbursements, tracking=tracking, chart=chart,
+                      ict_labels=ICT_CATEGORY_LABELS, produced_at=utcnow())

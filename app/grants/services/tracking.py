@@ -1,0 +1,209 @@
+"""Read models for tracking: one grant's plan, claims and payments; a funder's or call's totals."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Organisation, User
+from app.calls.models import Call
+from app.core.extensions import db
+from app.grants.models import (
+    ClaimLine,
+    Disbursement,
+    DisbursementShare,
+    ExpenseClaim,
+    Grant,
+    GrantBeneficiary,
+    GrantPlanLine,
+    Installment,
+)
+from app.grants.rules.lifecycle import COMMITTED_GRANT_STATUSES, ClaimStatus, InstallmentStatus
+from app.grants.services.permissions import is_admin
+
+ZERO = Decimal("0.00")
+# Claims whose costs count as claimed (a draft is not claimed yet, a rejected one no more).
+CLAIMED_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.PAID)
+
+
+@dataclass
+class Figures:
+    """Planned costs, claimed costs and paid grant money for one row of a tracking table."""
+
+    planned: Decimal = ZERO
+    claimed: Decimal = ZERO
+    paid: Decimal = ZERO
+
+
+@dataclass
+class GrantTracking:
+    by_ict: dict[str, Figures]
+    by_beneficiary: dict[int, Figures]
+    by_beneficiary_ict: dict[tuple[int, str], Figures]
+    total: Figures
+
+
+def _add(table: dict, key, attribute: str, amount: Decimal) -> None:
+    figures = table.setdefault(key, Figures())
+    setattr(figures, attribute, getattr(figures, attribute) + Decimal(amount))
+
+
+def grant_tracking(grant: Grant) -> GrantTracking:
+    """Plan vs claimed vs paid by ICT category and beneficiary, in three grouped queries."""
+    planned = db.session.execute(
+        select(GrantPlanLine.beneficiary_id, GrantPlanLine.ict_category,
+               func.sum(GrantPlanLine.amount))
+        .where(GrantPlanLine.grant_id == grant.id)
+        .group_by(GrantPlanLine.beneficiary_id, GrantPlanLine.ict_category)).all()
+    claimed = db.session.execute(
+        select(ClaimLine.beneficiary_id, ClaimLine.ict_category, func.sum(ClaimLine.amount))
+        .join(ExpenseClaim)
+        .where(ExpenseClaim.grant_id == grant.id, ExpenseClaim.status.in_(CLAIMED_STATUSES))
+        .group_by(ClaimLine.beneficiary_id, ClaimLine.ict_category)).all()
+    paid = db.session.execute(
+        select(DisbursementShare.beneficiary_id, DisbursementShare.ict_category,
+               func.sum(DisbursementShare.amount))
+        .join(Disbursement).where(Disbursement.grant_id == grant.id)
+        .group_by(DisbursementShare.beneficiary_id, DisbursementShare.ict_category)).all()
+    tracking = GrantTracking({}, {}, {}, Figures())
+    for attribute, rows in (("planned", planned), ("claimed", claimed), ("paid", paid)):
+        for beneficiary_id, code, amount in rows:
+            _add(tracking.by_ict, code, attribute, amount)
+            _add(tracking.by_beneficiary, beneficiary_id, attribute, amount)
+            _add(tracking.by_beneficiary_ict, (beneficiary_id, code), attribute, amount)
+            _add({"total": tracking.total}, "total", attribute, amount)
+    return tracking
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    label: str
+
+
+def grant_timeline(grant: Grant, claims: list[ExpenseClaim],
+                   disbursements: list[Disbursement]) -> list[TimelineEvent]:
+    """What happened to the grant, in the order it was recorded."""
+    events = [TimelineEvent(grant.prepared_at, "Grant agreement prepared")]
+    if grant.accepted_at:
+        events.append(TimelineEvent(grant.accepted_at, "Accepted by the coordinator"))
+    if grant.signed_at:
+        events.append(TimelineEvent(grant.signed_at, "Signed; payment schedule generated"))
+    for claim in claims:
+        if claim.submitted_at:
+            events.append(TimelineEvent(claim.submitted_at,
+                                        f"Claim for period {claim.period} submitted"))
+        if claim.decided_at:
+            events.append(TimelineEvent(claim.decided_at,
+                                        f"Claim for period {claim.period} {claim.status}"
+                                        if claim.status != ClaimStatus.PAID else
+                                        f"Claim for period {claim.period} approved"))
+    for payment in disbursements:
+        verb = "Payment reversed" if payment.reverses_id else "Payment executed"
+        events.append(TimelineEvent(payment.executed_at, f"{verb}: {payment.amount:,.2f}"))
+    if grant.closed_at:
+        events.append(TimelineEvent(grant.closed_at, "Grant closed"))
+    return sorted(events, key=lambda e: e.at)
+
+
+def grant_records(grant: Grant) -> tuple[list[ExpenseClaim], list[Disbursement]]:
+    claims = list(db.session.scalars(
+        select(ExpenseClaim).where(ExpenseClaim.grant_id == grant.id)
+        .order_by(ExpenseClaim.period, ExpenseClaim.id)))
+    disbursements = list(db.session.scalars(
+        select(Disbursement).where(Disbursement.grant_id == grant.id)
+        .options(selectinload(Disbursement.installment), selectinload(Disbursement.executed_by))
+        .order_by(Disbursement.executed_at, Disbursement.id)))
+    return claims, disbursements
+
+
+# --- a funder's or a call's overview ------------------------------------------------------
+
+
+@dataclass
+class CallLine:
+    call: Call
+    grants: int
+    committed: Decimal
+    disbursed: Decimal
+
+
+@dataclass
+class Overview:
+    committed: Decimal = ZERO
+    disbursed: Decimal = ZERO
+    calls: list[CallLine] = field(default_factory=list)
+    upcoming: list[Installment] = field(default_factory=list)
+    due_30: Decimal = ZERO
+    due_90: Decimal = ZERO
+    by_country: dict[str, Figures] = field(default_factory=dict)
+    by_ict: dict[str, Figures] = field(default_factory=dict)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.committed - self.disbursed
+
+
+def _amount(value: Decimal | None) -> Decimal:
+    """SUM() of a Money column is Money again (Decimal), or None when nothing was summed."""
+    return value if value is not None else ZERO
+
+
+def overview(*, by: User, call_id: int | None = None, today: date | None = None) -> Overview:
+    """Committed vs disbursed for the officer's funder (or one of its calls); admins see all."""
+    today = today or date.today()
+    scope = Grant.status.in_(COMMITTED_GRANT_STATUSES)
+    if not is_admin(by):
+        scope = scope & Grant.call_id.in_(select(Call.id).where(Call.funder_id == by.funder_id))
+    if call_id:
+        scope = scope & (Grant.call_id == call_id)
+    result = Overview()
+    for call, count, committed, disbursed in db.session.execute(
+            select(Call, func.count(Grant.id), func.sum(Grant.awarded_amount),
+                   func.sum(Grant.disbursed_amount))
+            .join(Grant, Grant.call_id == Call.id).where(scope)
+            .group_by(Call.id).order_by(Call.reference)).all():
+        line = CallLine(call, count, _amount(committed), _amount(disbursed))
+        result.calls.append(line)
+        result.committed += line.committed
+        result.disbursed += line.disbursed
+    result.upcoming = list(db.session.scalars(
+        select(Installment).join(Grant).where(
+            scope, Installment.status.in_((InstallmentStatus.PAYABLE, InstallmentStatus.PLANNED)),
+            Installment.due_date <= today + timedelta(days=90))
+        .options(selectinload(Installment.grant).selectinload(Grant.call))
+        .order_by(Installment.due_date, Installment.id)))
+    for installment in result.upcoming:
+        result.due_90 += installment.amount
+        if installment.due_date <= today + timedelta(days=30):
+            result.due_30 += installment.amount
+    for country, awarded in db.session.execute(
+            select(Organisation.country, func.sum(GrantBeneficiary.awarded_amount))
+            .join(GrantBeneficiary.organisation).join(GrantBeneficiary.grant).where(scope)
+            .group_by(Organisation.country)).all():
+        _add(result.by_country, country, "planned", _amount(awarded))
+    for country, paid in db.session.execute(
+            select(Organisation.country, func.sum(DisbursementShare.amount))
+            .join(DisbursementShare.beneficiary).join(GrantBeneficiary.organisation)
+            .join(GrantBeneficiary.grant).where(scope).group_by(Organisation.country)).all():
+        _add(result.by_country, country, "paid", _amount(paid))
+    for code, planned in db.session.execute(
+            select(GrantPlanLine.ict_category, func.sum(GrantPlanLine.amount))
+            .join(Grant, GrantPlanLine.grant_id == Grant.id).where(scope)
+            .group_by(GrantPlanLine.ict_category)).all():
+        _add(result.by_ict, code, "planned", _amount(planned))
+    for code, paid in db.session.execute(
+            select(DisbursementShare.ict_category, func.sum(DisbursementShare.amount))
+            .join(DisbursementShare.beneficiary).join(GrantBeneficiary.grant).where(scope)
+            .group_by(DisbursementShare.ict_category)).all():
+        _add(result.by_ict, code, "paid", _amount(paid))
+    return result
+
+
+def calls_with_grants(*, by: User) -> list[Call]:
+    query = select(Call).where(Call.id.in_(select(Grant.call_id))).order_by(Call.reference)
+    if not is_admin(by):
+        query = query.where(Call.funder_id == by.funder_id)
+    return list(db.session.scalars(query))

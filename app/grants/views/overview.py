@@ -1,0 +1,43 @@
+"""The funder's (or one call's) tracking page: committed vs disbursed, upcoming payments."""
+
+from datetime import date
+
+from flask import render_template, request
+from flask_login import current_user
+
+from app.calls.rules.finance import ICT_CATEGORY_LABELS
+from app.core.access import requires
+from app.core.charts import bar_chart
+from app.core.formatting import country_name
+from app.grants.services.tracking import calls_with_grants, overview
+from app.grants.views.grants import OFFICERS, bp
+
+
+@bp.get("/overview")
+@requires(*OFFICERS)
+def overview_page():
+    calls = calls_with_grants(by=current_user)
+    call_id = request.args.get("call_id", type=int)
+    if call_id not in {c.id for c in calls}:
+        call_id = None  # a call of another funder shows nothing rather than an error
+    figures = overview(by=current_user, call_id=call_id)
+    currency = next((c.currency for c in calls if c.id == call_id), None) or (
+        calls[0].currency if calls else "EUR")
+    countries = sorted(figures.by_country)
+    codes = sorted(figures.by_ict)
+    charts = {}
+    if countries:
+        charts["country"] = bar_chart(
+            "Committed and disbursed by country", [country_name(c) for c in countries],
+            {"Committed": [figures.by_country[c].planned for c in countries],
+             "Disbursed": [figures.by_country[c].paid for c in countries]}, currency=currency)
+    if codes:
+        charts["ict"] = bar_chart(
+            "Planned costs and payments by ICT category",
+            [ICT_CATEGORY_LABELS.get(c, c) for c in codes],
+            {"Planned costs": [figures.by_ict[c].planned for c in codes],
+             "Paid": [figures.by_ict[c].paid for c in codes]}, currency=currency)
+    return render_template("grants/overview.html", figures=figures, calls=calls,
+                           call_id=call_id, currency=currency, charts=charts,
+                           countries=countries, codes=codes, ict_labels=ICT_CATEGORY_LABELS,
+                           today=date.today())

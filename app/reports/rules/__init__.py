@@ -1,0 +1,1 @@
+"""Pure rules of reports: the standard library and other rules/ modules only."""

@@ -1,0 +1,1 @@
+"""Use cases of reports: take the actor, load, authorise, validate, change, audit."""
