@@ -9,10 +9,9 @@ from app.calls.rules.eligibility_rules import (
     RULE_PRESETS,
     RulesError,
     describe_rules,
-    format_money,
-    plain_number,
     validate_rules,
 )
+from app.calls.rules.wording import money_text, plain_number
 
 ALL_KEYS = {
     "min_partners", "min_countries", "min_member_state_partners", "eligible_countries",
@@ -433,8 +432,8 @@ def test_describe_refuses_an_invalid_document():
         pytest.param(Decimal("12345678.9"), "HUF", "HUF 12,345,678.90", id="millions"),
     ],
 )
-def test_format_money(amount, currency, text):
-    assert format_money(amount, currency) == text
+def test_money_text(amount, currency, text):
+    assert money_text(amount, currency) == text
 
 
 @pytest.mark.parametrize(

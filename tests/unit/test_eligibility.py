@@ -6,13 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.applications.rules.eligibility import (
-    Check,
-    CheckCode,
-    EligibilityReport,
-    Member,
-    check_eligibility,
-)
+from app.applications.rules.eligibility import Member, check_eligibility
+from app.applications.rules.eligibility_report import Check, CheckCode, EligibilityReport
 
 # Regulation (EU) 2021/695 Art. 22(2) (reference.md 1).
 HE_STANDARD = {

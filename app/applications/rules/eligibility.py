@@ -1,11 +1,11 @@
 """Consortium eligibility: every rule of a call checked against a consortium (pure; design 4)."""
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
-from enum import StrEnum
 
+from app.applications.rules.eligibility_report import Check, CheckCode, EligibilityReport
 from app.calls.rules.countries import (
     COUNTRY_GROUPS,
     EU_MEMBER_STATES,
@@ -13,26 +13,11 @@ from app.calls.rules.countries import (
     normalise_country,
     parse_groups,
 )
+from app.calls.rules.wording import count_noun, join_names, money_text
 
 RESEARCH_ORG_TYPES = frozenset({"REC", "HES"})
 FIRM_ORG_TYPE = "PRC"
 CENT = Decimal("0.01")
-
-
-class CheckCode(StrEnum):
-    """Stable check codes: the rule keys, except `independence` (require_independent_partners)."""
-
-    ELIGIBLE_COUNTRIES = "eligible_countries"
-    MIN_PARTNERS = "min_partners"
-    INDEPENDENCE = "independence"
-    MIN_COUNTRIES = "min_countries"
-    MIN_MEMBER_STATE_PARTNERS = "min_member_state_partners"
-    MIN_RESEARCH_PARTNERS = "min_research_partners"
-    MIN_SME_PARTNERS = "min_sme_partners"
-    MIN_FIRM_PARTNERS = "min_firm_partners"
-    MIN_FIELDS_OF_SCIENCE = "min_fields_of_science"
-    MAX_REQUESTED_PER_PROPOSAL = "max_requested_per_proposal"
-    MAX_PARTNER_SHARE = "max_partner_share"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,39 +42,6 @@ class Member:
         object.__setattr__(self, "requested_amount", Decimal(self.requested_amount))
         if self.requested_amount < 0:  # shares of a total only make sense for amounts >= 0
             raise ValueError("requested_amount cannot be negative")
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    code: str
-    passed: bool
-    message: str
-    detail: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class EligibilityReport:
-    checks: tuple[Check, ...]
-
-    @property
-    def passed(self) -> bool:
-        return all(check.passed for check in self.checks)
-
-    @property
-    def failures(self) -> tuple[Check, ...]:
-        return tuple(check for check in self.checks if not check.passed)
-
-    def by_code(self, code: str) -> Check | None:
-        return next((check for check in self.checks if check.code == code), None)
-
-    def to_dict(self) -> dict:
-        return {
-            "passed": self.passed,
-            "checks": [
-                {"code": str(c.code), "passed": c.passed, "message": c.message, "detail": c.detail}
-                for c in self.checks
-            ],
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +176,7 @@ def _independence(consortium: _Consortium, rules: Mapping[str, object]) -> Check
     if not consortium.linked:
         return Check(code, True, "No two members are under common control.", detail)
     named = "; ".join(
-        f"{_join([m.name or m.key for m in group])} are under common control and count as one"
+        f"{join_names([m.name or m.key for m in group])} are under common control and count as one"
         for group in consortium.linked
     )
     message = f"{named}. Keep one of each and replace the others with independent organisations."
@@ -319,11 +271,12 @@ def _max_requested(consortium: _Consortium, rules: Mapping[str, object]) -> Chec
     detail = {"cap": _cents(cap), "requested": _cents(total)}
     code = CheckCode.MAX_REQUESTED_PER_PROPOSAL
     if total <= cap:
-        requested, allowed = _money(total, consortium.currency), _money(cap, consortium.currency)
+        requested = money_text(total, consortium.currency)
+        allowed = money_text(cap, consortium.currency)
         message = f"The consortium requests {requested} of at most {allowed}."
         return Check(code, True, message, detail)
     detail["excess"] = _cents(total - cap)
-    over = _money(total - cap, consortium.currency)
+    over = money_text(total - cap, consortium.currency)
     return Check(code, False, f"Reduce the requested amount by {over}.", detail)
 
 
@@ -350,7 +303,7 @@ def _max_partner_share(consortium: _Consortium, rules: Mapping[str, object]) -> 
         )
         advice.append(
             f"Reduce {member.name or member.key}'s request by "
-            f"{_money(reduce_by, consortium.currency)} "
+            f"{money_text(reduce_by, consortium.currency)} "
             f"(now {_percent(share)} of the total, at most {_percent(limit)} allowed)"
         )
     return Check(code, False, "; ".join(advice) + ".", detail)
@@ -392,7 +345,7 @@ def _minimum(
     if found >= required:
         return Check(code, True, f"{label}: {found} found{listing} ({required} required).", detail)
     message = (
-        f"Add {_plural(required - found, noun)} ({required} required, {found} found{listing})."
+        f"Add {count_noun(required - found, *noun)} ({required} required, {found} found{listing})."
     )
     return Check(code, False, message, detail)
 
@@ -403,20 +356,8 @@ def _flag(value: object) -> bool:
     return bool(value)
 
 
-def _plural(count: int, noun: tuple[str, str]) -> str:
-    return f"{count} {noun[0] if count == 1 else noun[1]}"
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _cents(amount: Decimal) -> str:
     return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    return f"{currency} {amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
 
 
 def _percent(fraction: Decimal) -> str:

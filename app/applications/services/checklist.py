@@ -11,7 +11,8 @@ from app.applications.rules.budget import (
     consortium_budget,
     participant_budget,
 )
-from app.applications.rules.eligibility import EligibilityReport, Member, check_eligibility
+from app.applications.rules.eligibility import Member, check_eligibility
+from app.applications.rules.eligibility_report import EligibilityReport
 from app.applications.rules.submission import submit_blockers
 from app.calls.models import Call
 from app.calls.rules.finance import FundingRates, funding_rate_for

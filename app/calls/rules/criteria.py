@@ -11,11 +11,11 @@ from typing import Any
 from app.calls.rules.eligibility_rules import (
     Preset,
     freeze,
-    plain_number,
     read_decimal,
     whole_number_between,
 )
 from app.calls.rules.lifecycle import CallKind
+from app.calls.rules.wording import plain_number
 
 
 class CriteriaError(ValueError):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.calls.rules.criteria import TIE_BREAKS, CriterionKind, validate_criteria
-from app.calls.rules.eligibility_rules import plain_number
+from app.calls.rules.wording import plain_number
 
 
 def _steps(step: Decimal) -> str:

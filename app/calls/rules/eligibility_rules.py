@@ -14,6 +14,7 @@ from app.calls.rules.countries import (
     PROGRAMME_PARTS,
     parse_groups,
 )
+from app.calls.rules.wording import count_noun, money_text, plain_number
 
 
 class RulesError(ValueError):
@@ -297,21 +298,6 @@ PROGRAMME_PART_LABELS = {
 }
 
 
-def count_noun(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
-
-
-def plain_number(number: Decimal) -> str:
-    """A Decimal without exponent or trailing zeros: 60.000 -> "60", 0.50 -> "0.5"."""
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def format_money(amount: Decimal, currency: str) -> str:
-    """Currency code first, comma thousands, 2 decimals: "EUR 500,000.00"."""
-    return f"{currency} {amount:,.2f}"
-
-
 def _consortium_sentence(rules: Mapping[str, Any]) -> str | None:
     partners = rules.get("min_partners")
     countries = rules.get("min_countries", 1)
@@ -393,7 +379,7 @@ def describe_rules(doc: Mapping[str, Any], *, max_per_proposal_currency: str = "
     if "max_requested_per_proposal" in rules:
         amount = Decimal(rules["max_requested_per_proposal"])
         sentences.append(
-            f"Requested grant at most {format_money(amount, max_per_proposal_currency)}"
+            f"Requested grant at most {money_text(amount, max_per_proposal_currency)}"
         )
     if rules.get("require_independent_partners"):
         sentences.append("Entities under common control count as one partner")

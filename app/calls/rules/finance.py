@@ -8,6 +8,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
+from app.calls.rules.wording import percent_text
+
 CENT = Decimal("0.01")
 # Far above any grant, far below the Money column's BigInteger cents limit (9.2e16).
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -180,10 +182,6 @@ def plain_data(value: object) -> object:
     if hasattr(value, "__dataclass_fields__"):
         return {field.name: plain_data(getattr(value, field.name)) for field in fields(value)}
     return value
-
-
-def percent_text(rate: Decimal) -> str:
-    return f"{(rate * 100).normalize():f} %"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,8 @@ from datetime import date
 from itertools import groupby
 from operator import itemgetter
 
-from app.applications.rules.eligibility import (
-    CheckCode,
-    EligibilityReport,
-    Member,
-    check_eligibility,
-)
+from app.applications.rules.eligibility import Member, check_eligibility
+from app.applications.rules.eligibility_report import CheckCode, EligibilityReport
 from app.calls.rules.countries import EU_MEMBER_STATES, ineligibility_reason, normalise_country
 
 RESEARCH_TYPES = frozenset({"REC", "HES"})
