@@ -22,9 +22,11 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# `demo prepare` upgrades and checks the database: a demo database that an older version
+# left broken is rebuilt instead of served.
 run: install
 	mkdir -p instance
-	$(BIN)/flask db upgrade
+	$(BIN)/flask demo prepare
 	$(BIN)/flask demo seed
 	@echo "OpenCall demo: http://127.0.0.1:5000  (logins above; stop with Ctrl-C)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000

@@ -1,10 +1,76 @@
-"""Command-line commands: `flask demo seed` and `flask worker`."""
+"""Command-line commands: `flask demo prepare`, `flask demo seed` and `flask worker`."""
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 demo = AppGroup("demo", help="Demo data.")
+
+
+@demo.command("prepare")
+def prepare_command():
+    """Upgrade the demo database and check it; rebuild it if an older version left it broken."""
+    problem = _upgrade_and_check()
+    if problem is None:
+        click.echo("The database is at the current schema.")
+        return
+    path = _demo_database_file()
+    if path is None:
+        # Only the demo's own SQLite file is disposable; any other database holds real data.
+        raise click.ClickException(
+            f"The database does not match this version ({problem}). Not rebuilding it: "
+            "only the demo SQLite database in the instance folder is ever deleted.")
+    click.echo(f"The demo database {path} does not match this version ({problem}); "
+               "rebuilding it.")
+    _delete_sqlite_file(path)
+    problem = _upgrade_and_check()
+    if problem is not None:  # a fresh database fails too: the code is wrong, not the data
+        raise click.ClickException(f"A freshly built database fails too: {problem}")
+    click.echo("Rebuilt the demo database at the current schema.")
+
+
+def _upgrade_and_check() -> str | None:
+    """`flask db upgrade` then `flask db check`; the first line of what failed, or None."""
+    from alembic import command
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    try:
+        command.upgrade(config, "head")
+        command.check(config)  # raises when the tables differ from the models
+    except (CommandError, SQLAlchemyError) as error:
+        return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+    return None
+
+
+def _demo_database_file() -> Path | None:
+    """The SQLite file the app uses, if it lies directly in the instance folder (where the
+    default DATABASE_URL puts the demo); None for any other database."""
+    from app.core.extensions import db
+
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    if url.query.get("mode") == "memory" or url.database.startswith("file:"):
+        return None  # an SQLite URI, not a plain file path
+    path = Path(url.database).resolve()
+    instance = Path(current_app.instance_path).resolve()
+    if path.parent != instance or path.suffix != ".db" or not path.is_file():
+        return None
+    return path
+
+
+def _delete_sqlite_file(path: Path) -> None:
+    from app.core.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection may keep writing to the old file
+    # WAL mode leaves the last writes in -wal; a stale -wal would be replayed into the new file.
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 @demo.command("seed")

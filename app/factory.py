@@ -1,5 +1,6 @@
 """The application factory: configuration, extensions, blueprints, CLI and error pages."""
 
+import sys
 from importlib import import_module
 from pathlib import Path
 
@@ -33,6 +34,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    _keep_committed_migrations_importable()
     csrf.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)
@@ -44,6 +46,16 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         return user_for_session(session.get("sid"), user_id)
+
+
+def _keep_committed_migrations_importable() -> None:
+    """Revisions committed before app/core/ existed import `app.database`; migrations are
+    history and never edited, so that name keeps resolving for every `flask db` command."""
+    import app as package
+    from app.core import database
+
+    sys.modules.setdefault("app.database", database)
+    package.database = database
 
 
 # Each views package has a blueprint `bp` (or several in `BLUEPRINTS`) and may list its menu

@@ -1,8 +1,5 @@
 import logging
-import sys
 from logging.config import fileConfig
-
-import app.core.database
 
 from alembic import context
 from flask import current_app
@@ -15,11 +12,6 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
-
-# Revisions committed before app/core/ existed name their column types `app.database.*`;
-# migrations are history and are never edited, so that name still resolves here.
-sys.modules.setdefault('app.database', app.core.database)
-app.database = app.core.database
 
 
 def get_engine():

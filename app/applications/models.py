@@ -55,7 +55,7 @@ class Application(db.Model):
     ict_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     bid_price_amount: Mapped[Decimal | None] = mapped_column(Money)  # tenders only
     status: Mapped[str] = mapped_column(String(20), default=ApplicationStatus.DRAFT, index=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -63,7 +63,8 @@ class Application(db.Model):
     # The last eligibility report (EligibilityReport.to_dict()), recomputed on every save.
     eligibility_report: Mapped[dict] = mapped_column(JSON, default=dict)
     eligibility_decision_reason: Mapped[str | None] = mapped_column(Text)
-    eligibility_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    eligibility_decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), index=True)
     eligibility_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: two partners saving at once cannot overwrite each other silently.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -98,7 +99,7 @@ class Participant(db.Model):
     application_id: Mapped[int] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     # Empty until the invited partner accepts and attaches their organisation.
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     role: Mapped[str] = mapped_column(String(12), default=ParticipantRole.PARTNER)
     invited_email: Mapped[str | None] = mapped_column(String(254))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -162,7 +163,7 @@ class Submission(db.Model):
     snapshot: Mapped[dict] = mapped_column(JSON)
     snapshot_sha256: Mapped[str] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # The form's one-time key: a double click or a retried POST hits this unique key.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     receipt_path: Mapped[str | None] = mapped_column(String(300))

@@ -39,7 +39,7 @@ class OrganisationProfile(db.Model):
     ict_interests: Mapped[list[str]] = mapped_column(JSON, default=list)  # ICTCategory codes
     # Who receives "ask to join" requests; the organisation's first active user when empty.
     contact_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
     contact_email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     # Nothing is public unless the organisation says so, except its website by default.
@@ -93,13 +93,13 @@ class ContactRequest(db.Model):
         ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default=ContactRequestStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     application: Mapped[Application] = relationship()
     organisation: Mapped[Organisation] = relationship()

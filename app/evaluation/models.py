@@ -52,7 +52,7 @@ class ExpertProfile(db.Model):
     fields_of_science: Mapped[list[str]] = mapped_column(JSON, default=list)
     keywords: Mapped[str] = mapped_column(String(500), default="")
     country: Mapped[str | None] = mapped_column(String(2))
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship()
@@ -71,7 +71,7 @@ class ExpertAffiliation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("expert_profiles.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     until: Mapped[date | None] = mapped_column(Date)  # None: still affiliated
 
     profile: Mapped[ExpertProfile] = relationship(back_populates="affiliations")
@@ -143,7 +143,7 @@ class Consensus(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
-    rapporteur_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    rapporteur_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     scores: Mapped[dict] = mapped_column(JSON, default=dict)
     comments: Mapped[dict] = mapped_column(JSON, default=dict)
     minority_views: Mapped[str] = mapped_column(Text, default="")
@@ -152,7 +152,7 @@ class Consensus(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=ConsensusStatus.DRAFT)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     application: Mapped[Application] = relationship()
@@ -171,7 +171,7 @@ class PanelDecision(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
     position: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
-    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -185,7 +185,7 @@ class Ranking(db.Model):
     entries: Mapped[list[dict]] = mapped_column(JSON, default=list)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)  # budget, line, criteria used
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
 
     call: Mapped[Call] = relationship()
 

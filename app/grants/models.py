@@ -54,11 +54,11 @@ class Grant(db.Model):
     end_date: Mapped[date] = mapped_column(Date)
     duration_months: Mapped[int] = mapped_column(Integer)
     payment_model: Mapped[dict] = mapped_column(JSON, default=dict)  # PaymentModel.to_dict()
-    prepared_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    prepared_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     prepared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -84,7 +84,7 @@ class GrantBeneficiary(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     role: Mapped[str] = mapped_column(String(12))
     requested_amount: Mapped[Decimal] = mapped_column(Money)
@@ -161,10 +161,10 @@ class ExpenseClaim(db.Model):
     recovery_amount: Mapped[Decimal | None] = mapped_column(Money)
     assessment: Mapped[dict] = mapped_column(JSON, default=dict)  # ClaimAssessment.to_dict()
     decision_reason: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     grant: Mapped[Grant] = relationship()
@@ -224,7 +224,7 @@ class Disbursement(db.Model):
     # Unique: a payment can be reversed once only.
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("disbursements.id"), unique=True)
     reason: Mapped[str | None] = mapped_column(Text)
-    executed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    executed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     executed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     grant: Mapped[Grant] = relationship()

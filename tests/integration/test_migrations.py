@@ -1,6 +1,286 @@
-"""The migrations build exactly the schema the models describe, on both databases."""
+"""Migrations are history. Step by step they build exactly the schema the models describe, on
+both databases; a committed revision is never edited; every foreign key is indexed; and
+`flask demo prepare` (what `make run` calls) rebuilds a demo database an older version broke."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+
+from tests import services
+
+VERSIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+
+# sha256 of every migration file (line endings normalised). Databases out there were built by
+# these exact files: editing one changes nothing for them and lets a fresh database differ
+# from an upgraded one. Fix forward in a new revision, and add its line here with it.
+MIGRATION_SHA256 = {
+    "0001_platform.py": "cb3de87c6f4ed18cd3c98fd679086258af2abddb357220ebedf9bfd9581d589b",
+    "0002_calls_applications.py":
+        "8086628bf7e7d0b0fe06df8b92d87253fa7f50d4234ec4a639ed5c962bda3b55",
+    "0003_applications.py": "4c654f1ffdcefe07ea98d3a3135449b7bc19b5ca42cb1cfb7ebe7719a0f5f0d3",
+    "0004_directory.py": "9ae38665282eb8795c609f1adcce98e76837c2c17bf7eed3c5ad62921ec79780",
+    "0005_evaluation.py": "4e60973179ef15d11a2ed83117a70a4bf3b9faf5fac62d3c41df5bb94b84ea54",
+    "0006_grants.py": "c0319d5207dbeb119c8b02055849ffa47ab74641afdfaa1e6b3636d883a6aad5",
+    "0007_call_first_submission.py":
+        "60393beaff28d261c72292c61033c754f5d4ba496e0db71ea6749cbc9fc50c63",
+    "0008_foreign_key_indexes.py":
+        "76183a33e0353aa841b206301fa2250594ad04cb878a8ffeaad5a1f831830120",
+}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+
+
+def test_committed_migrations_are_never_edited():
+    present = {path.name: _sha256(path) for path in VERSIONS.glob("*.py")}
+    unlisted = [f'"{name}": "{present[name]}",'
+                for name in sorted(set(present) - set(MIGRATION_SHA256))]
+    assert not unlisted, "new migrations: add to MIGRATION_SHA256\n" + "\n".join(unlisted)
+    deleted = sorted(set(MIGRATION_SHA256) - set(present))
+    assert not deleted, f"committed migrations deleted: {deleted}"
+    edited = sorted(name for name, digest in MIGRATION_SHA256.items() if present[name] != digest)
+    assert not edited, f"committed migrations edited: {edited}; write a new revision instead"
+
+
+# --- apps on databases of their own ------------------------------------------------------
+
+
+def _new_app(url: str, tmp_path: Path):
+    from app.factory import create_app
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, FILES_DIR=tmp_path / "files")
+    instance = tmp_path / "instance"
+    instance.mkdir(exist_ok=True)
+    app.instance_path = str(instance)  # what `demo prepare` treats as the demo's folder
+    return app
+
+
+def _dispose(app) -> None:
+    from app.core.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def scratch_url(backend, tmp_path):
+    """An empty database on the backend: the shared test database is already at head."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    import psycopg
+
+    name = f"{services.TEST_DATABASE}_scratch"
+    admin = services.POSTGRES_ADMIN_URL
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
+    yield admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + "/" + name
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def scratch_app(scratch_url, tmp_path):
+    app = _new_app(scratch_url, tmp_path)
+    yield app
+    _dispose(app)  # before scratch_url drops the database
+
+
+@pytest.fixture
+def demo_app(tmp_path):
+    """An app whose database is where the default DATABASE_URL puts the demo's."""
+    app = _new_app(f"sqlite:///{tmp_path / 'instance' / 'opencall.db'}", tmp_path)
+    yield app
+    _dispose(app)
+
+
+def _script(flask_app) -> ScriptDirectory:
+    """The revisions (create_app() keeps the `app.database` name they import resolvable)."""
+    return ScriptDirectory.from_config(_config(flask_app))
+
+
+def _config(app):
+    with app.app_context():  # Flask-Migrate reads `g` while building the Alembic config
+        return app.extensions["migrate"].migrate.get_config()
+
+
+def _current_revision(app) -> str | None:
+    from app.core.extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _execute(app, sql: str) -> None:
+    from app.core.extensions import db
+
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text(sql))
+
+
+def _scalar(app, sql: str):
+    from app.core.extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        return connection.execute(text(sql)).scalar()
+
+
+# --- one revision at a time --------------------------------------------------------------
+
+
+def test_migrations_step_up_to_the_models_and_back_down(scratch_app):
+    """Each revision must work on the database its predecessor left, not only in one go."""
+    from app.core.extensions import db
+
+    config = _config(scratch_app)
+    script = _script(scratch_app)
+    assert len(script.get_heads()) == 1, f"history has branched: {script.get_heads()}"
+    revisions = list(reversed(list(script.walk_revisions())))
+    with scratch_app.app_context():
+        previous = None
+        for revision in revisions:
+            assert revision.down_revision == previous, f"{revision.revision} is out of line"
+            command.upgrade(config, revision.revision)
+            assert _current_revision(scratch_app) == revision.revision
+            previous = revision.revision
+        command.check(config)  # `flask db check`: raises, listing them, on any difference
+        for revision in reversed(revisions):
+            command.downgrade(config, "-1")
+            assert _current_revision(scratch_app) == revision.down_revision
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
 
 
 def test_models_and_migrations_agree(app):
     result = app.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output  # non-zero lists the missing operations
+
+
+# --- every foreign key is indexed ----------------------------------------------------------
+
+# A foreign key whose columns are not the leading columns of some (non-partial) index.
+_UNINDEXED_POSTGRESQL = """
+    SELECT c.conrelid::regclass::text || '.' || c.conname
+    FROM pg_constraint c
+    WHERE c.contype = 'f'
+      AND NOT EXISTS (
+        SELECT 1 FROM pg_index i
+        WHERE i.indrelid = c.conrelid AND i.indpred IS NULL
+          AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey
+          AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey)
+    ORDER BY 1
+"""
+
+
+def _unindexed_sqlite(connection) -> list[str]:
+    def rows(sql):
+        return connection.exec_driver_sql(sql).mappings().all()
+
+    unindexed = []
+    tables = [r["name"] for r in rows("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        leading = []  # column lists, in order, of every index on the table
+        for index in rows(f"PRAGMA index_list('{table}')"):
+            if not index["partial"]:
+                info = sorted(rows(f"PRAGMA index_info('{index['name']}')"),
+                              key=lambda r: r["seqno"])
+                leading.append([r["name"] for r in info])
+        key = [r for r in rows(f"PRAGMA table_info('{table}')") if r["pk"]]
+        if len(key) == 1 and key[0]["type"].upper() == "INTEGER":
+            leading.append([key[0]["name"]])  # the rowid itself: indexed, yet not in index_list
+        foreign_keys = {}
+        for row in sorted(rows(f"PRAGMA foreign_key_list('{table}')"), key=lambda r: r["seq"]):
+            foreign_keys.setdefault(row["id"], []).append(row["from"])
+        for columns in foreign_keys.values():
+            if not any(sorted(index[:len(columns)]) == sorted(columns) for index in leading):
+                unindexed.append(f"{table}.{'_'.join(columns)}")
+    return sorted(unindexed)
+
+
+def test_every_foreign_key_leads_an_index(app, backend):
+    """Deleting a referenced row, or joining from it, must not scan the referencing table."""
+    from app.core.extensions import db
+
+    with db.engine.connect() as connection:
+        if backend == "postgresql":  # the catalog: what really exists, whatever built it
+            unindexed = connection.execute(text(_UNINDEXED_POSTGRESQL)).scalars().all()
+        else:
+            unindexed = _unindexed_sqlite(connection)
+        foreign_keys = sum(len(inspect(connection).get_foreign_keys(table))
+                           for table in inspect(connection).get_table_names())
+    assert foreign_keys > 50  # the query did look at the schema
+    assert not unindexed, f"foreign keys without an index: {unindexed}"
+
+
+# --- `flask demo prepare` ------------------------------------------------------------------
+
+_MARKER = ("INSERT INTO login_failures (email, ip, at) "
+           "VALUES ('left@behind.example', '127.0.0.1', '2020-01-01 00:00:00')")
+_MARKED = "SELECT COUNT(*) FROM login_failures WHERE email = 'left@behind.example'"
+_UNKNOWN = "UPDATE alembic_version SET version_num = '0099_from_a_newer_branch'"
+
+# What an older version of OpenCall can leave behind.
+BREAKAGES = {
+    # at head by name, but the tables are not what the models describe: `db check` fails
+    "column-dropped": "ALTER TABLE calls DROP COLUMN first_submission_at",
+    # a revision this version does not know (renamed or from another branch): upgrade fails
+    "unknown-revision": _UNKNOWN,
+    # tables built without Alembic: upgrade fails on the first CREATE TABLE
+    "not-versioned": "DROP TABLE alembic_version",
+}
+
+
+def _build(app, revision: str = "head") -> None:
+    with app.app_context():
+        command.upgrade(_config(app), revision)
+    _execute(app, _MARKER)
+
+
+def _prepare(app):
+    return app.test_cli_runner().invoke(args=["demo", "prepare"])
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_prepare_rebuilds_a_broken_demo_database(demo_app, breakage):
+    _build(demo_app)
+    _execute(demo_app, BREAKAGES[breakage])
+
+    result = _prepare(demo_app)
+    assert result.exit_code == 0, result.output
+    assert "rebuilding it" in result.output
+    check = demo_app.test_cli_runner().invoke(args=["db", "check"])
+    assert check.exit_code == 0, check.output
+    assert _scalar(demo_app, _MARKED) == 0  # a new database, not the old one patched
+
+
+def test_prepare_upgrades_a_healthy_demo_database_and_keeps_its_data(demo_app):
+    head = _script(demo_app).get_revision("head")
+    _build(demo_app, head.down_revision)
+
+    result = _prepare(demo_app)
+    assert result.exit_code == 0, result.output
+    assert "rebuilding" not in result.output
+    assert _current_revision(demo_app) == head.revision
+    assert _scalar(demo_app, _MARKED) == 1
+
+
+def test_prepare_refuses_to_delete_a_database_that_is_not_the_demo(scratch_app, scratch_url):
+    """A broken database outside the instance folder (or on PostgreSQL) may hold real data."""
+    _build(scratch_app)
+    _execute(scratch_app, _UNKNOWN)
+
+    result = _prepare(scratch_app)
+    assert result.exit_code != 0
+    assert "Not rebuilding it" in result.output
+    assert _scalar(scratch_app, _MARKED) == 1
+    version = _scalar(scratch_app, "SELECT version_num FROM alembic_version")
+    assert version == "0099_from_a_newer_branch"
+    if scratch_url.startswith("sqlite"):
+        assert Path(scratch_url.removeprefix("sqlite:///")).is_file()
