@@ -15,29 +15,17 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
-    ValidationError,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, validate_amount
+from app.calls.forms import money_field
+from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS
 from app.core.classifications import FORD_FIELDS
 
 
 class VersionedForm(FlaskForm):
     # The application's version when the page was rendered (optimistic locking).
     version = HiddenField()
-
-
-def amount_field(label: str, **kwargs) -> StringField:
-    return StringField(label, description="Digits with a dot for cents, e.g. 12500.50.", **kwargs)
-
-
-def check_amount(form, field):
-    if field.data:
-        try:
-            validate_amount(field.data)
-        except ValueError as problem:
-            raise ValidationError(str(problem)) from None
 
 
 class ApplicationForm(VersionedForm):
@@ -52,7 +40,7 @@ class ApplicationForm(VersionedForm):
     ict_categories = SelectMultipleField(
         "ICT categories", validators=[Optional()],
         description="The ICT solutions the project invests in; hold Ctrl to pick several.")
-    bid_price = amount_field("Bid price", validators=[Optional(), check_amount])
+    bid_price = money_field("Bid price", validators=[Optional()])
     submit = SubmitField("Save")
 
     def set_choices(self, call) -> None:
@@ -92,7 +80,7 @@ class BudgetLineForm(VersionedForm):
         description="Indirect costs (E) are computed: 25 % of direct costs except "
                     "subcontracting.")
     ict_category = SelectField("ICT category", validators=[DataRequired()])
-    amount = amount_field("Amount", validators=[DataRequired(), check_amount])
+    amount = money_field("Amount", validators=[InputRequired()])
     description = StringField("Description", validators=[Optional(), Length(max=300)])
     open_source = BooleanField("Open-source solution")
     submit = SubmitField("Save line")

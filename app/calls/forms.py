@@ -5,7 +5,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -16,6 +15,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    ValidationError,
 )
 from wtforms.validators import (
     DataRequired,
@@ -30,9 +30,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.calls.rules.countries import COUNTRY_GROUPS
 from app.calls.rules.criteria import TIE_BREAKS, ConsensusMethod, CriterionKind
 from app.calls.rules.eligibility_rules import PROGRAMME_PART_LABELS
-from app.calls.rules.finance import ICTCategory
+from app.calls.rules.finance import ICTCategory, validate_amount
 from app.calls.rules.lifecycle import CallKind
 from app.calls.services.calls import CURRENCIES, TIMEZONES
+from app.core.forms import AmountField, FiniteDecimalField
 
 MAX_TIE_BREAKS = len(TIE_BREAKS)
 
@@ -42,6 +43,20 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def within_amount_bounds(form, field) -> None:
+    """The bounds of a call's money (finance.validate_amount) on an AmountField's Decimal."""
+    if field.data is not None:
+        try:
+            validate_amount(field.data)
+        except ValueError as problem:
+            raise ValidationError(str(problem)) from None
+
+
+def money_field(label: str, validators=(), **kwargs) -> AmountField:
+    """An amount in the user's locale, within the bounds of a call's money."""
+    return AmountField(label, validators=[*validators, within_amount_bounds], **kwargs)
 
 
 def _lines(text: str | None) -> list[str]:
@@ -69,21 +84,22 @@ class CallForm(FlaskForm):
     open_source_preference = BooleanField("Prefer open-source solutions")
     currency = SelectField("Currency", choices=[(c, c) for c in CURRENCIES])
     # InputRequired, not DataRequired: a typed 0 must reach the range check and its message.
-    budget_amount = DecimalField("Total budget", places=2, validators=[
+    budget_amount = money_field("Total budget", validators=[
         InputRequired(), NumberRange(min=1, message="Enter a budget above zero.")])
-    max_per_proposal_amount = DecimalField("Maximum grant per proposal", places=2, validators=[
+    max_per_proposal_amount = money_field("Maximum grant per proposal", validators=[
         InputRequired(), NumberRange(min=1, message="Enter an amount above zero.")])
-    default_funding_rate = DecimalField(
+    default_funding_rate = FiniteDecimalField(
         "Funding rate (%)", places=2, default=100,
         validators=[DataRequired(), NumberRange(min=1, max=100)],
         description="Share of eligible costs that the grant pays.")
-    profit_funding_rate = DecimalField(
+    profit_funding_rate = FiniteDecimalField(
         "Funding rate for profit-making firms (%)", places=2,
         validators=[Optional(), NumberRange(min=1, max=100)],
         description="Leave empty to use the same rate (Innovation Actions use 70 %).")
-    indirect_rate = DecimalField("Indirect cost rate (%)", places=2, default=25,
-                                 validators=[DataRequired(), NumberRange(min=0, max=100)],
-                                 description="Flat rate on direct costs except subcontracting.")
+    indirect_rate = FiniteDecimalField(
+        "Indirect cost rate (%)", places=2, default=25,
+        validators=[DataRequired(), NumberRange(min=0, max=100)],
+        description="Flat rate on direct costs except subcontracting.")
     timezone = SelectField("Time zone of the call", choices=[(z, z) for z in TIMEZONES],
                            default="Europe/Brussels",
                            description="Dates below are in this time zone.")
@@ -133,8 +149,7 @@ class RulesForm(FlaskForm):
     field_level = SelectField("Counted at", choices=[("1", "Field level (6 fields)"),
                                                      ("2", "Subfield level (42 subfields)")],
                               default="1")
-    max_requested_per_proposal = StringField("Maximum requested grant", validators=[Optional()],
-                                             description="For example 500000.00.")
+    max_requested_per_proposal = money_field("Maximum requested grant", validators=[Optional()])
     max_partner_share = StringField("Maximum share of one partner", validators=[Optional()],
                                     description="A fraction, for example 0.60 for 60 %.")
     require_independent_partners = BooleanField(
@@ -149,6 +164,8 @@ class RulesForm(FlaskForm):
 
     def document(self) -> dict:
         doc = {name: getattr(self, name).data for name in self.RULE_FIELDS}
+        if doc["max_requested_per_proposal"] is not None:  # a Decimal: stored as "500000.00"
+            doc["max_requested_per_proposal"] = str(doc["max_requested_per_proposal"])
         doc["eligible_countries"] = "+".join(doc["eligible_countries"] or []) or None
         if not doc["min_fields_of_science"]:
             doc["field_level"] = None

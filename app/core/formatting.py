@@ -8,17 +8,25 @@ import markdown
 import nh3
 import pycountry
 from babel.dates import format_datetime, format_timedelta
-from babel.numbers import format_currency
 from flask import Flask, current_app
 from markupsafe import Markup
 
 from app.core.classifications import FORD_FIELDS, ORG_TYPE_LABELS
+from app.core.money import current_locale, format_money, format_percent
 
 
-def money(amount: Decimal | None, currency: str = "EUR") -> str:
+def money(amount: Decimal | int | str | None, currency: str = "EUR") -> str:
+    """"€1,234.50" in en, "1.234,50 €" in de (app/core/money.py)."""
     if amount is None:
         return "—"
-    return format_currency(amount, currency, locale=current_app.config["BABEL_LOCALE"])
+    return format_money(amount, currency)
+
+
+def percent(rate: Decimal | int | str | None, decimals: int = 2) -> str:
+    """A rate given as a fraction (0.25, "0.800000") as a percentage in the locale: "25%"."""
+    if rate is None or rate == "":
+        return "—"
+    return format_percent(rate, decimals=decimals)
 
 
 def local_datetime(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
@@ -26,7 +34,7 @@ def local_datetime(value: datetime | None, zone: str | None = None, fmt: str = "
     if value is None:
         return "—"
     tz = ZoneInfo(zone or current_app.config["DISPLAY_TIMEZONE"])
-    locale = current_app.config["BABEL_LOCALE"]
+    locale = current_locale()
     text = format_datetime(value.astimezone(tz), format=fmt, locale=locale)
     return f"{text} ({tz.key})"
 
@@ -50,7 +58,7 @@ def time_remaining(deadline: datetime | None, now: datetime | None = None) -> st
         return "—"
     delta = deadline - (now or datetime.now(UTC))
     words = format_timedelta(delta, threshold=1.5, add_direction=True,
-                             locale=current_app.config["BABEL_LOCALE"])
+                             locale=current_locale())
     return words
 
 
@@ -67,6 +75,7 @@ def country_choices() -> list[tuple[str, str]]:
 
 def register_filters(app: Flask) -> None:
     app.add_template_filter(money)
+    app.add_template_filter(percent)
     app.add_template_filter(local_datetime)
     app.add_template_filter(iso_datetime)
     app.add_template_filter(country_name)

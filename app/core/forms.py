@@ -1,9 +1,21 @@
 """Glue between services' DomainErrors and WTForms fields."""
 
+from decimal import Decimal
+
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms import DecimalField, Field
+from wtforms.validators import StopValidation
+from wtforms.widgets import TextInput
 
 from app.core.errors import DomainError
+from app.core.money import (
+    MAX_INPUT_LENGTH,
+    amount_example,
+    current_locale,
+    format_amount,
+    parse_amount,
+)
 
 
 def attach_error(form: FlaskForm, error: DomainError) -> None:
@@ -13,3 +25,60 @@ def attach_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "danger")
+
+
+class AmountField(Field):
+    """A money amount typed as the user's locale writes it ("1.234,50" in de, "1,234.50" in
+    en), read by `parse_amount`: `data` is a Decimal in cents, or None when left empty.
+
+    Unreadable input becomes an error on the field and stops its other validators. With
+    InputRequired, an empty field says "Enter an amount." (a typed 0 gets through, to meet
+    the validators' own message). The upper bound is a validator of the form that uses it.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, description: str = "", **kwargs):
+        self.locale = current_locale()  # fields are bound per request, so per user
+        hint = f"For example {amount_example(self.locale)}."
+        render_kw = {"inputmode": "decimal", "maxlength": MAX_INPUT_LENGTH,
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, description=f"{description} {hint}".strip(),
+                         render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None or self.data == "":
+            return ""
+        try:  # a Decimal, or canonical text such as "125000.00" set by a view
+            return format_amount(self.data, self.locale)
+        except (TypeError, ValueError):
+            return str(self.data)
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_amount(valuelist[0], self.locale)
+        except ValueError:
+            self.data = None
+            raise
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()  # the reading error is shown; nothing to bound
+        if self.data is None and self.flags.required:
+            raise StopValidation("Enter an amount.")
+
+
+class FiniteDecimalField(DecimalField):
+    """A DecimalField (rates, percentages) that refuses NaN, sNaN and Infinity, all of
+    which Decimal() reads."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext("Enter a number."))

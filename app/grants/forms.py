@@ -15,9 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.calls.forms import money_field
 from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, INDIRECT_CATEGORY
 
-AMOUNT_HELP = "Digits with a dot for cents, e.g. 125000.00."
 DIRECT_CATEGORY_CHOICES = [(code, label) for code, label in COST_CATEGORY_LABELS.items()
                            if code != INDIRECT_CATEGORY]
 ICT_CHOICES = list(ICT_CATEGORY_LABELS.items())
@@ -29,9 +29,8 @@ def _understood(label: str) -> BooleanField:
 
 class PrepareGrantForm(FlaskForm):
     agreement_number = StringField("Agreement number", validators=[DataRequired(), Length(max=40)])
-    awarded_amount = StringField("Awarded amount", validators=[DataRequired()],
-                                 description="At most what the consortium requested. "
-                                 + AMOUNT_HELP)
+    awarded_amount = money_field("Awarded amount", validators=[InputRequired()],
+                                 description="At most what the consortium requested.")
     start_date = DateField("Start date", validators=[DataRequired()])
     end_date = DateField("End date", validators=[Optional()],
                          description="Leave empty for the proposal's duration.")
@@ -43,7 +42,7 @@ class PrepareGrantForm(FlaskForm):
 def prepare_form_class(participants) -> type[PrepareGrantForm]:
     """The preparation form with one optional amount field per beneficiary."""
     fields = {
-        f"beneficiary_{p.id}": StringField(
+        f"beneficiary_{p.id}": money_field(
             f"Amount for {p.organisation.name}", validators=[Optional()],
             description="Leave all empty to split the grant in proportion to the requests.")
         for p in participants}
@@ -68,7 +67,7 @@ class ClaimLineForm(FlaskForm):
                            validators=[DataRequired()])
     ict_category = SelectField("ICT category", choices=ICT_CHOICES, validators=[DataRequired()])
     description = StringField("Description", validators=[Optional(), Length(max=300)])
-    amount = StringField("Amount", validators=[DataRequired()], description=AMOUNT_HELP)
+    amount = money_field("Amount", validators=[InputRequired()])
     submit = SubmitField("Add line")
 
 
@@ -89,8 +88,8 @@ DECISIONS = [("approve", "Approve the computed amount"),
 
 class DecisionForm(FlaskForm):
     decision = SelectField("Decision", choices=DECISIONS, validators=[DataRequired()])
-    amount = StringField("Amount to pay", validators=[Optional()],
-                         description="Only when approving a lower amount. " + AMOUNT_HELP)
+    amount = money_field("Amount to pay", validators=[Optional()],
+                         description="Only when approving a lower amount.")
     reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)],
                            description="Required to reject or to pay less.")
     submit = SubmitField("Record the decision")

@@ -72,7 +72,7 @@ def test_officer_may_set_each_beneficiary_amount(client, sign_in, officer_for,
 
 @pytest.mark.parametrize(("changes", "message"), [
     ({"awarded_amount": "125000.01"}, "cannot exceed the requested 125,000.00"),
-    ({"awarded_amount": "12,50"}, "digits with a dot"),
+    ({"awarded_amount": "12,50"}, "Enter the amount in digits, e.g. 1,234.50"),  # en_GB
     ({"end_date": "2026-01-15"}, "at least one month"),
     ({"agreement_number": "TAKEN-1"}, "already has this agreement number"),
 ])
