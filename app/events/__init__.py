@@ -1,0 +1,1 @@
+"""Events: brokerage and training events, registrations, marketplace and meetings."""

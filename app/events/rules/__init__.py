@@ -1,0 +1,1 @@
+"""Pure rules of events: the meeting scheduler and the event timetable."""
