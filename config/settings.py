@@ -47,6 +47,21 @@ class Base:
     CONTACT_REQUESTS_PER_DAY = int(_env("CONTACT_REQUESTS_PER_DAY", "20"))
     # Above this a PDF report is refused (WeasyPrint needs ~16 MB per 100 rows): use CSV/XLSX.
     REPORT_PDF_MAX_ROWS = int(_env("REPORT_PDF_MAX_ROWS", "20000"))
+    # Open data and the API. Links in published files are built from PUBLIC_BASE_URL, never
+    # from the request's host (a forged Host header must not end up in a published file).
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    OPEN_DATA_PUBLISHER_NAME = _env("OPEN_DATA_PUBLISHER_NAME", "OpenCall demo publisher")
+    OPEN_DATA_PUBLISHER_ID = _env("OPEN_DATA_PUBLISHER_ID")  # an org-id, e.g. XI-PIC-999999999
+    OPEN_DATA_PUBLISHER_URL = _env("OPEN_DATA_PUBLISHER_URL")
+    OPEN_DATA_LICENSE_URL = _env("OPEN_DATA_LICENSE_URL",
+                                 "https://creativecommons.org/licenses/by/4.0/")
+    OPEN_DATA_LICENSE_NAME = _env("OPEN_DATA_LICENSE_NAME", "Creative Commons Attribution 4.0")
+    # Used for funders without a registered 360Giving prefix of their own.
+    OPEN_DATA_360G_PREFIX = _env("OPEN_DATA_360G_PREFIX", "360G-opencall")
+    OCDS_OCID_PREFIX = _env("OCDS_OCID_PREFIX", "ocds-opencall")
+    API_RATE_LIMIT = _env("API_RATE_LIMIT", "300 per minute")
+    # Redis when configured, so that every web process counts against the same limit.
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", _env("REDIS_URL", "memory://"))
     TESTING = False
 
     @classmethod
@@ -65,6 +80,9 @@ class Testing(Base):
     JOBS_MODE = _env("TEST_JOBS_MODE", "eager")
     # Still argon2id, with less memory so that hundreds of test users hash quickly.
     PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 8192, "parallelism": 1}
+    # Each test app counts in its own memory; a test about the limit lowers it for itself.
+    RATELIMIT_STORAGE_URI = "memory://"
+    API_RATE_LIMIT = "5000 per minute"
 
 
 class Production(Base):

@@ -30,6 +30,8 @@ MIGRATION_SHA256 = {
         "60393beaff28d261c72292c61033c754f5d4ba496e0db71ea6749cbc9fc50c63",
     "0008_foreign_key_indexes.py":
         "76183a33e0353aa841b206301fa2250594ad04cb878a8ffeaad5a1f831830120",
+    "0009_open_data_api_tokens.py":
+        "6140d1ba89acab3de138eb59bc4247bfc822fe3d63f3607dbc5f6f35119b0256",
 }
 
 

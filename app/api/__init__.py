@@ -1,0 +1,1 @@
+"""The REST API: another face over the same services and access rules as the pages."""

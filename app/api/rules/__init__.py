@@ -1,0 +1,1 @@
+"""Pure rules of the API: cursors and scopes."""

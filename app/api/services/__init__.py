@@ -1,0 +1,1 @@
+"""API use cases: personal access tokens."""

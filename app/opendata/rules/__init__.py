@@ -1,0 +1,1 @@
+"""Pure builders of the open-data standards' documents."""
