@@ -69,6 +69,8 @@ VIEW_PACKAGES = (
     "app.grants.views",
     "app.reports.views",
     "app.directory.views",
+    "app.assistance.views",
+    "app.events.views",
     "app.opendata.views",
     "app.api.views",
 )

@@ -19,6 +19,7 @@ pytest_plugins = [
     "tests.factories.evaluation",
     "tests.factories.grants",
     "tests.factories.directory",
+    "tests.factories.events",
 ]
 
 BACKENDS = ("sqlite", "postgresql")

@@ -17,10 +17,15 @@ class Role(StrEnum):
     finance_officer = "finance_officer"
     evaluator = "evaluator"
     applicant = "applicant"
+    organiser = "organiser"  # staff of an institution who run its matchmaking events
+    adviser = "adviser"  # works for an assistance centre and helps firms apply
 
     @property
     def label(self) -> str:
-        return self.replace("_", " ").capitalize()
+        return ROLE_LABELS.get(self, self.replace("_", " ").capitalize())
+
+
+ROLE_LABELS = {Role.organiser: "Event organiser", Role.adviser: "Adviser (assistance centre)"}
 
 
 class Funder(db.Model):

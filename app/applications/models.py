@@ -9,11 +9,13 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -177,3 +179,47 @@ class Submission(db.Model):
 @event.listens_for(Submission, "before_update")
 def _refuse_rewriting_submissions(mapper, connection, target):
     raise RuntimeError("Submissions are immutable: submit again to make a new one")
+
+class AdviserLevel(StrEnum):
+    READ = "read"
+    EDIT = "edit"  # read, and edit drafts; never submit, sign, accept a grant or see banks
+
+    @property
+    def label(self) -> str:
+        return {"read": "Read", "edit": "Read and edit drafts"}[self.value]
+
+
+class AdviserAccess(db.Model):
+    """A firm lets an adviser of an assistance centre into its organisation's applications.
+
+    It lives here, beside the applications, because the applications services decide on every
+    request whether an adviser may read or edit: revoking sets `revoked_at` and the very next
+    request is refused. A grant is never deleted, so the firm keeps the record of who had access.
+    """
+
+    __tablename__ = "adviser_access"
+    __table_args__ = (
+        # One active grant per firm and adviser (a revoked one may be followed by a new one).
+        Index("uq_adviser_access_active", "organisation_id", "adviser_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL"),
+              postgresql_where=text("revoked_at IS NULL")),
+        Index("ix_adviser_access_organisation_id", "organisation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"))
+    adviser_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    level: Mapped[str] = mapped_column(String(8), default=AdviserLevel.READ)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    adviser: Mapped[User] = relationship(foreign_keys=[adviser_id])
+    granted_by: Mapped[User] = relationship(foreign_keys=[granted_by_id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

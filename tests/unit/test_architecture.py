@@ -15,9 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app"
 
 # From the bottom: a package may import only packages on a lower rank. Packages that share a
-# rank (`directory`, `evaluation`; `reports`, `opendata`) may not import each other.
+# rank (`directory`, `evaluation`, `assistance`; `events`, `grants`; `reports`, `opendata`)
+# may not import each other.
 RANKS = {"core": 0, "accounts": 1, "calls": 2, "applications": 3, "directory": 4,
-         "evaluation": 4, "grants": 5, "reports": 6, "opendata": 6, "api": 7, "demo": 8}
+         "evaluation": 4, "assistance": 4, "events": 5, "grants": 5, "reports": 6,
+         "opendata": 6, "api": 7, "demo": 8}
 # `app` itself (create_app, the CLI) wires every package together; nothing imports it.
 COMPOSITION_ROOT = "app"
 

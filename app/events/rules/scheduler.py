@@ -85,9 +85,12 @@ class Schedule:
         return len(self.placements)
 
 
-def conflicts(problem: Problem, placements: Iterable[Placement], candidate: Placement) -> list[str]:
+def conflicts(problem: Problem, placements: Iterable[Placement], candidate: Placement,
+              names: Mapping[int, str] | None = None) -> list[str]:
     """Why `candidate` cannot join `placements` (empty when it can); placements of the same
-    meeting are ignored, so a meeting can be checked against its own move."""
+    meeting are ignored, so a meeting can be checked against its own move. `names` puts
+    people's names in the messages."""
+    names = names or {}
     meetings = {m.key: m for m in problem.meetings}
     meeting = meetings.get(candidate.meeting)
     if meeting is None:
@@ -98,18 +101,19 @@ def conflicts(problem: Problem, placements: Iterable[Placement], candidate: Plac
     if not 1 <= candidate.table <= problem.tables:
         problems.append(f"Choose a table from 1 to {problem.tables}.")
     for person in meeting.people:
+        who = names.get(person, f"participant {person}")
         if candidate.slot in problem.breaks.get(person, frozenset()):
-            problems.append(f"participant {person} keeps this slot as a break.")
+            problems.append(f"{who} keeps this slot as a break.")
         elif candidate.slot not in problem.attends.get(person, frozenset()):
-            problems.append(f"participant {person} does not attend this slot.")
+            problems.append(f"{who} does not attend this slot.")
     for other in placements:
         if other.meeting == candidate.meeting or other.slot != candidate.slot:
             continue
         if other.table == candidate.table:
             problems.append(f"Table {candidate.table} is taken in this slot.")
         shared = set(meeting.people) & set(meetings[other.meeting].people)
-        problems.extend(f"participant {person} already has a meeting in this slot."
-                        for person in sorted(shared))
+        problems.extend(f"{names.get(person, f'participant {person}')} already has a meeting "
+                        "in this slot." for person in sorted(shared))
     return problems
 
 

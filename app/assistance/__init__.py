@@ -1,0 +1,1 @@
+"""Assistance centres and their advisers, who help small firms apply."""

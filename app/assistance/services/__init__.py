@@ -1,0 +1,1 @@
+"""Use cases of assistance centres, advisers and the access firms grant them."""

@@ -1,0 +1,1 @@
+"""Use cases of events: organising, inviting, registering, meeting, scheduling, following up."""
