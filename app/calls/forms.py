@@ -29,7 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.calls.rules.countries import COUNTRY_GROUPS
 from app.calls.rules.criteria import TIE_BREAKS, ConsensusMethod, CriterionKind
-from app.calls.rules.eligibility_rules import PROGRAMME_PART_LABELS
+from app.calls.rules.eligibility_rules import OUTSIDE_MEMBERS_LABELS, PROGRAMME_PART_LABELS
 from app.calls.rules.finance import ICTCategory, validate_amount
 from app.calls.rules.lifecycle import CallKind
 from app.calls.services.calls import CURRENCIES, TIMEZONES
@@ -134,6 +134,14 @@ class RulesForm(FlaskForm):
     eligible_countries = CheckboxListField(
         "Eligible countries", choices=list(COUNTRY_GROUPS.items()),
         description="Leave all unticked to accept partners from any country.")
+    outside_members = SelectField(
+        "Organisations from other countries",
+        choices=[("", "—")] + [(code.value, label) for code, label in
+                               OUTSIDE_MEMBERS_LABELS.items()],
+        validators=[Optional()],
+        description="With eligible countries ticked: Horizon Europe lets anyone take part, "
+                    "counting only the eligible countries toward the minimums (Regulation "
+                    "(EU) 2021/695 Art. 22(1)); a regional call may refuse others (Art. 22(5)).")
     programme_part = SelectField(
         "Programme part", choices=[("", "—")] + list(PROGRAMME_PART_LABELS.items()),
         validators=[Optional()],
@@ -157,7 +165,8 @@ class RulesForm(FlaskForm):
     submit = SubmitField("Save rules")
 
     RULE_FIELDS = ("min_partners", "min_countries", "min_member_state_partners",
-                   "eligible_countries", "programme_part", "min_research_partners",
+                   "eligible_countries", "outside_members", "programme_part",
+                   "min_research_partners",
                    "min_sme_partners", "min_firm_partners", "min_fields_of_science",
                    "field_level", "max_requested_per_proposal", "max_partner_share",
                    "require_independent_partners")
@@ -167,6 +176,8 @@ class RulesForm(FlaskForm):
         if doc["max_requested_per_proposal"] is not None:  # a Decimal: stored as "500000.00"
             doc["max_requested_per_proposal"] = str(doc["max_requested_per_proposal"])
         doc["eligible_countries"] = "+".join(doc["eligible_countries"] or []) or None
+        if doc["eligible_countries"] is None:  # any country counts: nothing is outside
+            doc["outside_members"] = None
         if not doc["min_fields_of_science"]:
             doc["field_level"] = None
         doc["require_independent_partners"] = doc["require_independent_partners"] or None

@@ -17,7 +17,7 @@ def _call(**fields) -> Call:
     values = dict(kind="grant", indirect_rate="0.25", eligibility_rules={"min_partners": 2},
                   funding_rates={"default": "1.00", "by_org_type": {"PRC": "0.70"}},
                   max_per_proposal_amount=Decimal("500000.00"), closes_at=CLOSES,
-                  required_attachments=[])
+                  timezone="Europe/Brussels", required_attachments=[])
     return Call(**{**values, **fields})
 
 

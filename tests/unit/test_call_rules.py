@@ -8,15 +8,16 @@ from app.calls.rules.eligibility_rules import (
     RULE_KEYS,
     RULE_PRESETS,
     RulesError,
-    describe_rules,
     validate_rules,
 )
+from app.calls.rules.eligibility_text import describe_rules
 from app.calls.rules.wording import money_text, plain_number
 
 ALL_KEYS = {
     "min_partners", "min_countries", "min_member_state_partners", "eligible_countries",
-    "programme_part", "min_research_partners", "min_sme_partners", "min_firm_partners",
-    "min_fields_of_science", "field_level", "max_requested_per_proposal", "max_partner_share",
+    "outside_members", "programme_part", "min_research_partners", "min_sme_partners",
+    "min_firm_partners", "min_fields_of_science", "field_level", "max_requested_per_proposal",
+    "max_partner_share",
     "require_independent_partners",
 }  # fmt: skip
 
@@ -290,6 +291,8 @@ def test_horizon_europe_preset_encodes_article_22():
         "min_countries": 3,
         "min_member_state_partners": 1,
         "eligible_countries": "EU_MS+HE_ASSOCIATED",
+        # Art. 22(1): entities from anywhere take part, counting toward no minimum.
+        "outside_members": "allowed_not_counted",
         "require_independent_partners": True,
     }
 
@@ -332,15 +335,28 @@ DESCRIBED = [
     ({"min_member_state_partners": 2}, ["At least 2 partners in EU Member States"]),
     ({"min_member_state_partners": 0, "min_research_partners": 0, "min_sme_partners": 0,
       "min_firm_partners": 0}, []),
-    ({"eligible_countries": "EU_MS+HE_ASSOCIATED"},
+    ({"eligible_countries": "EU_MS+HE_ASSOCIATED", "outside_members": "not_allowed"},
      ["Partners must be established in an EU Member State or a Horizon Europe Associated "
       "Country"]),
-    ({"eligible_countries": "CADSES"}, ["Partners must be established in the CADSES area"]),
-    ({"eligible_countries": "EU_MS+HE_ASSOCIATED", "programme_part": "pillar_ii"},
+    ({"eligible_countries": "EU_MS+HE_ASSOCIATED"},  # Art. 22(1), the default
+     ["Partners count toward the minimums when established in an EU Member State or a "
+      "Horizon Europe Associated Country on the deadline",
+      "Organisations established elsewhere may take part, but count toward no minimum and "
+      "receive no funding"]),
+    ({"eligible_countries": "EU_MS", "outside_members": "allowed_funded"},
+     ["Partners count toward the minimums when established in an EU Member State on the "
+      "deadline",
+      "Organisations established elsewhere may take part and may be funded, but count toward "
+      "no minimum"]),
+    ({"eligible_countries": "CADSES", "outside_members": "not_allowed"},
+     ["Partners must be established in the CADSES area"]),
+    ({"eligible_countries": "EU_MS+HE_ASSOCIATED", "programme_part": "pillar_ii",
+      "outside_members": "not_allowed"},
      ["Partners must be established in an EU Member State or a Horizon Europe Associated "
       "Country; an Associated Country counts only if its association covers Pillar II "
       "(Global Challenges and European Industrial Competitiveness)"]),
-    ({"eligible_countries": "EU_MS", "programme_part": "eic_fund"},
+    ({"eligible_countries": "EU_MS", "programme_part": "eic_fund",
+      "outside_members": "not_allowed"},
      ["Partners must be established in an EU Member State; the call is part of the EIC Fund"]),
     ({"programme_part": "pillar_i"}, ["The call is part of Pillar I (Excellent Science)"]),
     ({"programme_part": "pillar_iii"}, ["The call is part of Pillar III (Innovative Europe)"]),
@@ -366,7 +382,8 @@ DESCRIBED = [
     ({"max_requested_per_proposal": "1234567.8"}, ["Requested grant at most EUR 1,234,567.80"]),
     ({"max_requested_per_proposal": "999.99"}, ["Requested grant at most EUR 999.99"]),
     ({"require_independent_partners": True},
-     ["Entities under common control count as one partner"]),
+     ["Entities under common control may all take part and count as one partner (ownership "
+      "by the same public body is not control)"]),
     ({"require_independent_partners": False}, []),
 ]  # fmt: skip
 
@@ -396,6 +413,7 @@ def test_describe_a_full_document_in_rule_order():
         "min_sme_partners": 1,
         "min_research_partners": 1,
         "eligible_countries": "EU_MS+HE_ASSOCIATED",
+        "outside_members": "not_allowed",
         "min_member_state_partners": 1,
         "min_countries": 3,
         "min_partners": 3,
@@ -409,7 +427,8 @@ def test_describe_a_full_document_in_rule_order():
         "At least 2 different fields of science (OECD Frascati fields)",
         "No partner may request more than 60 % of the grant",
         "Requested grant at most EUR 500,000.00",
-        "Entities under common control count as one partner",
+        "Entities under common control may all take part and count as one partner (ownership "
+        "by the same public body is not control)",
     ]
 
 

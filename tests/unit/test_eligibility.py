@@ -31,7 +31,6 @@ ALL_RULES = {
 ALL_CODES = [
     "eligible_countries",
     "min_partners",
-    "independence",
     "min_countries",
     "min_member_state_partners",
     "min_research_partners",
@@ -244,7 +243,6 @@ def test_uk_norway_iceland_alone_is_ineligible_for_want_of_a_member_state():
     assert outcome == {
         "eligible_countries": True,
         "min_partners": True,
-        "independence": True,
         "min_countries": True,
         "min_member_state_partners": False,
     }
@@ -291,17 +289,20 @@ def test_entities_under_one_controller_count_once(members, units):
     result = check(members, rules, "min_partners")
     assert result.detail["counted"] == units
     assert result.passed is (len(units) >= 3)
-    assert check(members, rules, "independence").passed is (len(units) == 3)
+    # Linked entities take part: only the count of units decides (reference.md 1).
+    assert check_eligibility(members, rules).passed is (len(units) >= 3)
 
 
 def test_linked_entities_are_named_and_count_separately_without_the_rule():
     members = [org("a", "DE", controller="z"), org("b", "FR", controller="z"), IT]
-    independence = check(members, {"require_independent_partners": True}, "independence")
-    assert not independence.passed
-    assert "A and B are under common control and count as one" in independence.message
-    assert independence.detail == {"linked": [["a", "b"]]}
+    report = check_eligibility(members, {"require_independent_partners": True})
+    assert report.passed and report.checks == ()
+    [note] = report.notes
+    assert note.text == "A and B are under common control: they all take part and count as " \
+        "one partner."
+    assert note.keys == ("a", "b")
     report = check_eligibility(members, {"min_partners": 3})
-    assert report.passed and report.by_code("independence") is None
+    assert report.passed and report.notes == ()
 
 
 @pytest.mark.parametrize(
@@ -363,7 +364,7 @@ def test_report_holds_every_requested_check_when_several_fail():
     members = [org("us1", "US", requested_amount=Decimal("900000")), org("no1", "NO", "PUB")]
     report = check_eligibility(members, ALL_RULES, on=date(2026, 3, 1))
     assert [c.code for c in report.checks] == ALL_CODES
-    assert {c.code for c in report.failures} == set(ALL_CODES) - {"independence"}
+    assert {c.code for c in report.failures} == set(ALL_CODES)
 
 
 @pytest.mark.parametrize(
@@ -371,8 +372,8 @@ def test_report_holds_every_requested_check_when_several_fail():
     [
         pytest.param({}, [], id="no-rules"),
         pytest.param({"require_independent_partners": False}, [], id="independence-not-required"),
-        pytest.param({"require_independent_partners": "true"}, ["independence"],
-                     id="independence-as-string"),
+        pytest.param({"require_independent_partners": "true"}, [],
+                     id="independence-is-a-way-of-counting-not-a-check"),
         pytest.param({"field_level": 2, "programme_part": "pillar_ii"}, [],
                      id="settings-alone-are-not-checks"),
         pytest.param({"min_sme_partners": 1, "min_partners": 2}, ["min_partners",
@@ -385,7 +386,7 @@ def test_only_requested_checks_appear(rules, codes):
 
 @pytest.mark.parametrize(
     ("code", "passed"),
-    list(zip(ALL_CODES, [True, False, True, False, False, False, False, False, False, True, True],
+    list(zip(ALL_CODES, [True, False, False, False, False, False, False, False, True, True],
              strict=True)),
 )
 def test_empty_consortium(code, passed):

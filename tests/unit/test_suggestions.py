@@ -72,7 +72,7 @@ RANKING_CASES = [
      (FIRM_DE,), {"min_fields_of_science": 2, "field_level": 2},
      [candidate("sub", fields_of_science=("2.1",)), candidate("field", fields_of_science=("2",))],
      ["sub"]),
-    ("a candidate under common control with a member breaks independence",
+    ("a candidate under common control with a member merges into its unit and adds nothing",
      (FIRM_DE, LAB_AT), HORIZON_EUROPE,
      [candidate("child", country="FR", controller="1"), candidate("free", country="FR")],
      ["free"]),

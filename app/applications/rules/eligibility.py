@@ -1,28 +1,39 @@
-"""Consortium eligibility: every rule of a call checked against a consortium (pure; design 4)."""
+"""Consortium eligibility: every rule of a call checked against a consortium (pure; design 4).
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+Regulation (EU) 2021/695 Art. 22 (reference.md 1): any entity may take part; the minimums
+count independent beneficiaries established in the eligible countries on the deadline.
+A call's rules are compiled once (`compile_rules`: country sets, minimums, flags); a
+consortium is then judged in one pass over its members, and the messages are written only
+when a report is read (eligibility_text.py)."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import Decimal
+from functools import lru_cache
+from operator import attrgetter
 
-from app.applications.rules.eligibility_report import Check, CheckCode, EligibilityReport
-from app.calls.rules.countries import (
-    COUNTRY_GROUPS,
-    EU_MEMBER_STATES,
-    ineligibility_reason,
-    normalise_country,
-    parse_groups,
-)
-from app.calls.rules.wording import count_noun, join_names, money_text
+from app.applications.rules.eligibility_report import CheckCode, EligibilityReport
+from app.applications.rules.eligibility_text import render
+from app.calls.rules.countries import EU_MEMBER_STATES, eligible_set, normalise_country
+from app.calls.rules.eligibility_rules import OutsideMembers
 
 RESEARCH_ORG_TYPES = frozenset({"REC", "HES"})
 FIRM_ORG_TYPE = "PRC"
-CENT = Decimal("0.01")
+# Roles that take part without being beneficiaries: an associated partner signs nothing and
+# receives nothing; a subcontractor named in the application works for a beneficiary.
+NON_COUNTING_ROLES = frozenset({"associated_partner", "subcontractor"})
+_ZERO = Decimal("0")
 
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """One beneficiary of a consortium; the country is normalised to ISO (EL->GR, UK->GB)."""
+    """One organisation of a consortium; the country is normalised to ISO (EL->GR, UK->GB).
+
+    `controller` is the key of the organisation that controls it (> 50 % of capital or
+    votes, or de-facto decision power). `public_owner` says that controller is a public
+    body or public investor: owning two entities is then not control (reference.md 1), so
+    it links the entity only to that owner, never to the owner's other entities."""
 
     key: str
     name: str
@@ -32,36 +43,94 @@ class Member:
     fields_of_science: tuple[str, ...] = ()
     role: str = "partner"
     controller: str | None = None
-    requested_amount: Decimal = Decimal("0")
+    requested_amount: Decimal = _ZERO
+    public_owner: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "country", normalise_country(self.country))
-        object.__setattr__(self, "fields_of_science", tuple(self.fields_of_science))
-        if isinstance(self.requested_amount, float):
-            raise TypeError("requested_amount must be a Decimal, int or str, never a float")
-        object.__setattr__(self, "requested_amount", Decimal(self.requested_amount))
-        if self.requested_amount < 0:  # shares of a total only make sense for amounts >= 0
+        if type(self.fields_of_science) is not tuple:
+            object.__setattr__(self, "fields_of_science", tuple(self.fields_of_science))
+        amount = self.requested_amount
+        if type(amount) is not Decimal:
+            if isinstance(amount, float):
+                raise TypeError("requested_amount must be a Decimal, int or str, never a float")
+            amount = Decimal(amount)
+            object.__setattr__(self, "requested_amount", amount)
+        if amount < 0:  # shares of a total only make sense for amounts >= 0
             raise ValueError("requested_amount cannot be negative")
 
+    @property
+    def label(self) -> str:
+        return self.name or self.key
 
-@dataclass(frozen=True, slots=True)
-class _Consortium:
-    """What the counting rules look at, computed once per check_eligibility call."""
 
-    members: tuple[Member, ...]
-    outside: tuple[tuple[Member, str], ...]  # members outside the eligible countries, and why
-    units: tuple[tuple[Member, ...], ...]  # eligible members; each unit counts once
-    linked: tuple[tuple[Member, ...], ...]  # members under common control (2+ organisations)
-    independent: bool
-    currency: str = "EUR"
+class RuleSet:
+    """A call's rules document, read once: what each consortium is then measured against."""
 
-    def counted(self, qualifies: Callable[[Member], bool] = bool) -> list[str]:
-        """The units that qualify, each named by its keys ("P1" or "P2+P3" when linked)."""
-        return [
-            "+".join(dict.fromkeys(member.key for member in unit))
-            for unit in self.units
-            if any(qualifies(member) for member in unit)
-        ]
+    __slots__ = ("rules", "on", "countries", "outside", "independent", "minimums",
+                 "field_level", "cap", "share_limit", "order", "_tests")
+
+    def __init__(self, rules: Mapping[str, object], on: date | None):
+        self.rules = dict(rules)
+        self.on = on
+        expression = rules.get("eligible_countries")
+        # None: every country counts. Otherwise the countries that count on the deadline.
+        self.countries = None if expression is None else eligible_set(
+            str(expression), on=on, programme_part=_text(rules.get("programme_part")))
+        # validate_rules always writes the setting (Art. 22(1) by default); a document that
+        # does not say keeps the meaning documents had before it existed: not allowed.
+        outside = rules.get("outside_members")
+        self.outside = OutsideMembers(outside) if outside else OutsideMembers.NOT_ALLOWED
+        self.independent = _flag(rules.get("require_independent_partners"))
+        self.minimums = {code: int(rules[code]) for code in _MINIMUM_CODES
+                         if rules.get(code) is not None}
+        self.field_level = int(rules.get("field_level") or 1)
+        if self.field_level not in (1, 2):
+            raise ValueError(f"field_level must be 1 or 2, not {self.field_level!r}")
+        cap = rules.get("max_requested_per_proposal")
+        self.cap = None if cap is None else Decimal(str(cap))
+        share = rules.get("max_partner_share")
+        self.share_limit = None if share is None else Decimal(str(share))
+        self.order = tuple(code for code in _ORDER if rules.get(code) is not None)
+        self._tests = tuple((code, _PASSES[code]) for code in self.order)
+
+    def counts_in(self, country: str) -> bool:
+        """Whether an organisation established in `country` counts toward the minimums."""
+        return self.countries is None or normalise_country(country) in self.countries
+
+    def funds(self, country: str, role: str) -> bool:
+        """Whether the participant may request a grant (Art. 23: not outside the eligible
+        countries unless the call says so; never an associated partner or subcontractor)."""
+        if role in NON_COUNTING_ROLES:
+            return False
+        return self.counts_in(country) or self.outside == OutsideMembers.ALLOWED_FUNDED
+
+    def check(self, members: Sequence[Member], *, currency: str = "EUR") -> EligibilityReport:
+        tally = Tally(self, members)
+        outcomes = tuple([(code, passes(tally)) for code, passes in self._tests])
+        return EligibilityReport.deferred(outcomes, lambda: render(tally, outcomes, currency))
+
+
+_MINIMUM_CODES = ("min_partners", "min_countries", "min_member_state_partners",
+                  "min_research_partners", "min_sme_partners", "min_firm_partners",
+                  "min_fields_of_science")
+_ORDER = ("eligible_countries", *_MINIMUM_CODES, "max_requested_per_proposal",
+          "max_partner_share")
+
+
+@lru_cache(maxsize=256)
+def _compiled(items: frozenset, on: date | None) -> RuleSet:
+    return RuleSet(dict(items), on)
+
+
+def compile_rules(rules: Mapping[str, object], *, on: date | None = None) -> RuleSet:
+    """The rules compiled for consortia judged on `on` (the deadline's day in the call's zone).
+
+    Compiled rule sets are immutable and depend only on their arguments, so they are kept."""
+    try:
+        return _compiled(frozenset(rules.items()), on)
+    except TypeError:  # an unhashable value (e.g. a list): compile without keeping it
+        return RuleSet(rules, on)
 
 
 def check_eligibility(
@@ -73,190 +142,141 @@ def check_eligibility(
 ) -> EligibilityReport:
     """Run every rule present in `rules` (none stops the others) and report each one.
 
-    Members outside `eligible_countries` count toward none of the minimums. With
-    `require_independent_partners`, organisations linked by control form one unit that
-    counts once in every minimum (it counts as a research partner, SME, ... if any of
-    its organisations is one); a key repeated in `members` always counts once.
-    """
-    consortium = replace(_consortium(members, rules, on), currency=currency)
-    checks = []
-    for rule_key, run in _RULE_CHECKS:
-        if rule_key == "require_independent_partners":
-            if consortium.independent:  # false asks for nothing, so there is nothing to show
-                checks.append(run(consortium, rules))
-        elif rules.get(rule_key) is not None:
-            checks.append(run(consortium, rules))
-    return EligibilityReport(tuple(checks))
+    Members outside `eligible_countries`, associated partners and subcontractors count
+    toward no minimum; with `require_independent_partners`, organisations linked by control
+    form one unit that counts once in every minimum (as a research partner, SME, ... if any
+    of its organisations is one); a key repeated in `members` always counts once."""
+    return compile_rules(rules, on=on).check(members, currency=currency)
 
 
-def _consortium(members: Sequence[Member], rules: Mapping[str, object], on: date | None):
-    members = tuple(members)
-    expression = rules.get("eligible_countries")
-    outside: list[tuple[Member, str]] = []
-    if expression is not None:
-        programme_part = rules.get("programme_part")
-        reasons: dict[str, str | None] = {}  # one look-up per country, not per member
+class Tally:
+    """One pass over the members: who counts, who is outside, who is aside, and the units."""
+
+    __slots__ = ("ruleset", "members", "counted", "outside", "aside", "simple", "unit_count",
+                 "_units", "_countries")
+
+    def __init__(self, ruleset: RuleSet, members: Sequence[Member]):
+        self.ruleset = ruleset
+        self.members = members
+        countries = ruleset.countries
+        counted: dict[str, Member] = {}
+        outside: list[Member] = []
+        aside: list[Member] = []
+        repeated = linked = False
         for member in members:
-            if member.country not in reasons:
-                reasons[member.country] = ineligibility_reason(
-                    member.country, str(expression), on=on, programme_part=programme_part
-                )
-            if reasons[member.country] is not None:
-                outside.append((member, reasons[member.country]))
-    outside_keys = {member.key for member, _ in outside}
-    control_groups = _control_groups(members)
-    independent = _flag(rules.get("require_independent_partners"))
-    # Without the independence rule only a repeated key is merged.
-    groups = control_groups if independent else _groups_by(members, lambda member: member.key)
-    units = tuple(
-        unit
-        for unit in (tuple(m for m in group if m.key not in outside_keys) for group in groups)
-        if unit
-    )
-    linked = tuple(group for group in control_groups if len({m.key for m in group}) > 1)
-    return _Consortium(members, tuple(outside), units, linked, independent)
+            if member.role in NON_COUNTING_ROLES:
+                aside.append(member)
+            elif countries is not None and member.country not in countries:
+                outside.append(member)
+            elif member.key in counted:
+                repeated = True
+            else:
+                counted[member.key] = member
+                if member.controller is not None:
+                    linked = True
+        self.counted = counted
+        self.outside = outside
+        self.aside = aside
+        # The common case: each counted member is its own unit, so no grouping is needed.
+        self.simple = not repeated and not (linked and ruleset.independent)
+        self._units: list[tuple[Member, ...]] | None = None
+        self._countries: list[str] | None = None
+        self.unit_count = len(counted) if self.simple else len(self.units)
 
+    @property
+    def units(self) -> list[tuple[Member, ...]]:
+        if self._units is None:
+            self._units = ([(member,) for member in self.counted.values()] if self.simple
+                           else self._group())
+        return self._units
 
-def _control_groups(members: tuple[Member, ...]) -> list[tuple[Member, ...]]:
-    """Members linked by control, transitively: same controller, or one controls the other."""
-    parent: dict[str, str] = {}
+    def _group(self) -> list[tuple[Member, ...]]:
+        """Units: the counted members merged by key and, with the independence rule, by
+        control (transitively: the same controller, or one controls the other)."""
+        parent: dict[str, str] = {}
 
-    def root(key: str) -> str:
-        parent.setdefault(key, key)
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
+        def root(key: str) -> str:
+            parent.setdefault(key, key)
+            while parent[key] != key:
+                parent[key] = parent[parent[key]]
+                key = parent[key]
+            return key
 
-    for member in members:
-        if member.controller:
-            parent[root(member.key)] = root(member.controller)
-    return _groups_by(members, lambda member: root(member.key))
+        members = [m for m in self.members if m.key in self.counted]
+        keys = self.counted.keys()
+        if self.ruleset.independent:
+            for member in members:
+                owner = member.controller
+                # A public owner links its entity to itself only when it takes part.
+                if owner is not None and (not member.public_owner or owner in keys):
+                    parent[root(member.key)] = root(owner)
+        groups: dict[str, list[Member]] = {}
+        for member in members:
+            groups.setdefault(root(member.key), []).append(member)
+        return [tuple(group) for group in groups.values()]
 
+    def units_where(self, qualifies) -> list[tuple[Member, ...]]:
+        return [unit for unit in self.units if any(qualifies(member) for member in unit)]
 
-def _groups_by(
-    members: tuple[Member, ...], key: Callable[[Member], str]
-) -> list[tuple[Member, ...]]:
-    groups: dict[str, list[Member]] = {}
-    for member in members:
-        groups.setdefault(key(member), []).append(member)
-    return [tuple(group) for group in groups.values()]
+    def unit_names(self, code: str | None = None) -> list[str]:
+        """Each counted unit ("P1", or "P2+P3" when linked), or those that count for a `min_*`
+        check (member state, research, SME, firm)."""
+        qualifies = QUALIFIERS[code] if code is not None else None
+        if self.simple:
+            return [key for key, member in self.counted.items()
+                    if qualifies is None or qualifies(member)]
+        units = self.units if qualifies is None else self.units_where(qualifies)
+        return ["+".join(dict.fromkeys(member.key for member in unit)) for unit in units]
 
+    def linked_units(self) -> list[tuple[Member, ...]]:
+        """Units of two or more organisations under common control."""
+        if self.simple:
+            return []
+        return [unit for unit in self.units if len({member.key for member in unit}) > 1]
 
-def _eligible_countries(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
-    groups = list(parse_groups(str(rules["eligible_countries"])))
-    detail = {
-        "groups": groups,
-        "outside": [
-            {"key": m.key, "name": m.name, "country": m.country, "reason": reason}
-            for m, reason in consortium.outside
-        ],
-    }
-    code = CheckCode.ELIGIBLE_COUNTRIES
-    if not consortium.outside:
-        labels = " or ".join(COUNTRY_GROUPS[g] for g in groups)
-        return Check(code, True, f"No member is established outside the {labels}.", detail)
-    named = "; ".join(f"{m.name or m.key}: {reason}" for m, reason in consortium.outside)
-    message = (
-        "Replace or remove the members outside the eligible countries, "
-        f"who count toward no minimum ({named})."
-    )
-    return Check(code, False, message, detail)
+    def countries(self) -> list[str]:
+        """Countries that distinct units can represent, one each (a bipartite matching).
 
+        A unit of linked organisations in several countries stands for only one of them;
+        the matching picks the choice that covers the most countries."""
+        if self._countries is None:
+            self._countries = self._match_countries()
+        return self._countries
 
-def _min_partners(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
-    adjective = "independent " if consortium.independent else ""
-    noun = (f"{adjective}partner", f"{adjective}partners")
-    return _minimum(CheckCode.MIN_PARTNERS, rules, consortium.counted(), noun[1].capitalize(), noun)
+    def _match_countries(self) -> list[str]:
+        if self.simple:
+            return sorted({member.country for member in self.counted.values()})
+        options = [sorted({m.country for m in unit}) for unit in self.units]
+        if all(len(countries) == 1 for countries in options):
+            return sorted({countries[0] for countries in options})
+        holder: dict[str, int] = {}  # country -> the unit that represents it
 
+        def assign(unit: int, tried: set[str]) -> bool:
+            for country in options[unit]:
+                if country not in tried:
+                    tried.add(country)
+                    if country not in holder or assign(holder[country], tried):
+                        holder[country] = unit
+                        return True
+            return False
 
-def _independence(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
-    detail = {"linked": [list(dict.fromkeys(m.key for m in group)) for group in consortium.linked]}
-    code = CheckCode.INDEPENDENCE
-    if not consortium.linked:
-        return Check(code, True, "No two members are under common control.", detail)
-    named = "; ".join(
-        f"{join_names([m.name or m.key for m in group])} are under common control and count as one"
-        for group in consortium.linked
-    )
-    message = f"{named}. Keep one of each and replace the others with independent organisations."
-    return Check(code, False, message, detail)
+        for unit in range(len(options)):
+            assign(unit, set())
+        return sorted(holder)
 
+    def fields(self) -> list[str]:
+        level = self.ruleset.field_level
+        found = {_field_at_level(code, level) for member in self.counted.values()
+                 for code in member.fields_of_science} - {None}
+        return sorted(found, key=lambda code: [int(p) if p.isdigit() else 0
+                                               for p in code.split(".")])
 
-def _min_countries(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
-    countries = _distinct_countries(consortium.units)
-    noun = ("partner from another country", "partners from other countries")
-    code = CheckCode.MIN_COUNTRIES
-    return _minimum(code, rules, countries, "Countries", noun, listed_as="countries")
+    def requested(self) -> Decimal:
+        return sum((m.requested_amount for m in self.members), _ZERO)
 
-
-def _distinct_countries(units: tuple[tuple[Member, ...], ...]) -> list[str]:
-    """Countries that distinct units can represent, one each (a bipartite matching).
-
-    A unit of linked organisations in several countries stands for only one of them;
-    the matching picks the choice that covers the most countries.
-    """
-    options = [sorted({m.country for m in unit}) for unit in units]
-    if all(len(countries) == 1 for countries in options):
-        return sorted({countries[0] for countries in options})
-    holder: dict[str, int] = {}  # country -> the unit that represents it
-
-    def assign(unit: int, tried: set[str]) -> bool:
-        for country in options[unit]:
-            if country not in tried:
-                tried.add(country)
-                if country not in holder or assign(holder[country], tried):
-                    holder[country] = unit
-                    return True
-        return False
-
-    for unit in range(len(options)):
-        assign(unit, set())
-    return sorted(holder)
-
-
-def _min_member_state_partners(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
-    found = consortium.counted(lambda m: m.country in EU_MEMBER_STATES)
-    noun = ("partner established in an EU Member State", "partners established in EU Member States")
-    code = CheckCode.MIN_MEMBER_STATE_PARTNERS
-    return _minimum(code, rules, found, "Partners in EU Member States", noun)
-
-
-def _min_research_partners(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
-    found = consortium.counted(lambda m: m.org_type in RESEARCH_ORG_TYPES)
-    noun = ("research organisation (REC or HES)", "research organisations (REC or HES)")
-    code = CheckCode.MIN_RESEARCH_PARTNERS
-    return _minimum(code, rules, found, "Research organisations", noun)
-
-
-def _min_sme_partners(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
-    found = consortium.counted(lambda m: m.is_sme)
-    return _minimum(CheckCode.MIN_SME_PARTNERS, rules, found, "SMEs", ("SME", "SMEs"))
-
-
-def _min_firm_partners(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
-    found = consortium.counted(lambda m: m.org_type == FIRM_ORG_TYPE)
-    noun = ("company (PRC, SME or not)", "companies (PRC, SME or not)")
-    return _minimum(CheckCode.MIN_FIRM_PARTNERS, rules, found, "Companies", noun)
-
-
-def _min_fields_of_science(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
-    level = int(rules.get("field_level") or 1)
-    if level not in (1, 2):
-        raise ValueError(f"field_level must be 1 or 2, not {level!r}")
-    found = {
-        _field_at_level(code, level)
-        for unit in consortium.units
-        for member in unit
-        for code in member.fields_of_science
-    } - {None}
-    fields = sorted(found, key=lambda code: [int(p) if p.isdigit() else 0 for p in code.split(".")])
-    if level == 1:
-        label, noun = "Fields of science", ("field of science (FORD)", "fields of science (FORD)")
-    else:
-        label, noun = "FORD subfields", ("FORD subfield", "FORD subfields")
-    code = CheckCode.MIN_FIELDS_OF_SCIENCE
-    return _minimum(code, rules, fields, label, noun, listed_as="fields", level=level)
+    def over_share(self) -> list[Member]:
+        total, limit = self.requested(), self.ruleset.share_limit
+        return [m for m in self.members if total > 0 and m.requested_amount > limit * total]
 
 
 def _field_at_level(code: str, level: int) -> str | None:
@@ -265,89 +285,50 @@ def _field_at_level(code: str, level: int) -> str | None:
     return ".".join(parts[:level]) if len(parts) >= level and parts[0] else None
 
 
-def _max_requested(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
-    cap = Decimal(str(rules["max_requested_per_proposal"]))
-    total = sum((m.requested_amount for m in consortium.members), Decimal("0"))
-    detail = {"cap": _cents(cap), "requested": _cents(total)}
-    code = CheckCode.MAX_REQUESTED_PER_PROPOSAL
-    if total <= cap:
-        requested = money_text(total, consortium.currency)
-        allowed = money_text(cap, consortium.currency)
-        message = f"The consortium requests {requested} of at most {allowed}."
-        return Check(code, True, message, detail)
-    detail["excess"] = _cents(total - cap)
-    over = money_text(total - cap, consortium.currency)
-    return Check(code, False, f"Reduce the requested amount by {over}.", detail)
+# What each `min_*` check looks at: (attribute, test of its value). Tests are C-level
+# callables so that counting a consortium runs no Python function per member.
+_QUALITIES = {
+    CheckCode.MIN_MEMBER_STATE_PARTNERS: ("country", EU_MEMBER_STATES.__contains__),
+    CheckCode.MIN_RESEARCH_PARTNERS: ("org_type", RESEARCH_ORG_TYPES.__contains__),
+    CheckCode.MIN_SME_PARTNERS: ("is_sme", bool),
+    CheckCode.MIN_FIRM_PARTNERS: ("org_type", FIRM_ORG_TYPE.__eq__),
+}
 
 
-def _max_partner_share(consortium: _Consortium, rules: Mapping[str, object]) -> Check:
-    """No member may request more than the share; each reduction is rounded up to the cent."""
-    limit = Decimal(str(rules["max_partner_share"]))
-    total = sum((m.requested_amount for m in consortium.members), Decimal("0"))
-    over = [m for m in consortium.members if total > 0 and m.requested_amount > limit * total]
-    detail: dict = {"max_share": str(limit), "requested": _cents(total), "over": []}
-    code = CheckCode.MAX_PARTNER_SHARE
-    if not over:
-        message = f"No member requests over {_percent(limit)} of the total."
-        return Check(code, True, "Nothing is requested yet." if total <= 0 else message, detail)
-    advice = []
-    for member in over:
-        # Cutting a request by d also cuts the total by d, hence the division by (1 - limit);
-        # each figure assumes the other requests stay as they are.
-        reduce_by = ((member.requested_amount - limit * total) / (1 - limit)).quantize(
-            CENT, rounding=ROUND_UP
-        )
-        share = member.requested_amount / total
-        detail["over"].append(
-            {"key": member.key, "share": _percent(share), "reduce_by": _cents(reduce_by)}
-        )
-        advice.append(
-            f"Reduce {member.name or member.key}'s request by "
-            f"{money_text(reduce_by, consortium.currency)} "
-            f"(now {_percent(share)} of the total, at most {_percent(limit)} allowed)"
-        )
-    return Check(code, False, "; ".join(advice) + ".", detail)
+def _qualifier(attribute: str, test):
+    def qualifies(member: Member) -> bool:
+        return bool(test(getattr(member, attribute)))
+
+    return qualifies
 
 
-_RULE_CHECKS: tuple[tuple[str, Callable[[_Consortium, Mapping[str, object]], Check]], ...] = (
-    ("eligible_countries", _eligible_countries),
-    ("min_partners", _min_partners),
-    ("require_independent_partners", _independence),
-    ("min_countries", _min_countries),
-    ("min_member_state_partners", _min_member_state_partners),
-    ("min_research_partners", _min_research_partners),
-    ("min_sme_partners", _min_sme_partners),
-    ("min_firm_partners", _min_firm_partners),
-    ("min_fields_of_science", _min_fields_of_science),
-    ("max_requested_per_proposal", _max_requested),
-    ("max_partner_share", _max_partner_share),
-)
+QUALIFIERS = {code: _qualifier(*quality) for code, quality in _QUALITIES.items()}
 
 
-def _minimum(
-    code: CheckCode,
-    rules: Mapping[str, object],
-    counted: list[str],
-    label: str,
-    noun: tuple[str, str],
-    *,
-    listed_as: str = "counted",
-    **extra: object,
-) -> Check:
-    """A `min_*` check over what `counted`; `noun` is (singular, plural) of what to add.
+def _countable(code: str):
+    attribute, test = _QUALITIES[code]
+    value_of, qualifies = attrgetter(attribute), QUALIFIERS[code]
 
-    Countries and fields are named in the message too; organisations only in the detail.
-    """
-    required = int(rules[code])
-    found = len(counted)
-    detail = {"required": required, "found": found, listed_as: counted, **extra}
-    listing = f": {', '.join(counted)}" if counted and listed_as != "counted" else ""
-    if found >= required:
-        return Check(code, True, f"{label}: {found} found{listing} ({required} required).", detail)
-    message = (
-        f"Add {count_noun(required - found, *noun)} ({required} required, {found} found{listing})."
-    )
-    return Check(code, False, message, detail)
+    def passes(tally: Tally) -> bool:
+        required = tally.ruleset.minimums[code]
+        if tally.simple:  # count members directly; no unit lists are built
+            return sum(map(test, map(value_of, tally.counted.values()))) >= required
+        return len(tally.units_where(qualifies)) >= required
+
+    return passes
+
+
+_PASSES = {
+    CheckCode.ELIGIBLE_COUNTRIES: lambda t: not t.outside
+    or t.ruleset.outside != OutsideMembers.NOT_ALLOWED,
+    CheckCode.MIN_PARTNERS: lambda t: t.unit_count >= t.ruleset.minimums["min_partners"],
+    CheckCode.MIN_COUNTRIES: lambda t: len(t.countries()) >= t.ruleset.minimums["min_countries"],
+    **{code: _countable(code) for code in _QUALITIES},
+    CheckCode.MIN_FIELDS_OF_SCIENCE: lambda t: len(t.fields())
+    >= t.ruleset.minimums["min_fields_of_science"],
+    CheckCode.MAX_REQUESTED_PER_PROPOSAL: lambda t: t.requested() <= t.ruleset.cap,
+    CheckCode.MAX_PARTNER_SHARE: lambda t: not t.over_share(),
+}
 
 
 def _flag(value: object) -> bool:
@@ -356,9 +337,5 @@ def _flag(value: object) -> bool:
     return bool(value)
 
 
-def _cents(amount: Decimal) -> str:
-    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-def _percent(fraction: Decimal) -> str:
-    return f"{(fraction * 100).quantize(CENT, rounding=ROUND_HALF_UP)}%"
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)

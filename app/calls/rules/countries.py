@@ -1,7 +1,8 @@
 """Country groups that calls use in their eligibility rules (pure; reference.md 1, 6)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 # ISO 3166-1 alpha-2. EU documents and CORDIS write EL for Greece and UK for the
 # United Kingdom; everything inside OpenCall uses the ISO codes.
@@ -21,7 +22,7 @@ class Association:
     """A Horizon Europe association agreement: what it covers and from when."""
 
     scope: str  # "full" | "all_but_eic_fund" | "pillar_ii"
-    since: date | None = None
+    since: date  # the first day a call's deadline may fall on for the country to count
 
     @property
     def scope_label(self) -> str:
@@ -40,14 +41,19 @@ _SCOPE_LABELS = {
     "all_but_eic_fund": "calls outside the EIC Fund",
     "pillar_ii": "Pillar II calls",
 }
-_FULL = Association("full")
+# The first association agreements were signed in 2021-2022 and apply to the whole
+# programme, so their start is the programme's own start; later ones start on their date
+# (reference.md 1; NZ from Work Programme 2023, CA retroactively from 2024-01-01, per the
+# Commission's "Updates on the association of third countries to Horizon Europe").
+HORIZON_EUROPE_START = date(2021, 1, 1)
+_FROM_THE_START = Association("full", HORIZON_EUROPE_START)
 ASSOCIATED_COUNTRIES: dict[str, Association] = {
-    **{code: _FULL for code in "AL AM BA FO GE IS IL XK MD ME MK NO RS TN TR UA".split()},
+    **{code: _FROM_THE_START for code in "AL AM BA FO GE IS IL XK MD ME MK NO RS TN TR UA".split()},
     "CH": Association("full", date(2025, 1, 1)),
     "EG": Association("full", date(2025, 4, 10)),
-    "GB": Association("all_but_eic_fund"),
-    "NZ": Association("pillar_ii"),
-    "CA": Association("pillar_ii"),
+    "GB": Association("all_but_eic_fund", date(2024, 1, 1)),
+    "NZ": Association("pillar_ii", date(2023, 1, 1)),
+    "CA": Association("pillar_ii", date(2024, 1, 1)),
     "KR": Association("pillar_ii", date(2025, 1, 1)),
     "JP": Association("pillar_ii", date(2026, 1, 1)),
 }
@@ -99,11 +105,47 @@ def ineligibility_reason(
     if "HE_ASSOCIATED" in groups and association is not None:
         if not association.covers(programme_part):
             return f"{country} is associated to Horizon Europe only for {association.scope_label}"
-        if association.since and on and on < association.since:
+        if on is not None and on < association.since:
             return f"{country} is associated to Horizon Europe only from {association.since}"
         return None
     labels = " or ".join(COUNTRY_GROUPS[g] for g in groups)
     return f"{country} is not among the {labels}"
+
+
+def eligible_set(
+    expression: str,
+    *,
+    on: date | None = None,
+    programme_part: str | None = None,
+) -> frozenset[str]:
+    """Every country that `ineligibility_reason` accepts, computed once for a call.
+
+    A membership test on this set is the engine's whole per-member country check; the
+    reasons are written only for a report someone reads."""
+    groups = parse_groups(expression)
+    countries: set[str] = set()
+    if "EU_MS" in groups:
+        countries |= EU_MEMBER_STATES
+    if "CADSES" in groups:
+        countries |= CADSES
+    if "HE_ASSOCIATED" in groups:
+        countries |= {
+            code
+            for code, association in ASSOCIATED_COUNTRIES.items()
+            if association.covers(programme_part)
+            and not (on is not None and on < association.since)
+        }
+    return frozenset(countries)
+
+
+def association_day(deadline: datetime, timezone: str) -> date:
+    """The calendar day of a call's deadline in the call's own time zone (reference.md 1).
+
+    A country counts when it is associated on that day: a deadline of 00:30 in Brussels
+    on 1 January is still 31 December in UTC, but the call means 1 January."""
+    if deadline.tzinfo is None:
+        raise ValueError("The deadline must be an aware datetime.")
+    return deadline.astimezone(ZoneInfo(timezone)).date()
 
 
 def is_eligible_country(

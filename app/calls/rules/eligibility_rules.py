@@ -3,6 +3,7 @@
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
@@ -14,7 +15,26 @@ from app.calls.rules.countries import (
     PROGRAMME_PARTS,
     parse_groups,
 )
-from app.calls.rules.wording import count_noun, money_text, plain_number
+from app.calls.rules.wording import count_noun
+
+
+class OutsideMembers(StrEnum):
+    """What happens to members established outside a call's eligible countries.
+
+    Regulation (EU) 2021/695 Art. 22(1): any legal entity may take part; those outside the
+    Member States and Associated Countries count toward no minimum and, per Art. 23, are
+    funded only when the call says so. Art. 22(5): a call may refuse them altogether."""
+
+    ALLOWED_NOT_COUNTED = "allowed_not_counted"  # the Horizon Europe default
+    ALLOWED_FUNDED = "allowed_funded"  # the call funds them exceptionally (Art. 23)
+    NOT_ALLOWED = "not_allowed"  # a call limited to its countries or area (Art. 22(5))
+
+
+OUTSIDE_MEMBERS_LABELS = {
+    OutsideMembers.ALLOWED_NOT_COUNTED: "May take part; count toward no minimum; no funding",
+    OutsideMembers.ALLOWED_FUNDED: "May take part and be funded; count toward no minimum",
+    OutsideMembers.NOT_ALLOWED: "Not allowed: only the eligible countries may take part",
+}
 
 
 class RulesError(ValueError):
@@ -130,6 +150,12 @@ def _read_share(value: Any) -> str:
     return str(share.quantize(Decimal("0.0001")))
 
 
+def _read_outside_members(value: Any) -> str:
+    if value not in set(OutsideMembers):
+        raise ValueError("Choose whether members from other countries may take part.")
+    return str(value)
+
+
 def _read_flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("Choose yes or no.")
@@ -142,6 +168,7 @@ _READERS = {
     "min_countries": whole_number_between(1),
     "min_member_state_partners": whole_number_between(0),
     "eligible_countries": _read_groups,
+    "outside_members": _read_outside_members,
     "programme_part": _read_programme_part,
     "min_research_partners": whole_number_between(0),
     "min_sme_partners": whole_number_between(0),
@@ -235,6 +262,11 @@ def validate_rules(doc: Mapping[str, Any]) -> dict[str, Any]:
             errors[key] = str(problem)
     if "min_fields_of_science" in rules and doc.get("field_level") is None:
         rules["field_level"] = 1
+    if "eligible_countries" in rules and doc.get("outside_members") is None:
+        rules["outside_members"] = str(OutsideMembers.ALLOWED_NOT_COUNTED)  # Art. 22(1)
+    elif "outside_members" in rules and "eligible_countries" not in rules \
+            and "eligible_countries" not in errors:
+        errors["outside_members"] = "Choose the eligible countries first."
     for key, message in _cross_field_errors(rules, errors.keys()).items():
         errors.setdefault(key, message)
     if errors:
@@ -247,13 +279,15 @@ RULE_PRESETS: Mapping[str, Preset] = MappingProxyType(
         "horizon_europe": Preset(
             "Horizon Europe standard",
             "Regulation (EU) 2021/695, Art. 22(2): at least 3 independent entities from 3 "
-            "different Member States or Associated Countries, at least one in a Member State.",
+            "different Member States or Associated Countries, at least one in a Member State; "
+            "entities from elsewhere may take part but count toward no minimum (Art. 22(1)).",
             freeze(
                 {
                     "min_partners": 3,
                     "min_countries": 3,
                     "min_member_state_partners": 1,
                     "eligible_countries": "EU_MS+HE_ASSOCIATED",
+                    "outside_members": OutsideMembers.ALLOWED_NOT_COUNTED.value,
                     "require_independent_partners": True,
                 }
             ),
@@ -261,12 +295,13 @@ RULE_PRESETS: Mapping[str, Preset] = MappingProxyType(
         "ict_aggregation": Preset(
             "Transnational ICT aggregation",
             "Firms and research organisations from at least 2 EU countries working across "
-            "at least 2 fields of science.",
+            "at least 2 fields of science; only EU organisations may take part.",
             freeze(
                 {
                     "min_partners": 2,
                     "min_countries": 2,
                     "eligible_countries": "EU_MS",
+                    "outside_members": OutsideMembers.NOT_ALLOWED.value,
                     "min_research_partners": 1,
                     "min_firm_partners": 1,
                     "min_fields_of_science": 2,
@@ -284,11 +319,6 @@ RULE_PRESETS: Mapping[str, Preset] = MappingProxyType(
     }
 )
 
-_GROUP_PHRASES = {
-    "EU_MS": "an EU Member State",
-    "HE_ASSOCIATED": "a Horizon Europe Associated Country",
-    "CADSES": "the CADSES area",
-}
 PROGRAMME_PART_LABELS = {
     "pillar_i": "Pillar I (Excellent Science)",
     "pillar_ii": "Pillar II (Global Challenges and European Industrial Competitiveness)",
@@ -296,91 +326,3 @@ PROGRAMME_PART_LABELS = {
     "eic_fund": "the EIC Fund",
     "other": "another part of Horizon Europe",
 }
-
-
-def _consortium_sentence(rules: Mapping[str, Any]) -> str | None:
-    partners = rules.get("min_partners")
-    countries = rules.get("min_countries", 1)
-    in_member_states = rules.get("min_member_state_partners", 0)
-    sentence = None
-    if partners:
-        sentence = f"At least {count_noun(partners, 'partner', 'partners')}"
-        if countries > 1:
-            sentence += f" from at least {countries} different countries"
-    elif countries > 1:
-        sentence = f"Partners from at least {countries} different countries"
-    if in_member_states and sentence:
-        sentence += (
-            ", at least one of them in an EU Member State"
-            if in_member_states == 1
-            else f", at least {in_member_states} of them in EU Member States"
-        )
-    elif in_member_states:
-        sentence = (
-            "At least 1 partner in an EU Member State"
-            if in_member_states == 1
-            else f"At least {in_member_states} partners in EU Member States"
-        )
-    return sentence
-
-
-def _countries_sentence(rules: Mapping[str, Any]) -> str | None:
-    groups = rules.get("eligible_countries")
-    part = rules.get("programme_part")
-    if groups is None:
-        return None if part is None else f"The call is part of {PROGRAMME_PART_LABELS[part]}"
-    codes = groups.split("+")
-    sentence = "Partners must be established in " + " or ".join(_GROUP_PHRASES[g] for g in codes)
-    if part is not None and "HE_ASSOCIATED" in codes:
-        sentence += (
-            f"; an Associated Country counts only if its association covers "
-            f"{PROGRAMME_PART_LABELS[part]}"
-        )
-    elif part is not None:
-        sentence += f"; the call is part of {PROGRAMME_PART_LABELS[part]}"
-    return sentence
-
-
-def describe_rules(doc: Mapping[str, Any], *, max_per_proposal_currency: str = "EUR") -> list[str]:
-    """One plain-language sentence per rule (partners, countries and Member States combined).
-
-    Validates `doc` first (RulesError if invalid); minima of 0 say nothing and are left out."""
-    rules = validate_rules(doc)
-    sentences = [_consortium_sentence(rules), _countries_sentence(rules)]
-    for key, singular, plural in (
-        (
-            "min_research_partners",
-            "research organisation (research centre or university)",
-            "research organisations (research centres or universities)",
-        ),
-        (
-            "min_sme_partners",
-            "SME (small or medium-sized enterprise)",
-            "SMEs (small or medium-sized enterprises)",
-        ),
-        (
-            "min_firm_partners",
-            "firm (private for-profit company)",
-            "firms (private for-profit companies)",
-        ),
-    ):
-        if rules.get(key):
-            sentences.append(f"At least {count_noun(rules[key], singular, plural)}")
-    if "min_fields_of_science" in rules:
-        fields = rules["min_fields_of_science"]
-        kind = "fields" if rules["field_level"] == 1 else "subfields"
-        sentences.append(
-            f"At least {count_noun(fields, 'field', 'different fields')} of science "
-            f"(OECD Frascati {kind})"
-        )
-    if "max_partner_share" in rules:
-        percent = plain_number(Decimal(rules["max_partner_share"]) * 100)
-        sentences.append(f"No partner may request more than {percent} % of the grant")
-    if "max_requested_per_proposal" in rules:
-        amount = Decimal(rules["max_requested_per_proposal"])
-        sentences.append(
-            f"Requested grant at most {money_text(amount, max_per_proposal_currency)}"
-        )
-    if rules.get("require_independent_partners"):
-        sentences.append("Entities under common control count as one partner")
-    return [sentence for sentence in sentences if sentence]

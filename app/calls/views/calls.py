@@ -29,7 +29,8 @@ from app.calls.forms import (
 from app.calls.rules.countries import COUNTRY_GROUPS
 from app.calls.rules.criteria import CRITERIA_PRESETS, TIE_BREAKS
 from app.calls.rules.criteria_text import describe_criteria
-from app.calls.rules.eligibility_rules import RULE_PRESETS, describe_rules
+from app.calls.rules.eligibility_rules import RULE_PRESETS
+from app.calls.rules.eligibility_text import describe_rules
 from app.calls.rules.finance import ICTCategory
 from app.calls.rules.lifecycle import STATUS_LABELS, CallAction, CallKind, CallStatus, Phase
 from app.calls.services import calls as services

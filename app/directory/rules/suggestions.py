@@ -16,7 +16,7 @@ RESEARCH_TYPES = frozenset({"REC", "HES"})
 FIRM_TYPE = "PRC"
 
 # Failing checks that one more partner can turn to passing. The others (a member outside
-# the eligible countries, members under common control, amounts) need a member removed
+# the eligible countries of a call that does not allow them, amounts) need a member removed
 # or a budget changed, which no suggestion can do.
 ADDABLE_CHECKS = frozenset({
     CheckCode.MIN_PARTNERS, CheckCode.MIN_COUNTRIES, CheckCode.MIN_MEMBER_STATE_PARTNERS,
@@ -53,6 +53,7 @@ class Candidate:
     is_sme: bool = False
     fields_of_science: tuple[str, ...] = ()
     controller: str | None = None
+    public_owner: bool = False  # the controller is a public body: not control (reference.md 1)
     text: str = ""
     looking_for_partners: bool = False
 
@@ -110,7 +111,8 @@ def suggest_partners(
     candidates that could help one of the failing checks are tried (the prefilter), and
     candidates that look the same to the rules share one simulation, so thousands of
     organisations cost a few dozen simulations. Candidates that would break a passing
-    check (e.g. one controlled by a member) are left out.
+    check are left out; one under common control with a member merges into its unit and is
+    suggested only if that still helps.
     """
     members = tuple(members)
     report = check_eligibility(members, rules, on=on)
@@ -219,7 +221,8 @@ def _simulate(screen: _Screen, report: EligibilityReport, candidate: Candidate) 
         key=candidate.key if linked else _NEWCOMER, name=candidate.name,
         country=candidate.country, org_type=candidate.org_type, is_sme=candidate.is_sme,
         fields_of_science=candidate.fields_of_science,
-        controller=candidate.controller if linked else None)
+        controller=candidate.controller if linked else None,
+        public_owner=candidate.public_owner)
     after = check_eligibility((*screen.members, newcomer), screen.rules, on=screen.on)
     fixes, improves, breaks = [], [], []
     for check in report.checks:
