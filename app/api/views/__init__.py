@@ -6,7 +6,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 tokens_bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 BLUEPRINTS = (bp, tokens_bp)
 
-MENU = (("API tokens", "api_tokens.index", frozenset()),)
+# No menu entry: "API tokens" sits beside the user's name (base.html), on every page.
 
 # The modules register their hooks and routes on the blueprints when imported.
 from app.api.views import (  # noqa: E402, F401
