@@ -2,13 +2,14 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import (
     URL,
@@ -16,20 +17,22 @@ from wtforms.validators import (
     Email,
     EqualTo,
     Length,
+    NumberRange,
     Optional,
     ValidationError,
 )
 
 from app.accounts.models import Role
 from app.accounts.rules.passwords import MAX_LENGTH, MIN_LENGTH
+from app.accounts.services.organisations import SmeFigures
 from app.core.classifications import (
     FORD_FIELDS,
     NACE_REVISIONS,
     NACE_SECTIONS,
     ORG_TYPE_LABELS,
-    SmeSize,
 )
 from app.core.formatting import country_choices
+from app.core.forms import AmountField
 
 PASSWORD_HELP = f"At least {MIN_LENGTH} characters; long passphrases are welcome."
 
@@ -45,8 +48,40 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class OrganisationFields(FlaskForm):
-    """The organisation profile, shared by registration and profile editing."""
+class SmeFiguresFields(FlaskForm):
+    """The figures OpenCall derives SME status from (Recommendation 2003/361/EC); no box to
+    tick: the size follows from them (accounts/rules/sme.py)."""
+
+    staff_headcount = IntegerField(
+        "Staff headcount", validators=[Optional(), NumberRange(min=0)],
+        description="Annual work units of the last closed year; micro < 10, small < 50, "
+                    "medium < 250.")
+    annual_turnover_amount = AmountField(
+        "Annual turnover (EUR)", validators=[Optional(), NumberRange(min=0)],
+        description="Micro ≤ EUR 2 m, small ≤ 10 m, medium ≤ 50 m.")
+    balance_sheet_amount = AmountField(
+        "Balance-sheet total (EUR)", validators=[Optional(), NumberRange(min=0)],
+        description="Micro ≤ EUR 2 m, small ≤ 10 m, medium ≤ 43 m. Turnover or balance sheet "
+                    "is enough.")
+    sme_figures_year = IntegerField("Year of the figures", validators=[Optional()],
+                                    description="The last closed financial year.")
+    sme_figures_note = TextAreaField(
+        "Partner and linked enterprises", validators=[Optional(), Length(max=1000)],
+        description="If the figures add up partner or linked enterprises, say which and how "
+                    "(e.g. “includes 30 % of Parent GmbH”). OpenCall records your "
+                    "declaration; it does not compute it.")
+
+    def sme_figures(self) -> SmeFigures:
+        return SmeFigures(
+            staff_headcount=self.staff_headcount.data,
+            annual_turnover_amount=self.annual_turnover_amount.data,
+            balance_sheet_amount=self.balance_sheet_amount.data,
+            sme_figures_year=self.sme_figures_year.data,
+            sme_figures_note=self.sme_figures_note.data or None)
+
+
+class OrganisationFields(SmeFiguresFields):
+    """The organisation profile at registration (SME figures optional)."""
 
     org_name = StringField("Organisation name", validators=[DataRequired(), Length(max=300)])
     short_name = StringField("Short name", validators=[Optional(), Length(max=80)])
@@ -54,10 +89,6 @@ class OrganisationFields(FlaskForm):
                           description="Where the organisation is legally established.")
     org_type = SelectField("Type", choices=list(ORG_TYPE_LABELS.items()),
                            validators=[DataRequired()])
-    is_sme = BooleanField("It is an SME (Recommendation 2003/361/EC)")
-    sme_size = SelectField("SME size", choices=[("", "—")] + [(s, s.capitalize()) for s in SmeSize],
-                           validators=[Optional()],
-                           description="Micro < 10 staff, small < 50, medium < 250.")
     nace_code = StringField("NACE code", validators=[Optional(), Length(max=10)],
                             description="For example J62.01 (section letter and class).")
     nace_revision = SelectField("NACE revision", choices=[("", "—")] + [

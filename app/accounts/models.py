@@ -1,13 +1,23 @@
 """Users, roles, sessions, organisations and funders."""
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.database import UTCDateTime, utcnow
+from app.core.database import Money, UTCDateTime, utcnow
 from app.core.extensions import db
 
 
@@ -40,8 +50,37 @@ class Funder(db.Model):
     website: Mapped[str | None] = mapped_column(String(300))
 
 
+class ControlStatus(StrEnum):
+    """What an organisation declares about who controls it (reference.md 1, independence)."""
+
+    UNDECLARED = "undeclared"
+    NONE = "none"  # nobody holds > 50 % of capital or votes, nor de-facto decision power
+    CONTROLLED = "controlled"  # by the organisation in controller_id
+    PUBLIC_OWNER = "public_owner"  # owned by a public body or public investor: not control
+
+    @property
+    def label(self) -> str:
+        return CONTROL_STATUS_LABELS[self]
+
+
+CONTROL_STATUS_LABELS = {
+    ControlStatus.UNDECLARED: "Not declared yet",
+    ControlStatus.NONE: "No controlling organisation",
+    ControlStatus.CONTROLLED: "Controlled by another organisation",
+    ControlStatus.PUBLIC_OWNER: "Owned by a public body or public investor (not control)",
+}
+
+
 class Organisation(db.Model):
     __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint("controller_id IS NULL OR controller_id != id",
+                        name="not_its_own_controller"),
+        CheckConstraint("control_status != 'controlled' OR controller_id IS NOT NULL",
+                        name="controlled_names_its_controller"),
+        CheckConstraint("staff_headcount IS NULL OR staff_headcount >= 0",
+                        name="headcount_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -55,6 +94,16 @@ class Organisation(db.Model):
     fields_of_science: Mapped[list[str]] = mapped_column(JSON, default=list)
     identifier: Mapped[str | None] = mapped_column(String(40), unique=True)
     controller_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    control_status: Mapped[str] = mapped_column(String(12), default=ControlStatus.UNDECLARED,
+                                                server_default=ControlStatus.UNDECLARED.value)
+    # SME figures (Recommendation 2003/361/EC) for one closed year, in EUR; is_sme and
+    # sme_size are derived from them (accounts/rules/sme.py) whenever they are saved.
+    staff_headcount: Mapped[int | None] = mapped_column(Integer)
+    annual_turnover_amount: Mapped[Decimal | None] = mapped_column(Money)
+    balance_sheet_amount: Mapped[Decimal | None] = mapped_column(Money)
+    sme_figures_year: Mapped[int | None] = mapped_column(Integer)
+    # How partner and linked enterprises were added in (declared, never computed here).
+    sme_figures_note: Mapped[str | None] = mapped_column(Text)
     website: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     competencies: Mapped[str | None] = mapped_column(Text)

@@ -41,6 +41,21 @@ class ApplicationStatus(StrEnum):
 class ParticipantRole(StrEnum):
     COORDINATOR = "coordinator"
     PARTNER = "partner"
+    # Take part but are not beneficiaries: they count toward no minimum and request no grant.
+    ASSOCIATED_PARTNER = "associated_partner"
+    SUBCONTRACTOR = "subcontractor"
+
+    @property
+    def label(self) -> str:
+        return PARTICIPANT_ROLE_LABELS[self]
+
+
+PARTICIPANT_ROLE_LABELS = {
+    ParticipantRole.COORDINATOR: "Coordinator",
+    ParticipantRole.PARTNER: "Partner (beneficiary)",
+    ParticipantRole.ASSOCIATED_PARTNER: "Associated partner (signs nothing, receives nothing)",
+    ParticipantRole.SUBCONTRACTOR: "Subcontractor named in the application",
+}
 
 
 class Application(db.Model):
@@ -95,14 +110,18 @@ class Application(db.Model):
 
 class Participant(db.Model):
     __tablename__ = "participants"
-    __table_args__ = (UniqueConstraint("application_id", "organisation_id"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "organisation_id"),
+        CheckConstraint("role IN ('coordinator', 'partner', 'associated_partner', "
+                        "'subcontractor')", name="known_role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     # Empty until the invited partner accepts and attaches their organisation.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    role: Mapped[str] = mapped_column(String(12), default=ParticipantRole.PARTNER)
+    role: Mapped[str] = mapped_column(String(20), default=ParticipantRole.PARTNER)
     invited_email: Mapped[str | None] = mapped_column(String(254))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

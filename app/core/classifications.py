@@ -1,6 +1,16 @@
-"""Code lists for organisations: CORDIS types, SME sizes, FORD fields, NACE sections (pure)."""
+"""Code lists for organisations: countries, CORDIS types, SME sizes, FORD fields, NACE sections."""
 
 from enum import StrEnum
+
+import pycountry
+
+# Every ISO 3166-1 country (pycountry, shipped with the package: nothing downloads), plus
+# Kosovo, which ISO has not assigned but the EU, CORDIS and Horizon Europe write as XK.
+USER_ASSIGNED_COUNTRIES = {"XK": "Kosovo"}
+COUNTRIES: dict[str, str] = dict(sorted(
+    {**{country.alpha_2: country.name for country in pycountry.countries},
+     **USER_ASSIGNED_COUNTRIES}.items(),
+    key=lambda item: item[1]))
 
 
 class OrgType(StrEnum):
@@ -26,7 +36,7 @@ RESEARCH_TYPES = frozenset({OrgType.REC, OrgType.HES})
 
 
 class SmeSize(StrEnum):
-    """Recommendation 2003/361/EC size classes."""
+    """Recommendation 2003/361/EC size classes (derived from figures: accounts/rules/sme.py)."""
 
     micro = "micro"
     small = "small"

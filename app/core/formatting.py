@@ -1,4 +1,4 @@
-"""Display of money, dates and countries for people (babel, zoneinfo, pycountry)."""
+"""Display of money, dates and countries for people (babel, zoneinfo, classifications)."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -6,12 +6,11 @@ from zoneinfo import ZoneInfo
 
 import markdown
 import nh3
-import pycountry
 from babel.dates import format_datetime, format_timedelta
 from flask import Flask, current_app
 from markupsafe import Markup
 
-from app.core.classifications import FORD_FIELDS, ORG_TYPE_LABELS
+from app.core.classifications import COUNTRIES, FORD_FIELDS, ORG_TYPE_LABELS
 from app.core.money import current_locale, format_money, format_percent
 
 
@@ -65,12 +64,12 @@ def time_remaining(deadline: datetime | None, now: datetime | None = None) -> st
 def country_name(code: str | None) -> str:
     if not code:
         return "—"
-    country = pycountry.countries.get(alpha_2=code)
-    return country.name if country else code
+    return COUNTRIES.get(code.upper(), code)
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
+    """Every country an organisation may be established in, by name (Kosovo included)."""
+    return list(COUNTRIES.items())
 
 
 def register_filters(app: Flask) -> None:

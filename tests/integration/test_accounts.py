@@ -15,7 +15,8 @@ from tests.factories.accounts import PASSWORD
 REGISTRATION = {
     "name": "Carla Rossi", "email": "Carla@Example.org", "password": "a long passphrase",
     "confirm": "a long passphrase", "org_name": "Adriatic Web Srl", "country": "IT",
-    "org_type": "PRC", "is_sme": "y", "sme_size": "small", "nace_code": "J62.01",
+    "org_type": "PRC", "staff_headcount": "40", "annual_turnover_amount": "9000000",
+    "sme_figures_year": "2024", "nace_code": "J62.01",
     "nace_revision": "2", "fields_of_science": ["1.2", "5.2"], "identifier": "IT01234567890",
 }
 
@@ -31,6 +32,8 @@ def test_registration_creates_applicant_and_organisation(client):
     user = db.session.scalar(select(User).where(User.email == "carla@example.org"))
     assert user.roles == {Role.applicant}
     assert user.organisation.country == "IT" and user.organisation.is_sme
+    # Derived from the figures (Recommendation 2003/361/EC): 40 staff, EUR 9 m turnover.
+    assert user.organisation.sme_size == "small"
     assert user.organisation.fields_of_science == ["1.2", "5.2"]
     assert user.password_hash.startswith("$argon2id$")
 

@@ -32,6 +32,8 @@ MIGRATION_SHA256 = {
         "76183a33e0353aa841b206301fa2250594ad04cb878a8ffeaad5a1f831830120",
     "0009_open_data_api_tokens.py":
         "6140d1ba89acab3de138eb59bc4247bfc822fe3d63f3607dbc5f6f35119b0256",
+    "0010_rules_as_published.py":
+        "9350edc29f65bcd27c04b539509978c074a3efc1d2eb87376736419771867260",
 }
 
 

@@ -18,6 +18,7 @@ from app.accounts.models import (
     UserSession,
 )
 from app.accounts.rules.passwords import password_problem
+from app.accounts.services.organisations import SmeFigures, apply_sme_figures, check_country
 from app.accounts.services.passwords import hash_password, verify_password
 from app.core import audit
 from app.core.database import utcnow
@@ -56,8 +57,6 @@ class OrganisationData:
     country: str
     org_type: str
     short_name: str | None = None
-    is_sme: bool = False
-    sme_size: str | None = None
     nace_code: str | None = None
     nace_revision: str | None = None
     fields_of_science: tuple[str, ...] = ()
@@ -67,10 +66,14 @@ class OrganisationData:
 
 
 def register_applicant(*, email: str, name: str, password: str,
-                       organisation: OrganisationData) -> User:
+                       organisation: OrganisationData,
+                       sme_figures: SmeFigures | None = None) -> User:
+    """A new applicant and their organisation; SME status comes from the figures, if given."""
     _ensure_email_free(email)
     org = Organisation(**{**organisation.__dict__,
+                          "country": check_country(organisation.country),
                           "fields_of_science": list(organisation.fields_of_science)})
+    apply_sme_figures(org, sme_figures or SmeFigures(), today=utcnow().date())
     if organisation.identifier and db.session.scalar(
             select(Organisation.id).where(Organisation.identifier == organisation.identifier)):
         raise DomainError("An organisation with this identifier is already registered; "

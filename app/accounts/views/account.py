@@ -73,15 +73,16 @@ def register():
     if form.validate_on_submit():
         organisation = services.OrganisationData(
             name=form.org_name.data.strip(), short_name=form.short_name.data or None,
-            country=form.country.data, org_type=form.org_type.data, is_sme=form.is_sme.data,
-            sme_size=form.sme_size.data or None, nace_code=form.nace_code.data or None,
+            country=form.country.data, org_type=form.org_type.data,
+            nace_code=form.nace_code.data or None,
             nace_revision=form.nace_revision.data or None,
             fields_of_science=tuple(form.fields_of_science.data or ()),
             identifier=form.identifier.data or None, website=form.website.data or None)
         try:
             user = services.register_applicant(email=form.email.data, name=form.name.data,
                                                password=form.password.data,
-                                               organisation=organisation)
+                                               organisation=organisation,
+                                               sme_figures=form.sme_figures())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.applications.models import Application, Participant
+from app.accounts.models import ControlStatus, Organisation
+from app.applications.models import Application, Participant, ParticipantRole
 from app.applications.rules.budget import (
     BudgetLine,
     ConsortiumBudget,
@@ -11,10 +12,11 @@ from app.applications.rules.budget import (
     consortium_budget,
     participant_budget,
 )
-from app.applications.rules.eligibility import Member, check_eligibility
+from app.applications.rules.eligibility import Member, RuleSet, compile_rules
 from app.applications.rules.eligibility_report import EligibilityReport
 from app.applications.rules.submission import submit_blockers
 from app.calls.models import Call
+from app.calls.rules.countries import association_day
 from app.calls.rules.finance import FundingRates, funding_rate_for
 from app.calls.rules.lifecycle import CallKind
 
@@ -27,12 +29,32 @@ def indirect_rate(call: Call) -> Decimal:
     return Decimal(call.indirect_rate or "0.25")
 
 
+NON_FUNDED_ROLES = frozenset({ParticipantRole.ASSOCIATED_PARTNER, ParticipantRole.SUBCONTRACTOR})
+
+
 def counts(participant: Participant) -> bool:
-    """Only accepted participants with an organisation are beneficiaries of the consortium."""
+    """Only accepted participants with an organisation are in the consortium (and, by their
+    role and country, beneficiaries or not)."""
     return participant.is_accepted and participant.organisation is not None
 
 
+def ruleset_of(call: Call) -> RuleSet:
+    """The call's rules, compiled for its deadline's day in the call's own time zone."""
+    return compile_rules(rules_of(call), on=association_day(call.closes_at, call.timezone))
+
+
+def receives_funding(call: Call, participant: Participant) -> bool:
+    """Associated partners, subcontractors and (unless the call funds them) organisations
+    outside the call's eligible countries request no grant (Regulation 2021/695 Art. 23)."""
+    organisation = participant.organisation
+    if organisation is None:
+        return participant.role not in NON_FUNDED_ROLES
+    return ruleset_of(call).funds(organisation.country, participant.role)
+
+
 def funding_rate_of(call: Call, participant: Participant) -> Decimal:
+    if not receives_funding(call, participant):
+        return Decimal("0")
     if participant.organisation is None:
         return funding_rates(call).default
     return funding_rate_for(participant.organisation.org_type, funding_rates(call))
@@ -57,13 +79,23 @@ def budget_of(application: Application) -> ConsortiumBudget:
         indirect_rate=indirect_rate(call))
 
 
+def controller_of(organisation: Organisation) -> tuple[str | None, bool]:
+    """(controller key, whether it is a public owner) as the eligibility engine reads them."""
+    if organisation.control_status == ControlStatus.NONE or organisation.controller_id is None:
+        return None, False
+    return (str(organisation.controller_id),
+            organisation.control_status == ControlStatus.PUBLIC_OWNER)
+
+
 def members_of(application: Application, budget: ConsortiumBudget) -> list[Member]:
-    """Beneficiaries as eligibility members: keyed by organisation, linked by controller."""
+    """Accepted participants as eligibility members: keyed by organisation, linked by
+    controller, with their role (associated partners and subcontractors count for nothing)."""
     members = []
     for participant in application.participants:
         if not counts(participant):
             continue
         organisation = participant.organisation
+        controller, public_owner = controller_of(organisation)
         members.append(Member(
             key=str(organisation.id),
             name=organisation.short_name or organisation.name,
@@ -72,7 +104,8 @@ def members_of(application: Application, budget: ConsortiumBudget) -> list[Membe
             is_sme=organisation.is_sme,
             fields_of_science=tuple(participant.fields_of_science or ()),
             role=participant.role,
-            controller=str(organisation.controller_id) if organisation.controller_id else None,
+            controller=controller,
+            public_owner=public_owner,
             requested_amount=budget.participants[str(participant.id)].requested,
         ))
     return members
@@ -88,8 +121,7 @@ def rules_of(call: Call) -> dict:
 
 def eligibility_report(application: Application, budget: ConsortiumBudget) -> EligibilityReport:
     call = application.call
-    return check_eligibility(members_of(application, budget), rules_of(call),
-                             on=call.closes_at.date(), currency=call.currency)
+    return ruleset_of(call).check(members_of(application, budget), currency=call.currency)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
-from app.accounts.models import Organisation, User
+from app.accounts.models import ControlStatus, Organisation, User
 from app.applications.models import Application, Participant, ParticipantRole
 from app.applications.services.applications import (
     EDITABLE_STATUSES,
@@ -15,6 +15,7 @@ from app.applications.services.applications import (
 )
 from app.applications.services.checklist import budget_of, members_of, rules_of
 from app.calls.models import Call
+from app.calls.rules.countries import association_day
 from app.calls.rules.lifecycle import CallStatus
 from app.core.database import utcnow
 from app.core.errors import Forbidden, NotFound
@@ -61,18 +62,22 @@ def _candidates(excluded: set[int]) -> Iterator[Candidate]:
     """Every other organisation of the directory, read as plain rows (no ORM objects)."""
     query = (select(Organisation.id, Organisation.name, Organisation.country,
                     Organisation.org_type, Organisation.is_sme, Organisation.fields_of_science,
-                    Organisation.controller_id, OrganisationSearch.body_text,
+                    Organisation.controller_id, Organisation.control_status,
+                    OrganisationSearch.body_text,
                     OrganisationProfile.looking_for_partners)
              .outerjoin(OrganisationSearch, OrganisationSearch.organisation_id == Organisation.id)
              .outerjoin(OrganisationProfile,
                         OrganisationProfile.organisation_id == Organisation.id))
     if excluded:
         query = query.where(Organisation.id.not_in(sorted(excluded)))
-    for (org_id, name, country, org_type, is_sme, fields, controller, text,
+    for (org_id, name, country, org_type, is_sme, fields, controller, control, text,
          looking) in db.session.execute(query):
+        if control == ControlStatus.NONE:
+            controller = None
         yield Candidate(key=str(org_id), name=name, country=country, org_type=org_type,
                         is_sme=bool(is_sme), fields_of_science=tuple(fields or ()),
-                        controller=str(controller) if controller else None, text=text or "",
+                        controller=str(controller) if controller else None,
+                        public_owner=control == ControlStatus.PUBLIC_OWNER, text=text or "",
                         looking_for_partners=bool(looking))
 
 
@@ -82,7 +87,8 @@ def suggestion_result(application: Application, *,
     members = members_of(application, budget_of(application))
     return suggest_partners(
         members, rules_of(call), _candidates(taken_organisations(application)),
-        on=call.closes_at.date(), application_text=f"{application.title}\n{application.abstract}",
+        on=association_day(call.closes_at, call.timezone),
+        application_text=f"{application.title}\n{application.abstract}",
         limit=limit)
 
 

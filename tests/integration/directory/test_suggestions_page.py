@@ -78,7 +78,8 @@ def test_an_eligible_consortium_gets_no_suggestions(client, sign_in, make_consor
 
 def test_checks_no_partner_can_fix_are_named(client, sign_in, make_call, make_consortium,
                                              make_listed):
-    call = make_call(rules={"min_partners": 1, "eligible_countries": "EU_MS"})
+    call = make_call(rules={"min_partners": 1, "eligible_countries": "EU_MS",
+                            "outside_members": "not_allowed"})
     consortium = make_consortium(call=call, members=(("US", "PRC", False, []),))
     make_listed(country="FR")
     sign_in(consortium.coordinator)
