@@ -1,9 +1,9 @@
 """Benchmark: Horizon Europe eligibility of every real Horizon 2020 consortium in CORDIS.
 
-The file is streamed (one project's rows at a time), so memory stays flat in the number of
-consortia. Three figures are printed: the engine's outcomes alone (what screening needs),
-full reports with every message and note written (what a person reads), and the whole run
-including reading and parsing the compressed CSV.
+The file is streamed (a batch of projects at a time), so memory stays flat in the number of
+consortia. Three figures are printed: the engine's full reports (every check of every
+consortium, what screening and the submit guard need), the same with every message and note
+written (what a person reads), and the whole run including reading the compressed CSV.
 """
 
 import argparse
@@ -58,33 +58,38 @@ def _amount(text: str) -> Decimal:
         return _ZERO
 
 
-def run(limit: int | None = None, *, full: bool = True, measure_memory: bool = False) -> dict:
-    """Judge every consortium as it is read; time the engine apart from the reading."""
+def run(limit: int | None = None, *, full: bool = True, measure_memory: bool = False,
+        batch: int = 1000) -> dict:
+    """Judge every consortium as it is read, `batch` consortia at a time (so memory stays flat),
+    timing the engine apart from the reading. Engine times are CPU time of this process, so
+    other work on the machine does not inflate them; the whole run is wall-clock time."""
     ruleset = compile_rules(HORIZON_EUROPE_STANDARD_RULES)
     passed: Counter[str] = Counter()
     failed: Counter[str] = Counter()
     notes: Counter[str] = Counter()
     consortia = members = 0
     outcome_seconds = render_seconds = 0.0
-    clock = time.perf_counter
+    cpu = time.process_time
     if measure_memory:
         tracemalloc.start()
-    started = clock()
-    for _, consortium in itertools.islice(read_consortia(), limit):
-        consortia += 1
-        members += len(consortium)
-        before = clock()
-        report = ruleset.check(consortium)
-        outcomes = report.outcomes
-        between = clock()
+    started = time.perf_counter()
+    stream = (consortium for _, consortium in itertools.islice(read_consortia(), limit))
+    while chunk := list(itertools.islice(stream, batch)):
+        consortia += len(chunk)
+        members += sum(map(len, chunk))
+        before = cpu()
+        reports = [ruleset.check(consortium) for consortium in chunk]
+        between = cpu()
         if full:
-            notes.update(note["kind"] for note in report.to_dict()["notes"])
-        render_seconds += clock() - between
+            rendered = [report.to_dict() for report in reports]
+            render_seconds += cpu() - between
+            notes.update(note["kind"] for data in rendered for note in data["notes"])
         outcome_seconds += between - before
-        for code, ok in outcomes:
-            (passed if ok else failed)[code] += 1
-        (passed if report.passed else failed)["overall"] += 1
-    total_seconds = clock() - started
+        for report in reports:
+            for code, ok in report.outcomes:
+                (passed if ok else failed)[code] += 1
+            (passed if report.passed else failed)["overall"] += 1
+    total_seconds = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] if measure_memory else None
     if measure_memory:
         tracemalloc.stop()
@@ -106,11 +111,11 @@ def main() -> None:
     result = run(arguments.limit, measure_memory=arguments.memory)
     n = result["consortia"]
     print(f"consortia:                 {n:,} ({result['members']:,} members)")
-    print(f"outcomes only:             {result['outcome_seconds']:.3f} s "
+    print(f"outcomes only (CPU):       {result['outcome_seconds']:.3f} s "
           f"({_rate(n, result['outcome_seconds'])})")
-    print(f"full reports (messages):   {result['report_seconds']:.3f} s "
+    print(f"full reports (CPU):        {result['report_seconds']:.3f} s "
           f"({_rate(n, result['report_seconds'])})")
-    print(f"whole run incl. reading:   {result['total_seconds']:.3f} s "
+    print(f"whole run incl. reading:   {result['total_seconds']:.3f} s wall "
           f"({_rate(n, result['total_seconds'])})")
     if result["peak_bytes"] is not None:
         print(f"peak traced memory:        {result['peak_bytes'] / 1e6:.1f} MB")

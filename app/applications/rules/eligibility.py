@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 
 from app.applications.rules.eligibility_report import CheckCode, EligibilityReport
@@ -92,7 +92,7 @@ class RuleSet:
         share = rules.get("max_partner_share")
         self.share_limit = None if share is None else Decimal(str(share))
         self.order = tuple(code for code in _ORDER if rules.get(code) is not None)
-        self._tests = tuple((code, _PASSES[code]) for code in self.order)
+        self._tests = tuple((code, _TESTS[code](self)) for code in self.order)
 
     def counts_in(self, country: str) -> bool:
         """Whether an organisation established in `country` counts toward the minimums."""
@@ -153,7 +153,7 @@ class Tally:
     """One pass over the members: who counts, who is outside, who is aside, and the units."""
 
     __slots__ = ("ruleset", "members", "counted", "outside", "aside", "simple", "unit_count",
-                 "_units", "_countries")
+                 "country_set", "member_states", "_units", "_countries")
 
     def __init__(self, ruleset: RuleSet, members: Sequence[Member]):
         self.ruleset = ruleset
@@ -162,16 +162,27 @@ class Tally:
         counted: dict[str, Member] = {}
         outside: list[Member] = []
         aside: list[Member] = []
+        country_set: set[str] = set()
+        member_states = 0
         repeated = linked = False
+        # Locals, not globals: this loop is most of the time spent judging a consortium.
+        aside_roles, eu, everywhere = NON_COUNTING_ROLES, EU_MEMBER_STATES, countries is None
         for member in members:
-            if member.role in NON_COUNTING_ROLES:
+            if member.role in aside_roles:
                 aside.append(member)
-            elif countries is not None and member.country not in countries:
+                continue
+            country, key = member.country, member.key
+            if not everywhere and country not in countries:
                 outside.append(member)
-            elif member.key in counted:
+            elif key in counted:
                 repeated = True
             else:
-                counted[member.key] = member
+                counted[key] = member
+                # What the common checks need, gathered on the way (exact when each member
+                # is its own unit; otherwise the units are grouped and counted below).
+                country_set.add(country)
+                if country in eu:
+                    member_states += 1
                 if member.controller is not None:
                     linked = True
         self.counted = counted
@@ -179,6 +190,8 @@ class Tally:
         self.aside = aside
         # The common case: each counted member is its own unit, so no grouping is needed.
         self.simple = not repeated and not (linked and ruleset.independent)
+        self.country_set = country_set
+        self.member_states = member_states
         self._units: list[tuple[Member, ...]] | None = None
         self._countries: list[str] | None = None
         self.unit_count = len(counted) if self.simple else len(self.units)
@@ -243,9 +256,12 @@ class Tally:
             self._countries = self._match_countries()
         return self._countries
 
+    def country_count(self) -> int:
+        return len(self.country_set) if self.simple else len(self.countries())
+
     def _match_countries(self) -> list[str]:
         if self.simple:
-            return sorted({member.country for member in self.counted.values()})
+            return sorted(self.country_set)
         options = [sorted({m.country for m in unit}) for unit in self.units]
         if all(len(countries) == 1 for countries in options):
             return sorted({countries[0] for countries in options})
@@ -305,29 +321,50 @@ def _qualifier(attribute: str, test):
 QUALIFIERS = {code: _qualifier(*quality) for code, quality in _QUALITIES.items()}
 
 
-def _countable(code: str):
+# Each check's test is built once per rule set, with its minimum bound in: judging a
+# consortium then looks nothing up.
+def _countable(code: str, ruleset: RuleSet):
+    required = ruleset.minimums[code]
     attribute, test = _QUALITIES[code]
     value_of, qualifies = attrgetter(attribute), QUALIFIERS[code]
 
     def passes(tally: Tally) -> bool:
-        required = tally.ruleset.minimums[code]
         if tally.simple:  # count members directly; no unit lists are built
+            if code == CheckCode.MIN_MEMBER_STATE_PARTNERS:
+                return tally.member_states >= required  # counted during the pass
             return sum(map(test, map(value_of, tally.counted.values()))) >= required
         return len(tally.units_where(qualifies)) >= required
 
     return passes
 
 
-_PASSES = {
-    CheckCode.ELIGIBLE_COUNTRIES: lambda t: not t.outside
-    or t.ruleset.outside != OutsideMembers.NOT_ALLOWED,
-    CheckCode.MIN_PARTNERS: lambda t: t.unit_count >= t.ruleset.minimums["min_partners"],
-    CheckCode.MIN_COUNTRIES: lambda t: len(t.countries()) >= t.ruleset.minimums["min_countries"],
-    **{code: _countable(code) for code in _QUALITIES},
-    CheckCode.MIN_FIELDS_OF_SCIENCE: lambda t: len(t.fields())
-    >= t.ruleset.minimums["min_fields_of_science"],
-    CheckCode.MAX_REQUESTED_PER_PROPOSAL: lambda t: t.requested() <= t.ruleset.cap,
-    CheckCode.MAX_PARTNER_SHARE: lambda t: not t.over_share(),
+def _countries_test(ruleset: RuleSet):
+    refused = ruleset.outside == OutsideMembers.NOT_ALLOWED
+    return lambda t: not (refused and t.outside)
+
+
+def _minimum_test(code: str, measure):
+    def build(ruleset: RuleSet):
+        required = ruleset.minimums[code]
+        return lambda t: measure(t) >= required
+
+    return build
+
+
+def _cap_test(ruleset: RuleSet):
+    cap = ruleset.cap
+    return lambda t: t.requested() <= cap
+
+
+_TESTS = {
+    CheckCode.ELIGIBLE_COUNTRIES: _countries_test,
+    CheckCode.MIN_PARTNERS: _minimum_test("min_partners", lambda t: t.unit_count),
+    CheckCode.MIN_COUNTRIES: _minimum_test("min_countries", Tally.country_count),
+    **{code: partial(_countable, code) for code in _QUALITIES},
+    CheckCode.MIN_FIELDS_OF_SCIENCE: _minimum_test("min_fields_of_science",
+                                                   lambda t: len(t.fields())),
+    CheckCode.MAX_REQUESTED_PER_PROPOSAL: _cap_test,
+    CheckCode.MAX_PARTNER_SHARE: lambda ruleset: lambda t: not t.over_share(),
 }
 
 
