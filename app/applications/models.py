@@ -199,6 +199,7 @@ class Submission(db.Model):
 def _refuse_rewriting_submissions(mapper, connection, target):
     raise RuntimeError("Submissions are immutable: submit again to make a new one")
 
+
 class AdviserLevel(StrEnum):
     READ = "read"
     EDIT = "edit"  # read, and edit drafts; never submit, sign, accept a grant or see banks

@@ -13,6 +13,7 @@ from app.demo.calls import seed_calls
 from app.demo.cordis import load_organisations
 from app.demo.directory import seed_directory
 from app.demo.evaluation import seed_evaluation
+from app.demo.events import seed_events
 from app.demo.grants import seed_grants
 
 DEMO_PASSWORD = "opencall-demo"
@@ -36,6 +37,8 @@ DEMO_USERS = (
     DemoUser("expert3@demo.opencall.eu", "Elena Expert", (Role.evaluator,)),
     DemoUser("coordinator@demo.opencall.eu", "Carla Coordinator", (Role.applicant,)),
     DemoUser("partner@demo.opencall.eu", "Piotr Partner", (Role.applicant,)),
+    DemoUser("organiser@demo.opencall.eu", "Olga Organiser", (Role.organiser,), staff=True),
+    DemoUser("adviser@demo.opencall.eu", "Andrej Adviser", (Role.adviser,)),
 )
 
 
@@ -93,4 +96,6 @@ def seed_demo() -> list[DemoUser]:
     db.session.commit()
     seed_evaluation()
     seed_grants()
+    seed_events(funder, organisations)
+    db.session.commit()
     return list(DEMO_USERS)

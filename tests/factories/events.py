@@ -1,5 +1,6 @@
 """Creator fixtures for events: make_event (published, with sessions and slots), register_org,
-and make_adviser (an assistance centre with one adviser)."""
+make_adviser (an assistance centre with one adviser), and client_for (a signed-in client per
+user) with post_form."""
 
 import itertools
 from datetime import timedelta
@@ -18,6 +19,8 @@ from app.events.models import (
     Registration,
 )
 from app.events.rules.timetable import cut_slots
+from tests.conftest import csrf_token
+from tests.factories.accounts import PASSWORD
 
 _sequence = itertools.count(1)
 
@@ -39,7 +42,7 @@ def make_event(app, make_funder, make_user):
             funder=funder, title=f"Brokerage day {next(_sequence)}", kind="brokerage",
             venue="Chamber of Commerce, Graz", time_zone="Europe/Vienna",
             starts_at=start, ends_at=start + timedelta(hours=8), slot_minutes=20, tables=tables,
-            registration_opens_at=past if registration_open else now + timedelta(days=1),
+            registration_opens_at=past,
             registration_closes_at=start if registration_open else past + timedelta(days=1),
             booking_opens_at=past if booking_open else past,
             booking_closes_at=start - timedelta(hours=1) if booking_open
@@ -98,3 +101,22 @@ def make_adviser(app, make_user, make_organisation):
         return adviser
 
     return make
+
+
+@pytest.fixture
+def client_for(app):
+    """A separate signed-in browser session per user (several people act in one test)."""
+
+    def make(user):
+        client = app.test_client()
+        response = client.post("/accounts/login", data={
+            "email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)})
+        assert response.status_code == 302, "sign-in failed"
+        return client
+
+    return make
+
+
+def post_form(client, url: str, data: dict, *, token_from: str | None = None):
+    """POST `data` with the CSRF token of the page at `token_from` (default: `url`)."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, token_from or url)})

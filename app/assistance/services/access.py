@@ -44,14 +44,15 @@ def grant_access(*, by: User, adviser_id: int, level: str) -> AdviserAccess:
     if adviser.centre.organisation_id == firm:
         raise DomainError("Your own organisation's advisers need no access grant.",
                           field="adviser_id")
+    name = adviser.user.name  # read now: a failed flush expires every loaded object
     access = AdviserAccess(organisation_id=firm, adviser_id=adviser.user_id, level=level,
                            granted_by_id=by.id)
     db.session.add(access)
     try:
         db.session.flush()
     except IntegrityError:  # the partial unique key: one active grant per adviser
-        raise Conflict(f"{adviser.user.name} already has access; revoke it first to change "
-                       "the level.", field="adviser_id") from None
+        raise Conflict(f"{name} already has access; revoke it first to change the level.",
+                       field="adviser_id") from None
     send_mail(adviser.user.email, f"{by.organisation.name} gave you access on OpenCall",
               f"Hello {adviser.user.name},\n\n{by.name} of {by.organisation.name} gave you "
               f"{AdviserLevel(level).label.lower()} access to their applications.\n"

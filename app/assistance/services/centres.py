@@ -23,13 +23,14 @@ def create_centre(*, by: User, organisation_id: int, services: str = "") -> Assi
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound("There is no such organisation.")
+    name = organisation.name  # read now: a failed flush expires every loaded object
     centre = AssistanceCentre(organisation=organisation, services=services.strip(),
                               created_by_id=by.id)
     db.session.add(centre)
     try:
         db.session.flush()
     except IntegrityError:
-        raise Conflict(f"{organisation.name} is already an assistance centre.",
+        raise Conflict(f"{name} is already an assistance centre.",
                        field="organisation_id") from None
     audit.record(by, "assistance.centre_created", centre, {"organisation": organisation.name})
     return centre

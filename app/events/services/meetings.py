@@ -129,18 +129,17 @@ def request_meeting(event_id: int, *, by: User, with_registration_id: int, note:
         raise DomainError("You cannot meet your own organisation.")
     if len(note) > 1000:
         raise DomainError("Keep the note under 1,000 characters.", field="note")
-    key = pair_key(me.id, other.id)
+    key, name = pair_key(me.id, other.id), other.organisation.name
     if db.session.scalar(select(Meeting.id).where(Meeting.event_id == event.id,
                                                   Meeting.pair_key == key)):
-        raise Conflict(f"There is already a meeting request with {other.organisation.name}.")
+        raise Conflict(f"There is already a meeting request with {name}.")
     meeting = Meeting(event_id=event.id, requester_id=me.id, invitee_id=other.id,
                       pair_key=key, note=note.strip())
     db.session.add(meeting)
     try:
         db.session.flush()
     except IntegrityError:  # both asked each other at the same moment
-        raise Conflict(f"There is already a meeting request with "
-                       f"{other.organisation.name}.") from None
+        raise Conflict(f"There is already a meeting request with {name}.") from None
     send_mail(other.user.email, f"Meeting request at {event.title}",
               f"Hello {other.user.name},\n\n{me.organisation.name} would like to meet you at "
               f"{event.title}.\n\n{meeting.note}\n\nAccept or decline here:\n"

@@ -47,6 +47,11 @@ def manage():
     return render_template("events/manage.html", events=events)
 
 
+def slot_time(slot, event) -> str:
+    """"19 Dec 09:20": a slot's start on the wall clock of the event's place."""
+    return f"{slot.starts_at.astimezone(ZoneInfo(event.time_zone)):%d %b %H:%M}"
+
+
 def _local(value: datetime, zone: str) -> datetime:
     return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
 

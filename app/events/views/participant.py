@@ -20,7 +20,7 @@ from app.events.models import EntryKind, MeetingStatus
 from app.events.services import followup, organising, papers, registration
 from app.events.services import meetings as meeting_services
 from app.events.views import bp
-from app.events.views.organiser import page_number, refuse, refuse_action
+from app.events.views.organiser import page_number, refuse, refuse_action, slot_time
 
 PARTICIPANTS_PER_PAGE = 25
 
@@ -48,7 +48,7 @@ def detail(event_id: int):
 def _registration_form(event, mine=None) -> RegistrationForm:
     form = RegistrationForm(obj=mine if request.method == "GET" else None)
     form.session_ids.choices = [(s.id, s.name) for s in event.sessions]
-    form.break_slot_ids.choices = [(slot.id, f"{s.name} {slot.starts_at.isoformat()}")
+    form.break_slot_ids.choices = [(slot.id, f"{s.name}, {slot_time(slot, event)}")
                                    for s in event.sessions for slot in s.slots]
     if request.method == "GET" and mine is not None:
         form.session_ids.data = [s.id for s in mine.sessions]

@@ -12,7 +12,7 @@ from app.events.forms import ActionForm, ConfirmForm, MoveForm
 from app.events.rules.scheduler import UNPLACED_LABELS
 from app.events.services import followup, meetings, papers, registration, scheduling
 from app.events.views import bp
-from app.events.views.organiser import refuse
+from app.events.views.organiser import refuse, slot_time
 
 
 def _pdf(data: bytes, filename: str) -> Response:
@@ -45,8 +45,8 @@ def table_plan(event_id: int):
     """The table plan per slot, and the form to move one meeting by hand."""
     plan = scheduling.table_plan(event_id, by=current_user)
     form = MoveForm()
-    form.slot_id.choices = [(slot.id, f"{slot.session.name}: "
-                             f"{slot.starts_at.isoformat()}") for slot in plan.slots]
+    form.slot_id.choices = [(slot.id, f"{slot.session.name}, {slot_time(slot, plan.event)}")
+                            for slot in plan.slots]
     return render_template("events/table_plan.html", plan=plan, event=plan.event,
                            form=form, reasons=UNPLACED_LABELS)
 
@@ -61,7 +61,8 @@ def move(event_id: int, meeting_id: int):
         flash("There is no such accepted meeting at this event.", "danger")
         return redirect(url_for("events.table_plan", event_id=event_id))
     form = MoveForm()
-    form.slot_id.choices = [(slot.id, slot.starts_at.isoformat()) for slot in plan.slots]
+    form.slot_id.choices = [(slot.id, f"{slot.session.name}, {slot_time(slot, plan.event)}")
+                            for slot in plan.slots]
     if form.validate_on_submit():
         try:
             scheduling.move_meeting(event_id, meeting_id, by=current_user,

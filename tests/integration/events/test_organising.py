@@ -15,7 +15,7 @@ from app.core.extensions import db
 from app.core.mail import OutboxMessage
 from app.events.models import Event, EventInvitation, EventSlot, EventStatus
 from app.events.services.invitations import send_invitations
-from tests.integration.events.conftest import post_form
+from tests.factories.events import post_form
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
