@@ -34,6 +34,8 @@ MIGRATION_SHA256 = {
         "6140d1ba89acab3de138eb59bc4247bfc822fe3d63f3607dbc5f6f35119b0256",
     "0010_rules_as_published.py":
         "9350edc29f65bcd27c04b539509978c074a3efc1d2eb87376736419771867260",
+    "0011_events_assistance.py":
+        "6beb82f29f97938d0af8795744d3c0c7c9d3fca139a5f405bfb4f3468c82d2d4",
 }
 
 
