@@ -13,6 +13,7 @@ from sqlalchemy import event, inspect, text
 from tests import services
 
 pytest_plugins = [
+    "pytester",  # tests/unit/test_no_database.py runs a small pytest session of its own
     "tests.factories.accounts",
     "tests.factories.calls",
     "tests.factories.applications",
@@ -98,11 +99,14 @@ def database_urls(request):
 
 class IsolatedClient(FlaskClient):
     """Each request runs in its own app context (fresh `g` and database session), as in
-    production; without this, requests would share the test's context and its caches."""
+    production; without this, requests would share the test's context and its caches.
+    Bodies are read and closed at once (`buffered`): a file sent with send_file() is closed
+    before the test looks at it, instead of leaking an open file (a ResourceWarning)."""
 
     def open(self, *args, **kwargs):
         from app.core.extensions import db
 
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.expire_all()  # the test's own objects see what the request committed

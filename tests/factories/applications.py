@@ -3,6 +3,7 @@
 import itertools
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,8 +15,11 @@ from app.applications.models import (
     BudgetLineRow,
     Participant,
     ParticipantRole,
+    Submission,
 )
+from app.applications.rules.submission import snapshot_sha256
 from app.applications.services.checklist import build_checklist
+from app.applications.services.snapshot import build_snapshot
 from app.core.database import utcnow
 from app.core.extensions import db
 
@@ -28,6 +32,23 @@ TECHNICAL_ANNEX = [{"code": "technical_annex", "name": "Technical annex", "manda
 # three independent entities from three countries, one a research organisation.
 DEFAULT_MEMBERS = (("DE", "PRC", True, ["2.2"]), ("IT", "HES", False, ["1.2"]),
                    ("AT", "REC", False, ["5.2"]))
+
+
+def submit_directly(application: Application, *, by: User, at: datetime, number: int = 1,
+                    key: str | None = None) -> Submission:
+    """A Submission row as the product stores it: the snapshot from build_snapshot(), its
+    snapshot_sha256() and the requested amount from the same checklist. Left to the caller:
+    the receipt PDF (rendering takes a second), the application's status, and telling the call
+    with mark_submitted()."""
+    checklist = build_checklist(application, store=True)
+    snapshot = build_snapshot(application, number=number, at=at, checklist=checklist)
+    submission = Submission(
+        application=application, number=number, snapshot=snapshot,
+        snapshot_sha256=snapshot_sha256(snapshot), submitted_at=at,
+        submitted_by_id=by.id, idempotency_key=key or f"test-{application.id}-{number}",
+        requested_amount=checklist.budget.requested)
+    db.session.add(submission)
+    return submission
 
 
 @dataclass

@@ -3,7 +3,7 @@
 import itertools
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -12,11 +12,13 @@ from app.applications.models import (
     Application,
     ApplicationStatus,
     Attachment,
+    BudgetLineRow,
     Participant,
     ParticipantRole,
-    Submission,
 )
-from app.applications.rules.submission import snapshot_sha256
+from app.applications.rules.budget import BudgetLine, participant_budget
+from app.applications.services.checklist import counts, funding_rate_of, indirect_rate
+from app.calls.rules.finance import CENT
 from app.calls.rules.lifecycle import CallStatus
 from app.calls.services.calls import mark_submitted
 from app.core import storage
@@ -35,6 +37,7 @@ from app.evaluation.services.assignment import declare, run_assignment
 from app.evaluation.services.calls import criteria_of
 from app.evaluation.services.consensus import approve_consensus, consensus_view, save_consensus
 from app.evaluation.services.reviews import save_review
+from tests.factories.applications import submit_directly
 
 _sequence = itertools.count(1)
 PDF_BYTES = b"%PDF-1.4\n% technical annex of a test proposal\n%%EOF\n"
@@ -85,48 +88,39 @@ def make_evaluation_call(make_call):
     return make
 
 
-def snapshot_of(application: Application, number: int, requested: Decimal,
-                attachments: list[Attachment]) -> dict:
-    """A snapshot in the format shared with the applications package (platform.md): the
-    accepted participants only, and the bid price as it stands at submission."""
+def _budget_lines_requesting(application: Application, requested: Decimal) -> None:
+    """Budget lines with which the product's own budget asks for exactly `requested`: split
+    between the funded participants, as subcontracting (no indirect costs on top), each line
+    sized so that the participant's funding rate gives its share to the cent."""
+    if requested == 0:
+        return
     call = application.call
-    accepted = [p for p in application.participants if p.accepted_at is not None]
-    share = (requested / len(accepted)).quantize(Decimal("0.01"))
-    participants = [{
-        "id": p.id, "role": p.role,
-        "organisation": {"id": p.organisation.id, "name": p.organisation.name,
-                         "short_name": p.organisation.short_name,
-                         "country": p.organisation.country, "org_type": p.organisation.org_type,
-                         "is_sme": p.organisation.is_sme,
-                         "controller_id": p.organisation.controller_id},
-        "fields_of_science": p.fields_of_science,
-        "key_personnel_women": p.key_personnel_women, "key_personnel_men": p.key_personnel_men,
-        "budget": {"lines": [{"category": "A", "ict_category": "broadband",
-                              "open_source": False, "description": "Staff",
-                              "amount": str(share)}],
-                   "direct": str(share), "indirect": "0.00", "eligible": str(share),
-                   "requested": str(share), "funding_rate": "1.00"},
-    } for p in accepted]
-    return {
-        "number": number,
-        "submitted_at": (call.closes_at - timedelta(days=2)).isoformat(),
-        "call": {"id": call.id, "reference": call.reference, "title": call.title,
-                 "kind": call.kind, "currency": call.currency},
-        "application": {
-            "id": application.id, "acronym": application.acronym, "title": application.title,
-            "abstract": application.abstract, "duration_months": application.duration_months,
-            "strategic_area": application.strategic_area,
-            "ict_categories": application.ict_categories,
-            "bid_price": str(application.bid_price_amount)
-            if application.bid_price_amount is not None else None},
-        "participants": participants,
-        "budget": {"requested": str(requested), "eligible": str(requested),
-                   "by_ict_category": {"broadband": str(requested)},
-                   "open_source_share": "0.00"},
-        "attachments": [{"id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size,
-                         "sha256": a.sha256} for a in attachments],
-        "eligibility": {"passed": True, "checks": []},
-    }
+    funded = [(p, funding_rate_of(call, p)) for p in application.participants if counts(p)]
+    funded = [(p, rate) for p, rate in funded if rate > 0]
+    if not funded:
+        raise ValueError(f"No participant of {application.acronym} may request funding.")
+    even = (requested / len(funded)).quantize(CENT, rounding=ROUND_DOWN)
+    shares = [even] * (len(funded) - 1) + [requested - even * (len(funded) - 1)]
+    for (participant, rate), share in zip(funded, shares, strict=True):
+        amount = _amount_requesting(share, rate, indirect_rate(call))
+        participant.budget_lines.append(BudgetLineRow(
+            category="B", ict_category="broadband", open_source=False,
+            description="Broadband installation", amount=amount))
+
+
+def _amount_requesting(share: Decimal, rate: Decimal, indirect: Decimal) -> Decimal:
+    def asks(amount: Decimal) -> Decimal:
+        line = BudgetLine("B", amount, "broadband", False)
+        return participant_budget([line], indirect_rate=indirect, funding_rate=rate).requested
+
+    amount = (share / rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    while asks(amount) > share:
+        amount -= CENT
+    while asks(amount) < share:
+        amount += CENT
+    if asks(amount) != share:
+        raise ValueError(f"No amount asks for exactly {share} at a funding rate of {rate}.")
+    return amount
 
 
 @pytest.fixture
@@ -157,25 +151,21 @@ def make_submitted_application(make_user, make_organisation):
                 accepted_at=call.closes_at - timedelta(days=10),
                 key_personnel_women=women if index == 0 else None,
                 key_personnel_men=men if index == 0 else None))
+        _budget_lines_requesting(application, Decimal(requested))
         db.session.add(application)
         db.session.flush()
-        attachments = []
         if with_attachment:
             key = storage.new_key("attachments", ".pdf")
-            attachments.append(Attachment(
-                application_id=application.id, kind="technical_annex",
-                filename=f"annex-{application.acronym}.pdf", size=len(PDF_BYTES),
-                sha256=storage.save(key, PDF_BYTES), storage_key=key,
+            application.attachments.append(Attachment(
+                kind="technical_annex", filename=f"annex-{application.acronym}.pdf",
+                size=len(PDF_BYTES), sha256=storage.save(key, PDF_BYTES), storage_key=key,
                 uploaded_by_id=coordinator.id))
-            db.session.add_all(attachments)
             db.session.flush()
-        snapshot = snapshot_of(application, 1, Decimal(requested), attachments)
-        db.session.add(Submission(
-            application_id=application.id, number=1, snapshot=snapshot,
-            snapshot_sha256=snapshot_sha256(snapshot),
-            submitted_at=call.closes_at - timedelta(days=2), submitted_by_id=coordinator.id,
-            idempotency_key=f"test-{application.id}-{n}"))
-        mark_submitted(call, call.closes_at - timedelta(days=2))
+        # The snapshot and its hash come from the product's own code, as on a real submit.
+        submitted_at = call.closes_at - timedelta(days=2)
+        submit_directly(application, by=coordinator, at=submitted_at,
+                        key=f"test-{application.id}-{n}")
+        mark_submitted(call, submitted_at)
         db.session.commit()
         return application
 

@@ -40,11 +40,13 @@ def test_money_round_trips_exactly(table, amount):
     assert stored.as_tuple().exponent == -2
 
 
-@pytest.mark.parametrize("bad, error", [
-    (0.1, TypeError), ("12.00", TypeError), (Decimal("0.001"), ValueError),
+@pytest.mark.parametrize("bad, error, message", [
+    (0.1, TypeError, "Money needs a Decimal, not float"),
+    ("12.00", TypeError, "Money needs a Decimal, not str"),
+    (Decimal("0.001"), ValueError, "Money has at most two decimals, got 0.001"),
 ])
-def test_money_refuses_floats_strings_and_sub_cents(table, bad, error):
-    with pytest.raises(StatementError) as caught:
+def test_money_refuses_floats_strings_and_sub_cents(table, bad, error, message):
+    with pytest.raises(StatementError, match=message) as caught:
         _round_trip("amount", bad)
     assert isinstance(caught.value.orig, error)
 
@@ -72,7 +74,8 @@ def test_sqlite_enforces_foreign_keys(app):
     from app.accounts.models import User
 
     db.session.add(User(email="fk@example.org", name="FK", organisation_id=999_999))
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError,
+                       match="FOREIGN KEY constraint failed|violates foreign key constraint"):
         db.session.commit()
     db.session.rollback()
     if db.engine.dialect.name == "sqlite":

@@ -1,6 +1,7 @@
 """Budget arithmetic: categories, amounts, indirect costs, funding rates, de minimis."""
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -133,7 +134,8 @@ def test_validate_amount_refuses_with_a_form_message(given, message):
 
 @pytest.mark.parametrize("given", [1.5, True, None, [1]], ids=repr)
 def test_validate_amount_refuses_floats_and_non_numbers(given):
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError,
+                       match=rf"^Amounts are str, Decimal or int, not {type(given).__name__}\.$"):
         validate_amount(given)
 
 
@@ -148,25 +150,25 @@ def test_budget_line_coerces_stored_codes():
 
 
 @pytest.mark.parametrize(
-    ("category", "amount", "ict", "error"),
+    ("category", "amount", "ict", "error", "message"),
     [
-        ("E", "10", "other", ValueError),
-        ("Z", "10", "other", ValueError),
-        ("A", "10", "blockchain", ValueError),
-        ("A", "-10", "other", ValueError),
-        ("A", "10.001", "other", ValueError),
-        ("A", 10.0, "other", TypeError),
+        ("E", "10", "other", ValueError, "'E' is not a valid CostCategory"),
+        ("Z", "10", "other", ValueError, "'Z' is not a valid CostCategory"),
+        ("A", "10", "blockchain", ValueError, "'blockchain' is not a valid ICTCategory"),
+        ("A", "-10", "other", ValueError, "The amount cannot be negative."),
+        ("A", "10.001", "other", ValueError, "Use at most 2 decimals (cents)."),
+        ("A", 10.0, "other", TypeError, "Amounts are str, Decimal or int, not float."),
     ],
     ids=["indirect", "unknown-category", "unknown-ict", "negative", "sub-cent", "float"],
 )
-def test_budget_line_refuses(category, amount, ict, error):
-    with pytest.raises(error):
+def test_budget_line_refuses(category, amount, ict, error, message):
+    with pytest.raises(error, match=re.escape(message)):
         BudgetLine(category, amount, ict, False)
 
 
 def test_budget_line_is_frozen():
     budget_line = line("A", "1")
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="cannot assign to field 'amount'"):
         budget_line.amount = D("2")
 
 
@@ -194,20 +196,23 @@ def test_funding_rate_for(rates, org_type, expected):
 
 
 @pytest.mark.parametrize(
-    ("default", "by_org_type", "error"),
+    ("default", "by_org_type", "error", "message"),
     [
-        ("1.01", {}, ValueError),
-        ("-0.1", {}, ValueError),
-        ("NaN", {}, ValueError),
-        ("abc", {}, ValueError),
-        (0.7, {}, TypeError),
-        ("1", {"PRC": "1.5"}, ValueError),
-        ("1", {"PRC": 0.7}, TypeError),
+        ("1.01", {}, ValueError, "The default funding rate must be between 0 and 1, not 1.01."),
+        ("-0.1", {}, ValueError, "The default funding rate must be between 0 and 1, not -0.1."),
+        ("NaN", {}, ValueError, "The default funding rate must be between 0 and 1, not NaN."),
+        ("abc", {}, ValueError,
+         "The default funding rate must be a number between 0 and 1, not 'abc'."),
+        (0.7, {}, TypeError, "The default funding rate must be a Decimal, str or int, not float."),
+        ("1", {"PRC": "1.5"}, ValueError,
+         "The funding rate for PRC must be between 0 and 1, not 1.5."),
+        ("1", {"PRC": 0.7}, TypeError,
+         "The funding rate for PRC must be a Decimal, str or int, not float."),
     ],
     ids=["above-1", "negative", "nan", "text", "float", "override-above-1", "override-float"],
 )
-def test_funding_rates_refuse_impossible_rates(default, by_org_type, error):
-    with pytest.raises(error):
+def test_funding_rates_refuse_impossible_rates(default, by_org_type, error, message):
+    with pytest.raises(error, match=re.escape(message)):
         FundingRates(default, by_org_type)
 
 
@@ -290,12 +295,14 @@ def test_participant_budget_indirect_rate(rate, expected_indirect):
 
 
 @pytest.mark.parametrize(
-    ("keyword", "value"),
-    [("indirect_rate", D("1.1")), ("funding_rate", D("-0.5")), ("funding_rate", D("NaN"))],
+    ("keyword", "value", "message"),
+    [("indirect_rate", D("1.1"), "The indirect cost rate must be between 0 and 1, not 1.1."),
+     ("funding_rate", D("-0.5"), "The funding rate must be between 0 and 1, not -0.5."),
+     ("funding_rate", D("NaN"), "The funding rate must be between 0 and 1, not NaN.")],
     ids=["indirect-above-1", "funding-negative", "funding-nan"],
 )
-def test_participant_budget_refuses_impossible_rates(keyword, value):
-    with pytest.raises(ValueError):
+def test_participant_budget_refuses_impossible_rates(keyword, value, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
         participant_budget([line("A", "1")], **{keyword: value})
 
 
@@ -408,5 +415,5 @@ def test_de_minimis_headroom_with_another_ceiling():
 
 
 def test_de_minimis_refuses_negative_aid():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="The amount cannot be negative."):
         de_minimis_headroom([(date(2026, 1, 1), D("-1"))], ON)

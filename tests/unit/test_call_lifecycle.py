@@ -88,9 +88,10 @@ def test_the_table_covers_all_statuses_and_actions():
 def test_transition_every_status_and_action(status, action, moment, has_submissions, expected):
     now = MOMENTS[moment]
     if expected is None:
-        with pytest.raises(TransitionError) as refused:
+        # Every refusal is one sentence fit to show the officer; test_refusals_say_why checks
+        # what each one says.
+        with pytest.raises(TransitionError, match=r"^[A-Z][^\n]*\.$"):
             _move(status, action, now, has_submissions)
-        assert str(refused.value).endswith(".")
     else:
         assert _move(status, action, now, has_submissions) is expected
 
@@ -109,7 +110,7 @@ def test_allowed_actions_matches_transition(status, action, moment, has_submissi
 
 def test_transition_table_holds_exactly_the_legal_pairs():
     assert set(TRANSITIONS) == set(EXPECTED)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="'mappingproxy' object does not support item assignment"):
         TRANSITIONS[S.ARCHIVED, A.PUBLISH] = S.DRAFT  # type: ignore[index]
 
 
@@ -174,7 +175,7 @@ def test_strings_are_accepted_for_status_and_action():
 
 
 def test_unknown_status_is_rejected():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'open' is not a valid CallStatus"):
         _move("open", "publish", MOMENTS["before_opening"])
 
 

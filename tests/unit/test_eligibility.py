@@ -418,7 +418,8 @@ def test_report_api_and_json():
 
 
 def test_requested_amount_refuses_floats_and_negatives():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError,
+                       match="requested_amount must be a Decimal, int or str, never a float"):
         org("a", "DE", requested_amount=0.1)
     with pytest.raises(ValueError, match="negative"):
         org("a", "DE", requested_amount=Decimal("-1"))

@@ -40,7 +40,7 @@ def test_a_draft_keeps_what_is_given_and_normalises_scores():
 
 
 def test_every_problem_is_reported_at_once_against_its_field():
-    with pytest.raises(FieldErrors) as caught:
+    with pytest.raises(FieldErrors, match="Please correct the fields marked below.") as caught:
         read_scores(CRITERIA, {"excellence": "3.25", "impact": None},
                     {"excellence": "Too short", "impact": "x" * 20}, complete=True,
                     min_comment=20)
@@ -52,7 +52,7 @@ def test_every_problem_is_reported_at_once_against_its_field():
 
 
 def test_off_scale_scores_are_refused_even_in_a_draft():
-    with pytest.raises(FieldErrors) as caught:
+    with pytest.raises(FieldErrors, match="Please correct the fields marked below.") as caught:
         read_scores(CRITERIA, {"excellence": "7"}, {}, complete=False, min_comment=0)
     assert caught.value.errors == {"score_excellence": "Enter a score between 0 and 5."}
 

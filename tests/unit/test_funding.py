@@ -217,13 +217,15 @@ def test_promotion_uses_a_new_budget_when_given():
 
 
 @pytest.mark.parametrize(
-    ("key", "error"),
-    [("low", ValueError), ("x", ValueError), ("nobody", KeyError)],
+    ("key", "error", "message"),
+    [("low", ValueError, r"Only a funded or reserve proposal can withdraw \(rejected\)\."),
+     ("x", ValueError, r"Only a funded or reserve proposal can withdraw \(ineligible\)\."),
+     ("nobody", KeyError, "'nobody'")],
     ids=["rejected", "ineligible", "unknown"],
 )
-def test_only_funded_or_reserve_proposals_can_withdraw(key, error):
+def test_only_funded_or_reserve_proposals_can_withdraw(key, error, message):
     line = funding_line([*LADDER, below("low")], D(100), ineligible=["x"])
-    with pytest.raises(error):
+    with pytest.raises(error, match=message):
         promote_after_withdrawal(line, key, D(100))
 
 

@@ -52,7 +52,8 @@ def test_payment_model_refuses_impossible_models(settings, message):
 
 
 def test_payment_model_refuses_float_rates():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError,
+                       match="The pre-financing rate must be a Decimal, str or int, not float."):
         PaymentModel(prefinancing_rate=0.4)
 
 
@@ -441,13 +442,17 @@ def test_split_adds_up_exactly(amount, shares):
 
 
 @pytest.mark.parametrize(
-    ("shares", "error"),
-    [({}, ValueError), ({"a": D(0), "b": D(0)}, ValueError), ({"a": D(-1), "b": D(2)}, ValueError),
-     ({"a": D("NaN")}, ValueError), ({"a": "half"}, ValueError), ({"a": 0.5}, TypeError)],
+    ("shares", "error", "message"),
+    [({}, ValueError, "At least one beneficiary needs a positive share."),
+     ({"a": D(0), "b": D(0)}, ValueError, "At least one beneficiary needs a positive share."),
+     ({"a": D(-1), "b": D(2)}, ValueError, "The share of a must be a finite number, 0 or more."),
+     ({"a": D("NaN")}, ValueError, "The share of a must be a finite number, 0 or more."),
+     ({"a": "half"}, ValueError, "The share of a must be a number, not 'half'."),
+     ({"a": 0.5}, TypeError, "The share of a must be a Decimal, str or int.")],
     ids=["empty", "all-zero", "negative", "nan", "text", "float"],
 )
-def test_split_refuses(shares, error):
-    with pytest.raises(error):
+def test_split_refuses(shares, error, message):
+    with pytest.raises(error, match=message):
         split_between_beneficiaries(D("10"), shares)
 
 

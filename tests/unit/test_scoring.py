@@ -365,12 +365,15 @@ def test_price_score_formula(lowest, price, max_points, expected):
 
 
 @pytest.mark.parametrize(
-    ("lowest", "price"),
-    [("100", "0"), ("100", "-5"), ("0", "100"), ("200", "100")],
+    ("lowest", "price", "message"),
+    [("100", "0", "A tendered price must be greater than 0."),
+     ("100", "-5", "A tendered price must be greater than 0."),
+     ("0", "100", "A tendered price must be greater than 0."),
+     ("200", "100", "The lowest price cannot be higher than the price being scored.")],
     ids=["zero-price", "negative-price", "zero-lowest", "lowest-above-price"],
 )
-def test_price_score_rejects_impossible_prices(lowest, price):
-    with pytest.raises(ValueError):
+def test_price_score_rejects_impossible_prices(lowest, price, message):
+    with pytest.raises(ValueError, match=message):
         price_score(D(lowest), D(price), D(30))
 
 

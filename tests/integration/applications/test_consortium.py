@@ -287,7 +287,9 @@ def test_the_unique_key_refuses_a_case_variant_that_slips_past_the_check(
     call = make_consortium(acronym="RACE").application.call
     latecomer = make_user(Role.applicant, organisation=make_organisation())
     monkeypatch.setattr(services, "_ensure_acronym_free", lambda *args, **kwargs: None)
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(DomainError,
+                       match="Another application to this call already uses this acronym.") \
+            as refused:
         services.start_application(by=latecomer, call_reference=call.reference,
                                    data=services.ApplicationData(acronym="Race", title="T"))
     assert refused.value.field == "acronym"

@@ -198,7 +198,7 @@ def test_resubmission_creates_number_two_and_the_last_counts(client, ready, sign
     first = db.session.scalar(select(Submission).where(Submission.number == 1))
     assert last.snapshot_sha256 != first.snapshot_sha256
     assert db.session.get(Application, application.id).receipt_hash == last.snapshot_sha256
-    with pytest.raises(RuntimeError):  # a submission is never rewritten
+    with pytest.raises(RuntimeError, match="Submissions are immutable"):  # never rewritten
         first.snapshot_sha256 = "0" * 64
         db.session.flush()
     db.session.rollback()

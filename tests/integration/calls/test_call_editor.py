@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
-from app.applications.models import Application, Submission
+from app.applications.models import Application
 from app.calls.models import Call
 from app.calls.rules.lifecycle import CallStatus
 from app.calls.services.calls import mark_submitted
@@ -18,6 +18,7 @@ from app.core.audit import AuditEvent
 from app.core.database import utcnow
 from app.core.extensions import db
 from tests.conftest import csrf_token
+from tests.factories.applications import submit_directly
 
 
 @pytest.fixture
@@ -157,9 +158,7 @@ def test_rules_cannot_change_after_the_first_submission(client, make_call, make_
                               created_by_id=coordinator.id, status="submitted")
     db.session.add(application)
     db.session.flush()
-    db.session.add(Submission(application_id=application.id, number=1, snapshot={},
-                              snapshot_sha256="0" * 64, submitted_by_id=coordinator.id,
-                              idempotency_key="k1"))
+    submit_directly(application, by=coordinator, at=utcnow(), key="k1")
     mark_submitted(call, utcnow())
     db.session.commit()
     sign_in(make_user(Role.programme_officer, funder_id=call.funder_id))
@@ -215,9 +214,7 @@ def _submitted(call, user):
                               created_by_id=user.id, status="submitted")
     db.session.add(application)
     db.session.flush()
-    db.session.add(Submission(application_id=application.id, number=1, snapshot={},
-                              snapshot_sha256="0" * 64, submitted_by_id=user.id,
-                              idempotency_key=f"k-{application.id}"))
+    submit_directly(application, by=user, at=utcnow(), key=f"k-{application.id}")
     mark_submitted(call, utcnow())
     db.session.commit()
 

@@ -29,7 +29,7 @@ def exported(make_evaluation_call, make_officer, make_expert, make_submitted_app
 
 def _csv(client, call, anonymised=False):
     response = client.get(f"/evaluation/calls/{call.id}/export.csv"
-                          + ("?anonymised=1" if anonymised else ""))
+                          + ("?anonymised=1" if anonymised else ""), buffered=False)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.is_streamed
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
@@ -68,7 +68,8 @@ def test_anonymised_exports_hide_expert_names(client, sign_in, exported):
 def test_exports_are_for_the_calls_officer_only(client, sign_in, exported, make_officer,
                                                 make_user):
     call, officer = exported
-    for intruder, status in ((make_officer(), 403), (make_user(Role.evaluator), 403)):
+    # Another funder's officer: not theirs, so 404; an expert lacks the role: 403.
+    for intruder, status in ((make_officer(), 404), (make_user(Role.evaluator), 403)):
         sign_in(intruder)
         assert client.get(f"/evaluation/calls/{call.id}/export.csv").status_code == status
         assert client.get(f"/evaluation/calls/{call.id}/export.xlsx").status_code == status
