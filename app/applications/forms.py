@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from app.applications.models import PARTICIPANT_ROLE_LABELS, ParticipantRole
 from app.calls.forms import money_field
 from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS
 from app.core.classifications import FORD_FIELDS
@@ -97,6 +98,19 @@ class ConfirmForm(VersionedForm):
 
 class DeleteLineForm(VersionedForm):
     pass
+
+
+class RoleForm(VersionedForm):
+    """The coordinator says what a participant is: only beneficiaries count and are funded."""
+
+    role = SelectField(
+        "Role in the consortium",
+        choices=[(role.value, PARTICIPANT_ROLE_LABELS[role]) for role in ParticipantRole
+                 if role != ParticipantRole.COORDINATOR],
+        validators=[DataRequired()],
+        description="Associated partners and subcontractors named in the application take part "
+                    "but count toward no minimum of the call and request no grant.")
+    submit = SubmitField("Save role")
 
 
 class AttachmentForm(VersionedForm):

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -12,6 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length, Optional
 
+from app.accounts.forms import SmeFiguresFields
+from app.accounts.models import CONTROL_STATUS_LABELS, ControlStatus
 from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.directory.services.contact import MAX_NOTE
 from app.directory.services.profiles import MAX_COMPETENCIES, MAX_OFFER
@@ -57,3 +60,22 @@ class AskToJoinForm(FlaskForm):
 class AnswerForm(FlaskForm):
     accept = SubmitField("Yes, send us the invitation")
     decline = SubmitField("No, thank you")
+
+
+class StatusForm(SmeFiguresFields):
+    """Independence (who controls the organisation) and the figures its SME status follows."""
+
+    control_status = RadioField(
+        "Who controls your organisation?",
+        choices=[(status.value, CONTROL_STATUS_LABELS[status]) for status in ControlStatus
+                 if status != ControlStatus.UNDECLARED],
+        validators=[Optional()],
+        description="Control: more than 50 % of the capital or votes, or the power to decide. "
+                    "Organisations under common control may all take part and count as one "
+                    "partner. Ownership by the same public body or public investor is not "
+                    "control.")
+    controller_identifier = StringField(
+        "Controlling organisation or public owner: VAT number or PIC",
+        validators=[Optional(), Length(max=40)],
+        description="As registered on OpenCall; needed when another organisation controls yours.")
+    submit = SubmitField("Save status")

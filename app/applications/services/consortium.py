@@ -239,3 +239,29 @@ def update_participation(application_id: int, participant_id: int, *, by: User,
     audit.record(by, "application.participation_updated", application,
                  {"participant": participant.id})
     return participant
+
+
+def set_role(application_id: int, participant_id: int, *, by: User, role: str,
+             expected_version) -> Participant:
+    """The coordinator makes a participant a partner, an associated partner or a named
+    subcontractor; the checklist and the budget follow (only beneficiaries count, and
+    only they request a grant)."""
+    application = get_application(application_id, by=by)
+    require_coordinator(application, by)
+    require_editable(application)
+    participant = participant_in(application, participant_id)
+    if participant.role == ParticipantRole.COORDINATOR:
+        raise DomainError("The coordinator's role cannot change.", field="role")
+    try:
+        role = ParticipantRole(role)
+    except ValueError:
+        raise DomainError("Choose one of the listed roles.", field="role") from None
+    if role == ParticipantRole.COORDINATOR:
+        raise DomainError("An application has one coordinator.", field="role")
+    check_version(application, expected_version)
+    previous = participant.role
+    participant.role = role
+    save_changes(application)
+    audit.record(by, "application.participant_role_set", application,
+                 {"participant": participant.id, "from": previous, "to": str(role)})
+    return participant

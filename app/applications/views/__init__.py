@@ -11,4 +11,10 @@ MENU = (
 )
 
 # The page modules register their routes on `bp` when imported.
-from app.applications.views import applications, consortium, review, submission  # noqa: E402, F401
+from app.applications.views import (  # noqa: E402, F401
+    applications,
+    consortium,
+    review,
+    roles,
+    submission,
+)

@@ -4,6 +4,8 @@ import click
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.accounts.models import CONTROL_STATUS_LABELS
+from app.accounts.services.organisations import sme_assessment
 from app.calls.rules.countries import COUNTRY_GROUPS
 from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.core.access import signed_in
@@ -51,7 +53,8 @@ def detail(organisation_id: int):
         participations=profiles.participations_of(organisation_id),
         can_edit=profiles.can_edit(current_user, organisation_id),
         my_applications=applications_to_offer(organisation_id, by=current_user),
-        ict_labels=ICT_CATEGORY_LABELS)
+        ict_labels=ICT_CATEGORY_LABELS, sme=sme_assessment(organisation),
+        control_label=CONTROL_STATUS_LABELS[organisation.control_status])
 
 
 def _profile_data(form: ProfileForm) -> profiles.ProfileData:
