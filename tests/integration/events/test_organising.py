@@ -108,7 +108,9 @@ _LINK = re.compile(r"(https?://\S+/events/\d+)")
 
 
 def test_invitation_letters_go_once_to_chosen_organisations_with_configured_links(
-        app, client_for, make_event, make_organisation, make_user):
+        app, client_for, make_event, make_organisation, make_user, monkeypatch):
+    # Requests in tests come to "localhost"; the configured address differs from it.
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://events.example.org/")
     event = make_event()
     firm = make_organisation("Alpine Broadband GmbH", country="AT", nace_code="J61")
     contact = make_user(Role.applicant, organisation=firm, email="ceo@alpine.example")
@@ -125,8 +127,7 @@ def test_invitation_letters_go_once_to_chosen_organisations_with_configured_link
         OutboxMessage.recipient == contact.email))
     assert event.title in letter.subject
     link = _LINK.search(letter.body).group(1)
-    assert link == f"{app.config.get('PUBLIC_BASE_URL', 'http://127.0.0.1:5000')}" \
-                   f"/events/{event.id}"
+    assert link == f"https://events.example.org/events/{event.id}"
     assert "localhost" not in letter.body
 
     # Inviting again sends nothing more.
