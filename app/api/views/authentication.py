@@ -36,6 +36,9 @@ def authenticate_api_request():
     if request.blueprint != bp.name:
         return
     g.api_token = None
+    # Decide afresh for every request: nothing of an earlier caller may carry over (a `g`
+    # shared with an outer app context, as in tests, would otherwise keep its user).
+    g.pop("_login_user", None)
     if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
         _refuse(400, "Bad request", "The address contains a NUL character.")
     header = request.headers.get("Authorization", "")

@@ -1,10 +1,12 @@
 """Every API error as RFC 9457 `application/problem+json`, never an HTML page or a 500."""
 
-from flask import Response, json
-from werkzeug.exceptions import HTTPException
+from flask import Response, current_app, json, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import NotFound as NotFoundHere
 
 from app.api.rules.cursors import CursorError
 from app.api.views import bp
+from app.core.access import public
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from app.core.extensions import db
 
@@ -30,7 +32,6 @@ def _api_problem(error: ApiProblem):
     return error.response
 
 
-@bp.errorhandler(HTTPException)
 def _http_problem(error: HTTPException):
     db.session.rollback()
     response = problem(error.code or 500, error.name, error.description or error.name)
@@ -39,6 +40,13 @@ def _http_problem(error: HTTPException):
     if error.code == 405 and (allowed := getattr(error, "valid_methods", None)):
         response.headers["Allow"] = ", ".join(allowed)
     return response
+
+
+# By status code: Flask looks for a code's handler (the app's error pages) before any
+# handler by class, so the API names each code it may answer with.
+bp.register_error_handler(HTTPException, _http_problem)
+for _code in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500):
+    bp.register_error_handler(_code, _http_problem)
 
 
 @bp.errorhandler(CursorError)
@@ -69,3 +77,25 @@ def validation_problem(req, resp, req_validation_error, instance, model_adapter=
               for error in req_validation_error.errors(include_url=False, include_input=False)]
     raise ApiProblem(422, "Invalid request", "The request does not match the API's schema.",
                      errors=errors)
+
+
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@bp.route("/<path:unknown>", methods=ANY_METHOD)
+@public
+def not_an_endpoint(unknown: str):
+    """Any other address under /api/v1 answers as the API does (a problem), not with a page:
+    404 when nothing is there, 405 when the address exists for other methods."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in ANY_METHOD:
+        try:
+            endpoint, _ = adapter.match(request.path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != request.endpoint:
+            allowed.append(method)
+    if allowed:
+        raise MethodNotAllowed(valid_methods=allowed)
+    raise NotFoundHere()

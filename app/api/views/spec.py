@@ -16,7 +16,9 @@ spec = SpecTree(
         "officers read their funder's applications, reviews and rankings, finance officers read "
         "grants and payments. Lists use opaque cursors; answers carry ETags; errors are "
         "application/problem+json."),
-    path="api/v1",
+    # spectree leaves out of the document every route under its own `path` (where it would
+    # serve its pages); ours are views of the API, so it gets a prefix that nothing uses.
+    path="_spectree",
     security_schemes=[SecurityScheme(name="token", data=SecuritySchemeData(
         type="http", scheme="bearer",
         description="A personal access token from API tokens, in your account menu."))],
@@ -29,6 +31,14 @@ spec = SpecTree(
 TOKEN = {"token": []}
 
 
+# Any endpoint may answer these: a malformed request (400), a bad token (401), too many
+# requests (429); they are documented on every operation.
+COMMON_PROBLEMS = (400, 401, 429)
+
+
 def validate(**options):
     """spectree.validate, answering with pydantic's JSON (ISO 8601 times, as documented)."""
+    for code in COMMON_PROBLEMS:
+        options["resp"].add_model(code, Problem, replace=False,
+                                  description="A problem (application/problem+json)")
     return spec.validate(force_resp_serialize=True, **options)

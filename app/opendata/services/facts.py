@@ -5,8 +5,10 @@ Only organisations are read; no query here selects a person's name or e-mail.
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import UTC
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -37,7 +39,9 @@ from app.opendata.rules.threesixtygiving import GrantFacts, OrganisationFacts, P
 
 # Grants are published from signature on: before it, nothing has been awarded.
 PUBLISHED_GRANTS = (GrantStatus.SIGNED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
-BATCH = 500
+BATCH = 2000
+# pycountry looks a name up by scanning; a few dozen countries are asked for again and again.
+_country_name = cache(country_name)
 
 
 def base_url() -> str:
@@ -58,13 +62,14 @@ def _funder(funder: Funder, identities: dict[int, FunderIdentity]) -> Organisati
     identifier = (identity.org_id if identity and identity.org_id
                   else f"{prefix_of(funder, identities)}-funder-{funder.id}")
     return OrganisationFacts(identifier, funder.name, funder.country,
-                             country_name(funder.country), funder.website)
+                             _country_name(funder.country), funder.website)
 
 
-def _organisation(organisation: Organisation, prefix: str) -> OrganisationFacts:
+def _organisation(organisation: "Organisation | _OrganisationRow", prefix: str
+                  ) -> OrganisationFacts:
     return OrganisationFacts(
         org_id(organisation.identifier, prefix=prefix, local_id=organisation.id),
-        organisation.name, organisation.country, country_name(organisation.country),
+        organisation.name, organisation.country, _country_name(organisation.country),
         organisation.website)
 
 
@@ -84,46 +89,130 @@ def _payments(grant_ids: list[int]) -> dict[int, list[Disbursement]]:
 
 def _grant_facts(grant: Grant, payments: list[Disbursement],
                  identities: dict[int, FunderIdentity]) -> GrantFacts:
+    """One grant's facts from its ORM rows (a page of the API: a few grants)."""
     call, application = grant.call, grant.application
-    prefix = prefix_of(call.funder, identities)
-    beneficiaries = tuple(_organisation(b.organisation, prefix) for b in grant.beneficiaries)
-    coordinator = next((b for b in grant.beneficiaries if b.role == "coordinator"),
-                       grant.beneficiaries[0])
-    moments = [grant.signed_at, grant.closed_at, *(p.executed_at for p in payments)]
+    return _facts_from_row(
+        _GrantRow(grant.id, grant.agreement_number, application.title, application.abstract,
+                  call.currency, grant.requested_amount, grant.awarded_amount,
+                  grant.disbursed_amount, grant.signed_at, grant.closed_at, grant.start_date,
+                  grant.end_date, grant.duration_months, call.reference, call.title,
+                  call.funder_id),
+        [(b.role, b.organisation) for b in grant.beneficiaries],
+        [(p.id, p.value_date, p.amount, p.executed_at) for p in payments],
+        call.funder, _Run(identities))
+
+
+class _GrantRow(NamedTuple):
+    id: int
+    agreement_number: str
+    title: str
+    abstract: str | None
+    currency: str
+    requested: Decimal
+    awarded: Decimal
+    disbursed: Decimal
+    signed_at: datetime
+    closed_at: datetime | None
+    start_date: date
+    end_date: date
+    duration_months: int
+    reference: str
+    call_title: str
+    funder_id: int
+
+
+class _Run:
+    """What every grant of one export shares, worked out once: the funders' identities and
+    prefixes, the site's address and each organisation's facts."""
+
+    def __init__(self, identities: dict[int, FunderIdentity]):
+        self.identities = identities
+        self.base = base_url()
+        self.funders: dict[int, tuple[str, OrganisationFacts]] = {}
+        self.organisations: dict[tuple[int, str], OrganisationFacts] = {}
+
+    def funder(self, funder: Funder) -> tuple[str, OrganisationFacts]:
+        if funder.id not in self.funders:
+            self.funders[funder.id] = (prefix_of(funder, self.identities),
+                                       _funder(funder, self.identities))
+        return self.funders[funder.id]
+
+    def organisation(self, organisation: Organisation, prefix: str) -> OrganisationFacts:
+        key = (organisation.id, prefix)
+        if key not in self.organisations:
+            self.organisations[key] = _organisation(organisation, prefix)
+        return self.organisations[key]
+
+
+def _facts_from_row(row: _GrantRow, members: list[tuple[str, Organisation]],
+                    payments: list[tuple], funder: Funder, run: _Run) -> GrantFacts:
+    prefix, funder_facts = run.funder(funder)
+    beneficiaries = tuple(run.organisation(org, prefix) for _, org in members)
+    coordinator = next((org for role, org in members if role == "coordinator"), members[0][1])
+    moments = [row.signed_at, row.closed_at, *(p[3] for p in payments)]
     return GrantFacts(
-        identifier=grant.agreement_number, prefix=prefix, title=application.title,
-        description=application.abstract or "", currency=call.currency,
-        amount_applied_for=grant.requested_amount, amount_awarded=grant.awarded_amount,
-        amount_disbursed=grant.disbursed_amount,
-        award_date=grant.signed_at.astimezone(UTC).date(), start_date=grant.start_date,
-        end_date=grant.end_date, duration_months=grant.duration_months,
-        recipient=_organisation(coordinator.organisation, prefix), beneficiaries=beneficiaries,
-        funder=_funder(call.funder, identities), programme_code=call.reference,
-        programme_title=call.title, programme_url=f"{base_url()}/calls/{call.reference}",
+        identifier=row.agreement_number, prefix=prefix, title=row.title,
+        description=row.abstract or "", currency=row.currency,
+        amount_applied_for=row.requested, amount_awarded=row.awarded,
+        amount_disbursed=row.disbursed, award_date=row.signed_at.astimezone(UTC).date(),
+        start_date=row.start_date, end_date=row.end_date,
+        duration_months=row.duration_months,
+        recipient=run.organisation(coordinator, prefix), beneficiaries=beneficiaries,
+        funder=funder_facts, programme_code=row.reference, programme_title=row.call_title,
+        programme_url=f"{run.base}/calls/{row.reference}",
         modified_at=max(moment for moment in moments if moment is not None),
-        payments=tuple(PaymentFacts(str(p.id), p.value_date, p.amount) for p in payments))
+        payments=tuple(PaymentFacts(str(p[0]), p[1], p[2]) for p in payments))
+
+
+class _OrganisationRow(NamedTuple):
+    id: int
+    name: str
+    country: str
+    identifier: str | None
+    website: str | None
+
+
+_ORGANISATION_COLUMNS = (Organisation.id, Organisation.name, Organisation.country,
+                         Organisation.identifier, Organisation.website)
+_GRANT_COLUMNS = (Grant.id, Grant.agreement_number, Application.title, Application.abstract,
+                  Call.currency, Grant.requested_amount, Grant.awarded_amount,
+                  Grant.disbursed_amount, Grant.signed_at, Grant.closed_at, Grant.start_date,
+                  Grant.end_date, Grant.duration_months, Call.reference, Call.title,
+                  Call.funder_id)
 
 
 def iter_grant_facts(batch: int = BATCH) -> Iterator[GrantFacts]:
-    """Every published grant, oldest signature first, read a batch at a time (keyset on id)
-    so that memory stays flat however many grants there are."""
-    identities = _identities()
+    """Every published grant, by id, read a batch at a time (keyset on id) as plain rows, not
+    ORM objects: memory stays flat and 10,000 grants take a few seconds."""
+    run = _Run(_identities())
+    funders = {f.id: f for f in db.session.scalars(select(Funder))}
     last_id = 0
     while True:
-        grants = db.session.scalars(
-            select(Grant).where(Grant.status.in_(PUBLISHED_GRANTS), Grant.id > last_id)
-            .options(selectinload(Grant.call).selectinload(Call.funder),
-                     selectinload(Grant.application),
-                     selectinload(Grant.beneficiaries).selectinload(GrantBeneficiary.organisation))
-            .order_by(Grant.id).limit(batch)).all()
-        if not grants:
+        rows = [_GrantRow(*row) for row in db.session.execute(
+            select(*_GRANT_COLUMNS).join(Application, Application.id == Grant.application_id)
+            .join(Call, Call.id == Grant.call_id)
+            .where(Grant.status.in_(PUBLISHED_GRANTS), Grant.id > last_id)
+            .order_by(Grant.id).limit(batch))]
+        if not rows:
             return
-        payments = _payments([g.id for g in grants])
-        for grant in grants:
-            yield _grant_facts(grant, payments.get(grant.id, []), identities)
-        # The session's identity map holds rows weakly: once a batch is written and
-        # dropped here, its objects go, and memory stays flat.
-        last_id = grants[-1].id
+        ids = [row.id for row in rows]
+        members: dict[int, list] = defaultdict(list)
+        for grant_id, role, *organisation in db.session.execute(
+                select(GrantBeneficiary.grant_id, GrantBeneficiary.role, *_ORGANISATION_COLUMNS)
+                .join(Organisation, Organisation.id == GrantBeneficiary.organisation_id)
+                .where(GrantBeneficiary.grant_id.in_(ids)).order_by(GrantBeneficiary.id)):
+            members[grant_id].append((role, _OrganisationRow(*organisation)))
+        payments: dict[int, list] = defaultdict(list)
+        for grant_id, *payment in db.session.execute(
+                select(Disbursement.grant_id, Disbursement.id, Disbursement.value_date,
+                       Disbursement.amount, Disbursement.executed_at)
+                .where(Disbursement.grant_id.in_(ids))
+                .order_by(Disbursement.value_date, Disbursement.id)):
+            payments[grant_id].append(payment)
+        for row in rows:
+            yield _facts_from_row(row, members[row.id], payments[row.id],
+                                  funders[row.funder_id], run)
+        last_id = rows[-1].id
 
 
 # --- OCDS -------------------------------------------------------------------------------
@@ -134,7 +223,7 @@ def _party(organisation: Organisation, prefix: str) -> PartyFacts:
         organisation.identifier or "").upper().startswith("PIC ") else None
     return PartyFacts(org_id(organisation.identifier, prefix=prefix, local_id=organisation.id),
                       organisation.name, organisation.country,
-                      country_name(organisation.country), pic or None)
+                      _country_name(organisation.country), pic or None)
 
 
 def _buyer(funder: Funder, identities: dict[int, FunderIdentity]) -> PartyFacts:

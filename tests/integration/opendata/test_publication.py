@@ -111,7 +111,7 @@ def test_an_invalid_export_is_refused_and_the_admin_sees_why(app, client, make_g
     db.session.commit()
     assert refused.status == PublicationStatus.REFUSED and refused.json_key is None
     assert refused.error_count == 1
-    assert refused.errors[0].startswith("grants/0/currency: 'EURO' is not one of")
+    assert refused.errors[0].startswith('grants/0/currency: "EURO" is not one of')
     # Visitors still get the last valid file.
     assert _json(client, "/open-data/360giving.json")["grants"][0]["currency"] == "EUR"
     assert storage.exists(good.json_key)
