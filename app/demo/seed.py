@@ -15,6 +15,7 @@ from app.demo.directory import seed_directory
 from app.demo.evaluation import seed_evaluation
 from app.demo.events import seed_events
 from app.demo.grants import seed_grants
+from app.demo.opendata import seed_open_data
 
 DEMO_PASSWORD = "opencall-demo"
 DEMO_ORGANISATIONS = 24
@@ -97,5 +98,6 @@ def seed_demo() -> list[DemoUser]:
     seed_evaluation()
     seed_grants()
     seed_events(funder, organisations)
+    seed_open_data()
     db.session.commit()
     return list(DEMO_USERS)

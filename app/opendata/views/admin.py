@@ -50,3 +50,16 @@ def funder_identity(funder_id: int):
             db.session.rollback()
             attach_error(form, error)
     return render_template("opendata/identity.html", form=form, funder=row.funder)
+
+
+@bp.cli.command("publish")
+def publish_command():
+    """Publish both open-data files now (e.g. nightly from cron): `flask opendata publish`."""
+    from app.opendata.services.publication import publish_all
+
+    for done in publish_all(by=None):
+        db.session.commit()
+        print(f"{done.kind}: {done.status}, {done.item_count} items, "
+              f"{done.error_count} schema errors")
+        for error in done.errors[:10]:
+            print(f"  {error}")
