@@ -38,6 +38,10 @@ class Role(StrEnum):
 ROLE_LABELS = {Role.organiser: "Event organiser", Role.adviser: "Adviser (assistance centre)"}
 
 
+# The roles that work for one funder (User.funder_id says which).
+FUNDER_STAFF_ROLES = (Role.programme_officer, Role.finance_officer)
+
+
 class Funder(db.Model):
     """An institution that owns calls; its officers see only its calls."""
 
@@ -141,6 +145,12 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+    def is_staff_of(self, funder_id: int | None, *roles: Role) -> bool:
+        """Works for this funder: holds one of `roles` (default: programme or finance
+        officer) and belongs to it. Admins are not staff of any funder by this test."""
+        return (funder_id is not None and self.funder_id == funder_id
+                and self.has_role(*(roles or FUNDER_STAFF_ROLES)))
 
     def grant(self, role: Role) -> None:
         if role not in self.roles:

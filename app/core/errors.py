@@ -1,6 +1,22 @@
-"""Domain errors raised by services, and the error pages."""
+"""Domain errors raised by services, and the one mapping from them to HTTP answers.
 
-from flask import Flask, jsonify, render_template, request
+NotFound is 404 (also for a record that is not the user's: others may not learn it exists),
+Forbidden 403 (a role or capability the user lacks on a record they may know), Conflict 409
+and any other refusal 422. A refused POST from one of our pages goes back to that page with
+the message instead. Form pages show refusals next to their fields (core.forms).
+A database or job queue that is away answers 503 and a value the database refuses 400; pages
+for 5xx answers are rendered without the database (errors/standalone.html).
+"""
+
+from contextlib import suppress
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError, PendingRollbackError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException
+
+from app.core.extensions import db
 
 
 class DomainError(Exception):
@@ -28,11 +44,74 @@ def _wants_json() -> bool:
     return request.path.startswith("/jobs/") or request.accept_mimetypes.best == "application/json"
 
 
+def _page_posted_from() -> str | None:
+    """The page of ours a browser POST came from (its Referer), if a GET can show it again.
+
+    None for GETs, JSON clients, other sites, and pages that exist only as a POST's answer
+    (a form shown again at its action URL): those get the status page instead.
+    """
+    if request.method != "POST" or _wants_json() or not request.referrer:
+        return None
+    referrer = urlsplit(request.referrer)
+    if referrer.netloc != request.host or referrer.scheme not in ("http", "https"):
+        return None
+    root = request.script_root
+    if root and not referrer.path.startswith(root + "/"):
+        return None
+    try:
+        current_app.url_map.bind(request.host, script_name=root or None).match(
+            referrer.path.removeprefix(root), method="GET")
+    except HTTPException:
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
+# Seconds a client is asked to wait when the database or the queue is away.
+RETRY_AFTER = 10
+
+
+def _standalone_page(code: int, title: str, message: str, retry_after: int | None = None) -> str:
+    """The error page rendered without context processors: the page frame's signed-in user
+    and menu need the database, and this page must show when the database is down."""
+    return current_app.jinja_env.get_template("errors/standalone.html").render(
+        code=code, title=title, message=message, retry_after=retry_after)
+
+
 def register_error_pages(app: Flask) -> None:
     def page(code: int, title: str, message: str):
         if _wants_json():
             return jsonify(error=title), code
+        if code >= 500:
+            return _standalone_page(code, title, message), code
         return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    def unavailable(message: str):
+        """503: the database or the job queue is away; the client may simply try again."""
+        with suppress(Exception):  # the connection is gone; the request's teardown drops it
+            db.session.rollback()
+        headers = {"Retry-After": str(RETRY_AFTER)}
+        if _wants_json():
+            return jsonify(error="Service unavailable", message=message), 503, headers
+        return _standalone_page(503, "Service unavailable", message, RETRY_AFTER), 503, headers
+
+    def database_unavailable(error: Exception):
+        app.logger.warning("Database unavailable: %s", error)
+        return unavailable("OpenCall cannot reach its database just now. Please try again in "
+                           "a minute.")
+
+    def bad_value(error: Exception):
+        """A value the database refuses (out of range, not storable): the input was bad."""
+        app.logger.warning("Refused a value: %s", error)
+        with suppress(Exception):
+            db.session.rollback()
+        return page(400, "Bad request", "A value you sent is out of range or not allowed.")
+
+    app.register_error_handler(503, lambda e: unavailable(e.description))
+    # Connections refused or cut, the pool exhausted, a session left broken by one of those.
+    for error in (OperationalError, InterfaceError, PoolTimeout, PendingRollbackError):
+        app.register_error_handler(error, database_unavailable)
+    for error in (DataError, OverflowError):
+        app.register_error_handler(error, bad_value)
 
     app.register_error_handler(400, lambda e: page(400, "Bad request", e.description))
     app.register_error_handler(
@@ -43,5 +122,20 @@ def register_error_pages(app: Flask) -> None:
         413, lambda e: page(413, "File too large", "The file is larger than we accept."))
     app.register_error_handler(
         500, lambda e: page(500, "Something went wrong", "The error was logged; please retry."))
-    app.register_error_handler(NotFound, lambda e: page(404, "Not found", e.message))
-    app.register_error_handler(Forbidden, lambda e: page(403, "Not allowed", e.message))
+
+    def refused(error: DomainError):
+        """The one answer to a service's refusal that no view showed on its form."""
+        db.session.rollback()  # nothing of a refused request may be committed later
+        if isinstance(error, NotFound):
+            return page(404, "Not found", error.message)
+        if isinstance(error, Forbidden):
+            return page(403, "Not allowed", error.message)
+        back = _page_posted_from()
+        if back is not None:  # a button on a page: the message goes back to that page
+            flash(error.message, "danger")
+            return redirect(back)
+        if isinstance(error, Conflict):
+            return page(409, "Not possible now", error.message)
+        return page(422, "Not possible", error.message)
+
+    app.register_error_handler(DomainError, refused)

@@ -1,5 +1,8 @@
 """Glue between services' DomainErrors and WTForms fields."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import flash
@@ -8,7 +11,8 @@ from wtforms import DecimalField, Field
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
-from app.core.errors import DomainError
+from app.core.errors import Conflict, DomainError, Forbidden, NotFound
+from app.core.extensions import db
 from app.core.money import (
     MAX_INPUT_LENGTH,
     amount_example,
@@ -25,6 +29,45 @@ def attach_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "danger")
+
+
+@dataclass
+class Refusal:
+    """What `errors_shown_on` caught: None while the service has not refused."""
+
+    error: DomainError | None = None
+
+
+@contextmanager
+def errors_shown_on(form: FlaskForm, *, refresh_version_from=None) -> Iterator[Refusal]:
+    """Around a form's service call and commit: a refusal is shown on the form, not raised.
+
+    The request's changes are rolled back and each message goes next to its field (an
+    error with an `errors` mapping names several), or is flashed when it names none. The
+    `with` block ends at the refusal, so the view goes on to show the form again.
+    NotFound and Forbidden pass through to the app's 404 and 403 pages. After a Conflict
+    the form's `version` takes the record's current one, so that saving again is a choice
+    made after seeing the message.
+    """
+    refusal = Refusal()
+    try:
+        yield refusal
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        refusal.error = error
+        by_field = getattr(error, "errors", None)
+        if by_field:
+            # Nested keys ("criteria.0.step") have no field: templates read them from here.
+            form.document_errors = dict(by_field)
+            for key, message in by_field.items():
+                if "." not in key:
+                    attach_error(form, DomainError(message, field=key))
+        else:
+            attach_error(form, error)
+        if isinstance(error, Conflict) and refresh_version_from is not None:
+            form.version.data = refresh_version_from.version
 
 
 class AmountField(Field):

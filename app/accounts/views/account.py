@@ -17,7 +17,7 @@ from app.accounts.views import bp
 from app.core.access import public, signed_in
 from app.core.errors import DomainError
 from app.core.extensions import db
-from app.core.forms import attach_error
+from app.core.forms import errors_shown_on
 
 
 def _safe_next(target: str | None) -> str:
@@ -30,7 +30,7 @@ def _safe_next(target: str | None) -> str:
 
 def _sign_in(user) -> None:
     session.clear()  # a fresh session on every sign-in (no fixation)
-    session["sid"] = services.start_session(user)
+    session["sid"] = services.start_session(user, ip=request.remote_addr)
     login_user(user)
 
 
@@ -39,15 +39,13 @@ def _sign_in(user) -> None:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data,
-                                         ip=request.remote_addr or "unknown")
-        except services.LoginThrottled as error:
-            flash(error.message, "danger")
-        except DomainError as error:
-            db.session.commit()  # keep the failure: it counts toward throttling
-            attach_error(form, error)
-        else:
+        with errors_shown_on(form):
+            try:
+                user = services.authenticate(form.email.data, form.password.data,
+                                             ip=request.remote_addr or "unknown")
+            except DomainError:
+                db.session.commit()  # keep the failure: it counts toward throttling
+                raise
             _sign_in(user)
             db.session.commit()
             flash(f"Welcome, {user.name}.", "success")
@@ -78,15 +76,11 @@ def register():
             nace_revision=form.nace_revision.data or None,
             fields_of_science=tuple(form.fields_of_science.data or ()),
             identifier=form.identifier.data or None, website=form.website.data or None)
-        try:
+        with errors_shown_on(form):
             user = services.register_applicant(email=form.email.data, name=form.name.data,
                                                password=form.password.data,
                                                organisation=organisation,
                                                sme_figures=form.sme_figures())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             _sign_in(user)
             db.session.commit()
             flash("Your account is ready.", "success")
@@ -111,18 +105,13 @@ def reset_request():
 def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form) as refusal:
             services.reset_password(token, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            if error.field is None:
-                flash(error.message, "danger")
-                return redirect(url_for("accounts.reset_request"))
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash("Your password is set. Sign in with it.", "success")
             return redirect(url_for("accounts.login"))
+        if refusal.error.field is None:  # the link itself is spent: ask for a new one
+            return redirect(url_for("accounts.reset_request"))
     return render_template("accounts/reset_password.html", form=form)
 
 
@@ -131,18 +120,14 @@ def reset_password(token: str):
 def accept_invitation(token: str):
     try:
         invitation = services.get_invitation(token)
-    except DomainError as error:
+    except DomainError as error:  # a spent or expired link: its message says to sign in
         flash(error.message, "danger")
         return redirect(url_for("accounts.login"))
     form = AcceptInvitationForm()
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             user = services.accept_invitation(token, name=form.name.data,
                                               password=form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             _sign_in(user)
             db.session.commit()
             flash("Welcome to OpenCall.", "success")

@@ -9,9 +9,8 @@ from app.accounts.services import users as services
 from app.accounts.views import admin_bp
 from app.core import audit
 from app.core.access import requires
-from app.core.errors import DomainError
 from app.core.extensions import db
-from app.core.forms import attach_error
+from app.core.forms import errors_shown_on
 from app.core.mail import list_outbox
 
 
@@ -23,7 +22,7 @@ def _funder_choices(form, *, own_only: bool = False) -> None:
     funders = services.list_funders()
     if own_only:
         form.funder_id.choices = [(f.id, f.name) for f in funders
-                                  if f.id == current_user.funder_id]
+                                  if current_user.is_staff_of(f.id)]
     else:
         form.funder_id.choices = [("", "No funder")] + [(f.id, f.name) for f in funders]
 
@@ -41,15 +40,11 @@ def new_staff_user():
     form = StaffUserForm()
     _funder_choices(form)
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             services.create_staff_user(by=current_user, email=form.email.data,
                                        name=form.name.data,
                                        roles=[Role(r) for r in form.roles.data],
                                        funder_id=form.funder_id.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash("Staff account created; we e-mailed a link to choose a password.", "success")
             return redirect(url_for("admin.users"))
@@ -64,13 +59,9 @@ def invite_evaluator():
     if request.method == "GET" and current_user.funder_id:
         form.funder_id.data = current_user.funder_id
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             services.invite_evaluator(by=current_user, email=form.email.data,
                                       funder_id=form.funder_id.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash(f"Invitation sent to {form.email.data}.", "success")
             return redirect(url_for("admin.invite_evaluator"))

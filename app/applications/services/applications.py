@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.applications.models import Application, ApplicationStatus, Participant, ParticipantRole
 from app.applications.services.checklist import Checklist, build_checklist
 from app.calls.models import Call
 from app.calls.rules.lifecycle import CallKind, CallStatus
+from app.calls.services.calls import can_manage
 from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -46,13 +47,6 @@ def membership(application: Application, user: User) -> Participant | None:
                  if p.is_accepted and p.contact_user_id == getattr(user, "id", None)), None)
 
 
-def is_officer_for(call: Call, user: User) -> bool:
-    """Admins, and programme officers of the funder that owns the call."""
-    if user.has_role(Role.admin):
-        return True
-    return user.has_role(Role.programme_officer) and user.funder_id == call.funder_id
-
-
 def get_application(application_id: int, *, by: User) -> Application:
     """The application for a member of its consortium; 404 for everybody else."""
     application = _load(application_id)
@@ -69,7 +63,7 @@ def get_viewable_application(application_id: int, *, by: User) -> Application:
     application = _load(application_id)
     if application is None or not (membership(application, by) is not None
                                    or (application.submissions
-                                       and is_officer_for(application.call, by))):
+                                       and can_manage(by, application.call))):
         raise NotFound("There is no such application, or you may not see it.")
     return application
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
@@ -20,6 +20,7 @@ from app.core.classifications import FORD_FIELDS
 from app.core.database import utcnow
 from app.core.errors import DomainError, Forbidden, NotFound
 from app.core.extensions import db
+from app.core.links import public_url
 from app.core.mail import send_mail
 
 INVITATION_PURPOSE = "opencall.partner-invitation"
@@ -37,7 +38,7 @@ def invitation_link(participant: Participant) -> str:
     # The e-mail is signed too: a cancelled invitation's id reused later cannot be accepted.
     token = _serializer().dumps({"participant": participant.id,
                                  "email": participant.invited_email})
-    return url_for("applications.invitation", token=token, _external=True)
+    return public_url("applications.invitation", token=token)
 
 
 def _send_invitation(application: Application, participant: Participant, by: User) -> None:
@@ -161,8 +162,9 @@ def accept_invitation(token: str, *, by: User) -> Application:
                           "with a new account, then open the invitation link again.")
     if participant.organisation_id is not None and participant.organisation_id != \
             by.organisation_id:
-        raise Forbidden(f"This invitation is for {participant.organisation.name}: sign in with "
-                        "an account of that organisation.")
+        # The invitee holds the link, so this is advice for them, not a refusal of access.
+        raise DomainError(f"This invitation is for {participant.organisation.name}: sign in "
+                          "with an account of that organisation.")
     if any(p.organisation_id == by.organisation_id and p.id != participant.id
            for p in application.participants):
         raise DomainError("Your organisation is already in this consortium.")

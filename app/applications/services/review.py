@@ -6,8 +6,9 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from app.accounts.models import User
 from app.applications.models import Application, ApplicationStatus, Participant, Submission
 from app.applications.rules.submission import deadline_passed
-from app.applications.services.applications import flush_or_conflict, is_officer_for
+from app.applications.services.applications import flush_or_conflict
 from app.calls.models import Call
+from app.calls.services.calls import can_manage
 from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import DomainError, NotFound
@@ -27,7 +28,7 @@ SORT_LABELS = {"submitted": "Latest submission first", "acronym": "Acronym",
 
 def get_call_for_officer(reference: str, *, by: User) -> Call:
     call = db.session.scalar(select(Call).where(Call.reference == reference))
-    if call is None or not is_officer_for(call, by):
+    if call is None or not can_manage(by, call):
         raise NotFound("There is no such call among yours.")
     return call
 
@@ -75,8 +76,8 @@ def get_for_officer(application_id: int, *, by: User) -> tuple[Application, Subm
         select(Application).where(Application.id == application_id).options(
             joinedload(Application.call), selectinload(Application.submissions),
             joinedload(Application.eligibility_decided_by)))
-    if application is None or not application.submissions or not is_officer_for(
-            application.call, by):
+    if application is None or not application.submissions or not can_manage(
+            by, application.call):
         raise NotFound("There is no such submitted application among your calls.")
     return application, application.submissions[-1]
 

@@ -14,27 +14,12 @@ from app.applications.services.attachments import max_bytes, required_documents
 from app.applications.views import bp
 from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, validate_amount
 from app.core.access import requires
-from app.core.errors import Conflict, DomainError
 from app.core.extensions import db
-from app.core.forms import attach_error
+from app.core.forms import errors_shown_on
 
 
 def page_number() -> int:
     return request.args.get("page", 1, type=int)
-
-
-def fail(form, error: DomainError, application_id: int | None = None) -> None:
-    """Undo the request's changes and show the error; keep what the user typed.
-
-    After a version conflict the form takes the current version, so that saving again
-    is a deliberate choice made after seeing the message.
-    """
-    db.session.rollback()
-    attach_error(form, error)
-    if isinstance(error, Conflict) and application_id is not None and hasattr(form, "version"):
-        current = db.session.get(Application, application_id)
-        if current is not None:
-            form.version.data = current.version
 
 
 def template_context() -> dict:
@@ -52,7 +37,7 @@ def mine():
 
 def _application_data(form: ApplicationForm) -> services.ApplicationData:
     bid = getattr(form, "bid_price", None)
-    bid_amount = validate_amount(bid.data) if bid is not None and bid.data else None
+    bid_amount = validate_amount(bid.data) if bid is not None and bid.data is not None else None
     return services.ApplicationData(
         acronym=form.acronym.data.strip(), title=form.title.data.strip(),
         abstract=(form.abstract.data or "").strip(), duration_months=form.duration_months.data,
@@ -67,20 +52,13 @@ def new():
     if not reference:
         return render_template("applications/choose_call.html",
                                calls=services.list_open_calls())
-    try:
-        call = services.get_open_call(reference)
-    except DomainError as error:
-        flash(error.message, "warning")
-        return redirect(url_for("applications.new"))
+    call = services.get_open_call(reference)
     form = ApplicationForm()
     form.set_choices(call)
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             application = services.start_application(by=current_user, call_reference=reference,
                                                      data=_application_data(form))
-        except DomainError as error:
-            fail(form, error)
-        else:
             db.session.commit()
             flash("Your application is started. Invite your partners next.", "success")
             return redirect(url_for("applications.detail", application_id=application.id))
@@ -129,14 +107,10 @@ def edit(application_id: int):
         if hasattr(form, "bid_price") and application.bid_price_amount is not None:
             form.bid_price.data = str(application.bid_price_amount)
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form, refresh_version_from=application):
             services.update_application(application_id, by=current_user,
                                         data=_application_data(form),
                                         expected_version=form.version.data)
-        except DomainError as error:
-            fail(form, error, application_id)
-            application = services.get_application(application_id, by=current_user)
-        else:
             db.session.commit()
             flash("Saved; the checklist is up to date.", "success")
             return redirect(url_for("applications.detail", application_id=application_id))

@@ -17,11 +17,12 @@ from app.applications.services import applications as services
 from app.applications.services import consortium, costs
 from app.applications.services.checklist import budget_of_participant
 from app.applications.views import bp
-from app.applications.views.applications import fail, page_number, template_context
+from app.applications.views.applications import page_number, template_context
 from app.calls.rules.finance import validate_amount
 from app.core.access import public, requires
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.forms import errors_shown_on
 
 
 def _back(application_id: int):
@@ -37,13 +38,9 @@ def invite(application_id: int):
     if request.method == "GET":
         form.version.data = application.version
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form, refresh_version_from=application):
             consortium.invite_by_email(application_id, by=current_user, email=form.email.data,
                                        expected_version=form.version.data)
-        except DomainError as error:
-            fail(form, error, application_id)
-            application = services.get_application(application_id, by=current_user)
-        else:
             db.session.commit()
             flash(f"Invitation sent to {form.email.data}.", "success")
             return _back(application_id)
@@ -62,13 +59,9 @@ def invite_organisation(application_id: int):
     if not form.validate_on_submit() or not form.organisation_id.data.isdigit():
         flash("Choose an organisation from the list.", "danger")
         return redirect(url_for("applications.invite", application_id=application_id))
-    try:
-        participant = consortium.invite_organisation(
-            application_id, by=current_user, organisation_id=int(form.organisation_id.data),
-            expected_version=form.version.data)
-    except DomainError as error:
-        fail(form, error, application_id)
-        return redirect(url_for("applications.invite", application_id=application_id))
+    participant = consortium.invite_organisation(
+        application_id, by=current_user, organisation_id=int(form.organisation_id.data),
+        expected_version=form.version.data)
     db.session.commit()
     flash(f"Invitation sent to {participant.organisation.name}.", "success")
     return _back(application_id)
@@ -84,11 +77,8 @@ def invitation(token: str):
                                participant=None, form=None), 410
     form = AcceptInvitationForm()
     if current_user.is_authenticated and form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             application = consortium.accept_invitation(token, by=current_user)
-        except DomainError as error:
-            fail(form, error)
-        else:
             db.session.commit()
             flash(f"You joined the consortium {application.acronym}.", "success")
             return _back(application.id)
@@ -119,14 +109,9 @@ def participant(application_id: int, participant_id: int):
             fields_of_science=tuple(form.fields_of_science.data or ()),
             key_personnel_women=form.key_personnel_women.data,
             key_personnel_men=form.key_personnel_men.data)
-        try:
+        with errors_shown_on(form, refresh_version_from=application):
             consortium.update_participation(application_id, participant_id, by=current_user,
                                             data=data, expected_version=form.version.data)
-        except DomainError as error:
-            fail(form, error, application_id)
-            application = services.get_application(application_id, by=current_user)
-            own = consortium.own_participant(application, participant_id, current_user)
-        else:
             db.session.commit()
             flash("Your participation is saved.", "success")
             return redirect(request.path)
@@ -151,12 +136,9 @@ def add_line(application_id: int, participant_id: int):
     line_form = BudgetLineForm()
     line_form.set_choices(costs.ict_choices(application.call))
     if line_form.validate_on_submit():
-        try:
+        with errors_shown_on(line_form, refresh_version_from=application):
             costs.add_line(application_id, participant_id, by=current_user,
                            data=_line_data(line_form), expected_version=line_form.version.data)
-        except DomainError as error:
-            fail(line_form, error, application_id)
-        else:
             db.session.commit()
             flash("Budget line added; the budget and checklist are recomputed.", "success")
             return redirect(url_for("applications.participant", application_id=application_id,
@@ -178,13 +160,9 @@ def line(application_id: int, line_id: int):
         form.version.data = application.version
         form.amount.data = str(row.amount)
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form, refresh_version_from=application):
             costs.update_line(application_id, line_id, by=current_user, data=_line_data(form),
                               expected_version=form.version.data)
-        except DomainError as error:
-            fail(form, error, application_id)
-            application, row = costs.get_own_line(application_id, line_id, by=current_user)
-        else:
             db.session.commit()
             flash("Budget line saved.", "success")
             return redirect(url_for("applications.participant", application_id=application_id,
@@ -199,16 +177,12 @@ def delete_line(application_id: int, line_id: int):
     application, row = costs.get_own_line(application_id, line_id, by=current_user)
     participant_id = row.participant_id
     form = DeleteLineForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError("The form expired: reload the page.")
-        costs.delete_line(application_id, line_id, by=current_user,
-                          expected_version=form.version.data)
-    except DomainError as error:
-        fail(form, error)
-    else:
-        db.session.commit()
-        flash("Budget line removed.", "success")
+    if not form.validate_on_submit():
+        raise DomainError("The form expired: reload the page.")
+    costs.delete_line(application_id, line_id, by=current_user,
+                      expected_version=form.version.data)
+    db.session.commit()
+    flash("Budget line removed.", "success")
     return redirect(url_for("applications.participant", application_id=application_id,
                             participant_id=participant_id))
 
@@ -224,14 +198,12 @@ def remove_participant(application_id: int, participant_id: int):
     if request.method == "GET":
         form.version.data = application.version
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form, refresh_version_from=application):
             consortium.remove_participant(application_id, participant_id, by=current_user,
                                           expected_version=form.version.data)
-        except DomainError as error:
-            fail(form, error, application_id)
-        else:
             db.session.commit()
             flash("The partner was removed from the consortium.", "success")
             return _back(application_id)
     return render_template("applications/remove_participant.html", application=application,
                            target=target, form=form)
+

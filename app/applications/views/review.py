@@ -7,10 +7,10 @@ from app.accounts.models import Role
 from app.applications.forms import EligibilityDecisionForm
 from app.applications.services import review
 from app.applications.views import bp
-from app.applications.views.applications import fail, page_number, template_context
+from app.applications.views.applications import page_number, template_context
 from app.core.access import requires
-from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.forms import errors_shown_on
 
 OFFICERS = (Role.programme_officer, Role.admin)
 
@@ -37,15 +37,11 @@ def review_application(application_id: int):
     if request.method == "GET":
         form.version.data = application.version
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             review.decide_eligibility(application_id, by=current_user,
                                       eligible=form.decision.data == "eligible",
                                       reason=form.reason.data,
                                       expected_version=form.version.data)
-        except DomainError as error:
-            fail(form, error)
-            application, latest = review.get_for_officer(application_id, by=current_user)
-        else:
             db.session.commit()
             flash(f"{application.acronym} is marked {application.status}.", "success")
             return redirect(url_for("applications.call_applications",

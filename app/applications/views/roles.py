@@ -9,9 +9,8 @@ from app.applications.services import applications as services
 from app.applications.services import consortium
 from app.applications.views import bp
 from app.core.access import requires
-from app.core.errors import DomainError, Forbidden, NotFound
 from app.core.extensions import db
-from app.core.forms import attach_error
+from app.core.forms import errors_shown_on
 
 
 @bp.route("/<int:application_id>/participants/<int:participant_id>/role",
@@ -26,16 +25,9 @@ def participant_role(application_id: int, participant_id: int):
         form.version.data = application.version
         form.role.data = target.role
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form, refresh_version_from=application):
             consortium.set_role(application_id, participant_id, by=current_user,
                                 role=form.role.data, expected_version=form.version.data)
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as error:
-            db.session.rollback()
-            form.version.data = application.version  # saving again is then a choice
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash("Role saved; the checklist and the budget follow it.", "success")
             return redirect(url_for("applications.detail", application_id=application_id))

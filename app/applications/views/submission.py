@@ -7,11 +7,15 @@ from app.accounts.models import Role
 from app.applications.forms import AttachmentForm, ConfirmForm, SubmitForm
 from app.applications.services import applications as services
 from app.applications.services import attachments, submission
+from app.applications.services.receipts import latest_receipt_job
 from app.applications.views import bp
-from app.applications.views.applications import detail_page, fail
+from app.applications.views.applications import detail_page
 from app.core.access import requires, signed_in
-from app.core.errors import Conflict, DomainError
+from app.core.arrival import request_arrived_at
+from app.core.errors import Conflict
 from app.core.extensions import db
+from app.core.forms import errors_shown_on
+from app.core.jobs import ACTIVE
 
 
 def _back(application_id: int):
@@ -39,16 +43,11 @@ def upload(application_id: int):
             flash(" ".join(errors), "danger")
         return _back(application_id)
     upload_file = form.file.data
-    try:
-        attachments.upload_attachment(application_id, by=current_user, kind=form.kind.data,
-                                      filename=upload_file.filename, data=upload_file.read(),
-                                      expected_version=form.version.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")  # the page is redirected to: no field to show it on
-    else:
-        db.session.commit()
-        flash("Document uploaded.", "success")
+    attachments.upload_attachment(application_id, by=current_user, kind=form.kind.data,
+                                  filename=upload_file.filename, data=upload_file.read(),
+                                  expected_version=form.version.data)
+    db.session.commit()
+    flash("Document uploaded.", "success")
     return _back(application_id)
 
 
@@ -71,25 +70,22 @@ def submit(application_id: int):
     try:
         made = submission.submit_application(application_id, by=current_user,
                                              idempotency_key=key,
-                                             expected_version=form.version.data)
+                                             expected_version=form.version.data,
+                                             received_at=request_arrived_at())
     except submission.SubmitRefused as refused:
         db.session.rollback()
         application = services.get_application(application_id, by=current_user)
         return detail_page(application, problems=refused.problems, status=422)
-    except Conflict as error:
+    except Conflict:
         db.session.rollback()
         # A retried POST that lost the race to its twin: the twin's submission is the answer.
         made = submission.find_submission_by_key(key) if key else None
         if made is None or made.application_id != application_id:
-            flash(error.message, "danger")
-            return _back(application_id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return _back(application_id)
+            raise
     db.session.commit()
     flash(f"Submitted (submission {made.number}). SHA-256 of the submitted data: "
-          f"{made.snapshot_sha256}. The receipt is e-mailed to the coordinator.", "success")
+          f"{made.snapshot_sha256}. The receipt (PDF) is being prepared and will be e-mailed "
+          "to the coordinator.", "success")
     return _back(application_id)
 
 
@@ -98,8 +94,22 @@ def submit(application_id: int):
 def receipt(application_id: int, submission_id: int):
     made, data = submission.receipt_for_download(application_id, submission_id,
                                                  by=current_user)
+    if data is None:  # the receipt job has not written it yet (or it failed, or was lost)
+        job = latest_receipt_job(made)
+        return render_template("applications/receipt_pending.html", submission=made,
+                               preparing=job is not None and job.status in ACTIVE), 202
     acronym = "".join(c for c in made.application.acronym if c.isalnum() or c in "-_") or "app"
     return pdf_download(data, f"receipt-{acronym}-{made.number}.pdf")
+
+
+@bp.post("/<int:application_id>/submissions/<int:submission_id>/receipt/prepare")
+@signed_in  # whoever may read the receipt may ask for it again; the service decides
+def prepare_receipt(application_id: int, submission_id: int):
+    submission.prepare_receipt_again(application_id, submission_id, by=current_user)
+    db.session.commit()
+    flash("The receipt is being prepared again.", "info")
+    return redirect(url_for("applications.receipt", application_id=application_id,
+                            submission_id=submission_id))
 
 
 @bp.route("/<int:application_id>/withdraw", methods=["GET", "POST"])
@@ -111,12 +121,9 @@ def withdraw(application_id: int):
     if request.method == "GET":
         form.version.data = application.version
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form, refresh_version_from=application):
             submission.withdraw_application(application_id, by=current_user,
                                             expected_version=form.version.data)
-        except DomainError as error:
-            fail(form, error, application_id)
-        else:
             db.session.commit()
             flash("The application is withdrawn. You may submit it again before the deadline.",
                   "success")

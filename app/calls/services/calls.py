@@ -26,6 +26,7 @@ from app.calls.rules.lifecycle import (
     allowed_actions,
     transition,
 )
+from app.calls.services import deadlines
 from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -45,8 +46,7 @@ def can_manage(user: User, call: Call) -> bool:
     """Programme officers of the owning funder manage its calls; admins manage all."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.has_role(Role.admin) or (
-        user.has_role(Role.programme_officer) and user.funder_id == call.funder_id)
+    return user.has_role(Role.admin) or user.is_staff_of(call.funder_id, Role.programme_officer)
 
 
 def get_call_to_manage(reference: str, *, by: User) -> Call:
@@ -105,7 +105,7 @@ def _reference_taken(reference: str, call_id: int | None = None) -> bool:
 
 
 def create_call(fields: dict[str, Any], *, by: User) -> Call:
-    if not by.has_role(Role.programme_officer) or by.funder_id is None:
+    if not by.is_staff_of(by.funder_id, Role.programme_officer):
         raise Forbidden("Only programme officers of a funder create calls.")
     _check_fields(fields)
     if _reference_taken(fields["reference"]):
@@ -123,25 +123,32 @@ def _refuse_when_stale(call: Call, version: int | None) -> None:
                        "their changes; your input is still in the form.")
 
 
-def update_call(call: Call, fields: dict[str, Any], *, by: User, version: int | None) -> Call:
+def update_call(call: Call, fields: dict[str, Any], *, by: User, version: int | None,
+                deadline_reason: str = "", now: datetime | None = None) -> Call:
+    now = now or utcnow()
     _refuse_when_stale(call, version)
     _check_fields(fields)
     if _reference_taken(fields["reference"], call.id):
         raise DomainError("Another call already has this reference.", field="reference")
     if call.status not in (CallStatus.DRAFT, CallStatus.PUBLISHED):
         raise Conflict("A call under evaluation can no longer be edited.")
+    deadlines.refuse_unfair_dates(call, fields, reason=deadline_reason, now=now)
     if has_submissions(call):
         _refuse_changes_that_affect_submissions(call, fields)
     changed = {key: str(value) for key, value in fields.items() if getattr(call, key) != value}
+    old_closes_at = call.closes_at
     for key, value in fields.items():
         setattr(call, key, value)
     db.session.flush()
     audit.record(by, "call.updated", call, {"changed": sorted(changed)})
+    deadlines.record_deadline_move(call, old_closes_at, reason=deadline_reason, by=by, now=now)
     return call
 
 
-# Once proposals are in, only the wording may change, and the deadline only move later.
-_TEXT_FIELDS = {"title", "summary", "body", "strategic_areas"}
+# Once proposals are in, only the wording may change; the dates and the notice are judged by
+# services/deadlines.py (an earlier deadline needs a reason, notice and an e-mail).
+_TEXT_FIELDS = {"title", "summary", "body", "strategic_areas", "closes_at",
+                "deadline_notice_days"}
 
 
 def _same_value(key: str, old: Any, new: Any) -> bool:
@@ -162,10 +169,8 @@ def _refuse_changes_that_affect_submissions(call: Call, fields: dict[str, Any]) 
     for key, value in fields.items():
         if key in _TEXT_FIELDS or _same_value(key, getattr(call, key), value):
             continue
-        if key == "closes_at" and value > call.closes_at:
-            continue
-        raise DomainError("Proposals have been submitted: only the texts can change, and the "
-                          "deadline can only move later.", field=key)
+        raise DomainError("Proposals have been submitted: only the texts and the deadline can "
+                          "change.", field=key)
 
 
 def _refuse_rule_changes_after_submission(call: Call) -> None:

@@ -29,6 +29,7 @@ from app.calls.forms import (
 from app.calls.rules.countries import COUNTRY_GROUPS
 from app.calls.rules.criteria import CRITERIA_PRESETS, TIE_BREAKS
 from app.calls.rules.criteria_text import describe_criteria
+from app.calls.rules.deadlines import DEFAULT_NOTICE_DAYS
 from app.calls.rules.eligibility_rules import RULE_PRESETS
 from app.calls.rules.eligibility_text import describe_rules
 from app.calls.rules.finance import ICTCategory
@@ -37,10 +38,9 @@ from app.calls.services import calls as services
 from app.calls.views import OFFICERS, bp
 from app.core.access import public, requires
 from app.core.database import utcnow
-from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.formatting import country_choices
-from app.core.forms import attach_error
+from app.core.forms import errors_shown_on
 from app.core.pdf import render_pdf
 
 ACTION_LABELS = {
@@ -168,6 +168,8 @@ def _call_fields(form: CallForm) -> dict:
         "indirect_rate": _percent(form.indirect_rate.data), "timezone": zone,
         "opens_at": _utc(form.opens_at.data, zone), "closes_at": _utc(form.closes_at.data, zone),
         "required_attachments": form.attachment_list(),
+        "deadline_notice_days": DEFAULT_NOTICE_DAYS if form.deadline_notice_days.data is None
+        else form.deadline_notice_days.data,
     }
 
 
@@ -188,21 +190,12 @@ def _fill_call_form(form: CallForm, call) -> None:
 
 
 def _save(action, form, **kwargs):
-    """Run a service; on a DomainError roll back and show it next to its field."""
-    try:
+    """Run a service and commit; None when it refused (the form then shows why)."""
+    with errors_shown_on(form):
         result = action(**kwargs)
-    except DomainError as error:
-        db.session.rollback()
-        # Document errors are keyed like "min_partners" or "criteria.0.step".
-        form.document_errors = getattr(error, "errors", {})
-        for key, message in form.document_errors.items():
-            if "." not in key:
-                attach_error(form, DomainError(message, field=key))
-        if not form.document_errors:
-            attach_error(form, error)
-        return None
-    db.session.commit()
-    return result
+        db.session.commit()
+        return result
+    return None
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -227,7 +220,8 @@ def edit(reference: str):
     elif form.validate_on_submit():
         version = int(form.version.data) if form.version.data else None
         saved = _save(services.update_call, form, call=call, fields=_call_fields(form),
-                      by=current_user, version=version)
+                      by=current_user, version=version,
+                      deadline_reason=form.deadline_change_reason.data or "")
         if saved:
             flash("Call saved.", "success")
             return redirect(url_for("calls.detail", reference=saved.reference))
@@ -295,14 +289,9 @@ def change_status(reference: str, action: str):
         flash(f"Tick “I understand” to {ACTION_LABELS[CallAction(action)].lower()}: it cannot "
               "be undone.", "danger")
         return redirect(url_for("calls.detail", reference=reference))
-    try:
-        services.change_status(call, CallAction(action), by=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"Call {reference}: {STATUS_LABELS[CallStatus(call.status)].lower()}.", "success")
+    services.change_status(call, CallAction(action), by=current_user)
+    db.session.commit()
+    flash(f"Call {reference}: {STATUS_LABELS[CallStatus(call.status)].lower()}.", "success")
     return redirect(url_for("calls.detail", reference=reference))
 
 
@@ -312,12 +301,7 @@ def duplicate(reference: str):
     call = services.get_call_to_manage(reference, by=current_user)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        copy = services.duplicate_call(call, by=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("calls.detail", reference=reference))
+    copy = services.duplicate_call(call, by=current_user)
     db.session.commit()
     flash(f"Copied as draft {copy.reference}. Adjust its dates and reference.", "success")
     return redirect(url_for("calls.edit", reference=copy.reference))
@@ -328,11 +312,8 @@ def duplicate(reference: str):
 def import_call():
     form = ImportForm()
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             definition = services.parse_definition_file(form.definition.data.read())
-        except DomainError as error:
-            attach_error(form, error)
-        else:
             call = _save(services.import_definition, form, definition=definition,
                          by=current_user)
             if call:

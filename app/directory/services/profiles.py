@@ -156,11 +156,18 @@ def _validate(organisation_id: int, data: ProfileData) -> ProfileData:
     return data
 
 
-def update_profile(organisation_id: int, *, by: User, data: ProfileData) -> OrganisationProfile:
-    """Save the organisation's profile; only its own users may (others get 403)."""
+def get_organisation_to_edit(organisation_id: int, *, by: User) -> Organisation:
+    """The organisation, for its own people to edit its profile; everyone may know it exists
+    (the directory lists it), so others get 403."""
     organisation = get_organisation(organisation_id)
     if not can_edit(by, organisation.id):
         raise Forbidden("Only people of this organisation may edit its profile.")
+    return organisation
+
+
+def update_profile(organisation_id: int, *, by: User, data: ProfileData) -> OrganisationProfile:
+    """Save the organisation's profile; only its own users may (others get 403)."""
+    organisation = get_organisation_to_edit(organisation_id, by=by)
     data = _validate(organisation.id, data)
     profile = find_profile(organisation.id)
     if profile is None:

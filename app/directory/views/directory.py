@@ -1,7 +1,7 @@
 """The organisation directory, partner suggestions and contact requests."""
 
 import click
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import CONTROL_STATUS_LABELS
@@ -10,10 +10,9 @@ from app.calls.rules.countries import COUNTRY_GROUPS
 from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.core.access import signed_in
 from app.core.classifications import FORD_FIELDS, NACE_SECTIONS, ORG_TYPE_LABELS
-from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.formatting import country_choices
-from app.core.forms import attach_error
+from app.core.forms import errors_shown_on
 from app.directory import models  # noqa: F401  (registers the models)
 from app.directory.forms import ProfileForm
 from app.directory.services import profiles
@@ -72,9 +71,7 @@ def _profile_data(form: ProfileForm) -> profiles.ProfileData:
 @bp.route("/<int:organisation_id>/profile", methods=["GET", "POST"])
 @signed_in
 def edit_profile(organisation_id: int):
-    organisation = profiles.get_organisation(organisation_id)
-    if not profiles.can_edit(current_user, organisation_id):
-        abort(403)
+    organisation = profiles.get_organisation_to_edit(organisation_id, by=current_user)
     profile = profiles.find_profile(organisation_id)
     if request.method == "POST":
         form = ProfileForm()
@@ -86,12 +83,8 @@ def edit_profile(organisation_id: int):
     form.contact_user_id.choices = [("", "The first person of our organisation on OpenCall")] + [
         (user.id, user.name) for user in profiles.colleagues(organisation_id)]
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             profiles.update_profile(organisation_id, by=current_user, data=_profile_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash("Your organisation's profile is saved.", "success")
             return redirect(url_for("directory.detail", organisation_id=organisation_id))

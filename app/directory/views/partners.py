@@ -6,9 +6,8 @@ from werkzeug.routing import BuildError
 
 from app.core.access import signed_in
 from app.core.classifications import FORD_FIELDS
-from app.core.errors import DomainError, Forbidden, NotFound
 from app.core.extensions import db
-from app.core.forms import attach_error
+from app.core.forms import errors_shown_on
 from app.directory.forms import AnswerForm, AskToJoinForm
 from app.directory.models import ContactRequestStatus
 from app.directory.rules.suggestions import CHECK_LABELS
@@ -46,15 +45,9 @@ def ask_to_join(application_id: int, organisation_id: int):
     organisation = get_organisation(organisation_id)
     form = AskToJoinForm()
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             contact.ask_to_join(application_id, organisation_id, by=current_user,
                                 note=form.note.data)
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash(f"Your request is on its way to {organisation.name}. You will get an "
                   "e-mail when they answer.", "success")
@@ -68,28 +61,15 @@ def ask_to_join(application_id: int, organisation_id: int):
 @bp.route("/requests/<token>", methods=["GET", "POST"])
 @signed_in
 def contact_request(token: str):
-    try:
-        request_ = contact.read_contact_request(token, by=current_user)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as error:
-        flash(error.message, "danger")
-        return redirect(url_for("directory.index"))
+    request_ = contact.read_contact_request(token, by=current_user)
     form = AnswerForm()
     if form.validate_on_submit():
         accept = bool(form.accept.data)
-        try:
-            contact.answer_contact_request(token, by=current_user, accept=accept)
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash("Thank you: we sent you the coordinator's invitation by e-mail. Open it to "
-                  "join the consortium." if accept else
-                  "Thank you: we told the coordinator you declined.", "success")
+        contact.answer_contact_request(token, by=current_user, accept=accept)
+        db.session.commit()
+        flash("Thank you: we sent you the coordinator's invitation by e-mail. Open it to "
+              "join the consortium." if accept else
+              "Thank you: we told the coordinator you declined.", "success")
         return redirect(url_for("directory.contact_request", token=token))
     return render_template("directory/contact_request.html", form=form, request_=request_,
                            statuses=ContactRequestStatus)

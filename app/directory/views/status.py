@@ -5,18 +5,11 @@ from flask_login import current_user
 
 from app.accounts.models import ControlStatus
 from app.core.access import signed_in
-from app.core.errors import DomainError
 from app.core.extensions import db
-from app.core.forms import attach_error
+from app.core.forms import errors_shown_on
 from app.directory.forms import StatusForm
 from app.directory.services import status as services
 from app.directory.views import bp
-
-
-def _show_refusal(form: StatusForm, error: DomainError) -> None:
-    """Every refused figure next to its own field (the service reports them all at once)."""
-    for field, message in (getattr(error, "errors", None) or {error.field: error.message}).items():
-        attach_error(form, DomainError(message, field=field))
 
 
 def _filled(organisation) -> StatusForm:
@@ -38,12 +31,8 @@ def edit_status(organisation_id: int):
             control_status=form.control_status.data or ControlStatus.UNDECLARED,
             controller_identifier=form.controller_identifier.data,
             figures=form.sme_figures())
-        try:
+        with errors_shown_on(form):  # every refused figure goes next to its own field
             assessment = services.update_status(organisation_id, by=current_user, data=data)
-        except DomainError as error:
-            db.session.rollback()
-            _show_refusal(form, error)
-        else:
             db.session.commit()
             flash(f"Status saved. SME status: {assessment.label}.", "success")
             return redirect(url_for("directory.detail", organisation_id=organisation_id))

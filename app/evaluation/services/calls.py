@@ -8,6 +8,7 @@ from app.accounts.models import Role, User
 from app.applications.models import Application, ApplicationStatus, Participant, Submission
 from app.calls.models import Call
 from app.calls.rules.lifecycle import CallAction, CallStatus, TransitionError, transition
+from app.calls.services.calls import can_manage
 from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -34,34 +35,21 @@ def criteria_of(call: Call) -> AwardCriteria:
     return AwardCriteria.from_document(call.award_criteria)
 
 
-def is_officer_of(user: User, call: Call) -> bool:
-    return (user.has_role(Role.programme_officer) and user.funder_id is not None
-            and user.funder_id == call.funder_id)
-
-
-def get_officer_call(call_id: int, *, by: User) -> Call:
-    """The call, for a programme officer of the funder that owns it (others: 403)."""
+def get_call_to_oversee(call_id: int, *, by: User) -> Call:
+    """The call, for reading its evaluation: those who manage it (its funder's programme
+    officers, admins). For anyone else it is not theirs: 404."""
     call = db.session.get(Call, call_id)
-    if call is None:
-        raise NotFound("This call does not exist.")
-    if not is_officer_of(by, call):
-        raise Forbidden("Only programme officers of the call's funder may do this.")
+    if call is None or not can_manage(by, call):
+        raise NotFound("There is no such call among yours.")
     return call
 
 
-def can_oversee(user: User, call: Call) -> bool:
-    """Who may read a call's evaluation: its funder's officers and admins (as calls.services
-    lets admins manage every call); actions stay with the officers."""
-    return user.has_role(Role.admin) or is_officer_of(user, call)
-
-
-def get_call_to_oversee(call_id: int, *, by: User) -> Call:
-    """The call, for reading its evaluation (officers of its funder, admins; others: 403)."""
-    call = db.session.get(Call, call_id)
-    if call is None:
-        raise NotFound("This call does not exist.")
-    if not can_oversee(by, call):
-        raise Forbidden("Only programme officers of the call's funder may see this.")
+def get_officer_call(call_id: int, *, by: User) -> Call:
+    """The call, for its programme officers to act on its evaluation; admins read it but
+    get 403 here."""
+    call = get_call_to_oversee(call_id, by=by)
+    if not by.is_staff_of(call.funder_id, Role.programme_officer):
+        raise Forbidden("Only programme officers of the call's funder may do this.")
     return call
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.applications.models import Application
 from app.calls.rules.lifecycle import CallStatus
 from app.core import audit
@@ -62,7 +62,7 @@ def consensus_view(application_id: int, *, by: User) -> ConsensusView:
     if application is None:
         raise NotFound("This proposal does not exist.")
     team = list_team(application_id)
-    as_officer = services.is_officer_of(by, application.call)
+    as_officer = by.is_staff_of(application.call.funder_id, Role.programme_officer)
     is_rapporteur = any(r.expert_id == by.id and r.is_rapporteur for r in team)
     if not (as_officer or is_rapporteur):
         raise NotFound("This consensus is not yours to see.")

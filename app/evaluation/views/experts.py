@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from app.accounts.models import Role
 from app.core.access import requires
-from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.forms import errors_shown_on
 from app.evaluation.forms import (
     ActionForm,
     AffiliationForm,
@@ -22,7 +22,7 @@ from app.evaluation.rules.scoring import plain
 from app.evaluation.services import assignment as assignment_service
 from app.evaluation.services import consensus as consensus_service
 from app.evaluation.services import profiles, reviews
-from app.evaluation.views import bp, flash_error, show_error
+from app.evaluation.views import bp
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -32,15 +32,11 @@ def profile():
     organisations = profiles.organisation_choices()
     form = ExpertProfileForm(obj=expert, organisations=organisations)
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             profiles.update_profile(
                 by=current_user, fields_of_science=form.fields_of_science.data or [],
                 keywords=form.keywords.data or "", country=form.country.data or None,
                 organisation_id=form.organisation_id.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
             db.session.commit()
             flash("Your expert profile is saved.", "success")
             return redirect(url_for("evaluation.profile"))
@@ -55,14 +51,9 @@ def add_affiliation():
     organisations = profiles.organisation_choices()
     form = AffiliationForm(organisations=organisations)
     if form.validate_on_submit():
-        try:
-            profiles.add_affiliation(by=current_user,
-                                              organisation_id=form.organisation_id.data,
-                                              until=form.until.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        with errors_shown_on(form):
+            profiles.add_affiliation(by=current_user, organisation_id=form.organisation_id.data,
+                                     until=form.until.data)
             db.session.commit()
             flash("Affiliation declared.", "success")
             return redirect(url_for("evaluation.profile"))
@@ -113,13 +104,9 @@ def declaration(assignment_id: int):
     form = DeclarationForm()
     if form.validate_on_submit():
         conflict = form.answer.data == "conflict"
-        try:
+        with errors_shown_on(form):
             assignment_service.declare(assignment_id, by=current_user, has_conflict=conflict,
-                                        reason=form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+                                       reason=form.reason.data or "")
             db.session.commit()
             if conflict:
                 flash("Thank you: the proposal goes to another expert.", "info")
@@ -138,13 +125,9 @@ def review(assignment_id: int):
     form = _review_form(view, data={})
     if form.validate_on_submit():
         submit = bool(form.submit.data)
-        try:
+        with errors_shown_on(form):
             reviews.save_review(assignment_id, by=current_user, scores=form.scores(),
-                                         comments=form.comments(), submit=submit)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+                                comments=form.comments(), submit=submit)
             db.session.commit()
             flash("Review submitted." if submit else "Draft saved.", "success")
             return redirect(url_for("evaluation.assignment", assignment_id=assignment_id))
@@ -178,26 +161,19 @@ def _consensus_form(view, data=None):
 def consensus(application_id: int):
     view = consensus_service.consensus_view(application_id, by=current_user)
     form = _consensus_form(view, data={} if request.method == "POST" else None)
-    status = 200
+    status = 400 if request.method == "POST" else 200  # a POST that ends here was refused
     if request.method == "POST" and form.validate_on_submit():
         submit = bool(form.submit.data)
-        try:
+        with errors_shown_on(form):
             consensus_service.save_consensus(
                 application_id, by=current_user, scores=form.scores(),
                 comments=form.comments(), minority_views=form.minority_views.data or "",
                 submit=submit)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 400
-        else:
             db.session.commit()
             flash("Consensus report submitted to the officer." if submit else "Draft saved.",
                   "success")
             return redirect(url_for("evaluation.consensus", application_id=application_id))
         view = consensus_service.consensus_view(application_id, by=current_user)
-    elif request.method == "POST":
-        status = 400
     return render_template("evaluation/consensus.html", view=view, form=form,
                            action_form=ActionForm(), submitted=ReviewStatus.SUBMITTED), status
 
@@ -218,12 +194,7 @@ def return_consensus(application_id: int):
 
 def _decide(application_id: int, action, message: str):
     if ActionForm().validate_on_submit():
-        try:
-            action(application_id, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(message, "success")
+        action(application_id, by=current_user)
+        db.session.commit()
+        flash(message, "success")
     return redirect(url_for("evaluation.consensus", application_id=application_id))

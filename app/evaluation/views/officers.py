@@ -6,8 +6,8 @@ from flask_login import current_user
 from app.accounts.models import Role
 from app.calls.rules.criteria import TIE_BREAKS
 from app.core.access import requires
-from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.forms import errors_shown_on
 from app.evaluation.forms import (
     ActionForm,
     PublishForm,
@@ -18,7 +18,7 @@ from app.evaluation.forms import (
 from app.evaluation.rules.ranking import TRAIL_BELOW_THRESHOLD, TRAIL_TOTAL, TRAIL_UNRESOLVED
 from app.evaluation.services import assignment, calls, exports, results
 from app.evaluation.services import ranking as ranking_service
-from app.evaluation.views import bp, flash_error, show_error
+from app.evaluation.views import bp
 
 TRAIL_LABELS = {code: rule.label for code, rule in TIE_BREAKS.items()} | {
     TRAIL_TOTAL: "Weighted total", TRAIL_UNRESOLVED: "Still tied",
@@ -37,12 +37,7 @@ def officer_calls():
 @requires(Role.programme_officer)
 def start_evaluation(call_id: int):
     if ActionForm().validate_on_submit():
-        try:
-            calls.start_evaluation(call_id, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash_error(error)
-            return redirect(url_for("evaluation.officer_calls"))
+        calls.start_evaluation(call_id, by=current_user)
         db.session.commit()
         flash("Evaluation started: set the conflict rule, then assign experts.", "success")
     return redirect(url_for("evaluation.call", call_id=call_id))
@@ -63,7 +58,7 @@ def _call_page(call_id: int, settings_form=None, status: int = 200):
         criteria=calls.criteria_of(call), action_form=ActionForm(),
         settings_form=settings_form or SettingsForm(obj=settings),
         rapporteur_forms=rapporteur_forms,
-        can_act=calls.is_officer_of(current_user, call)), status
+        can_act=current_user.is_staff_of(call.funder_id, Role.programme_officer)), status
 
 
 @bp.get("/calls/<int:call_id>")
@@ -77,15 +72,13 @@ def call(call_id: int):
 def call_settings(call_id: int):
     form = SettingsForm()
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             calls.update_settings(call_id, by=current_user,
-                                     same_country_is_conflict=form.same_country_is_conflict.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            return _call_page(call_id, form, 400)
-        db.session.commit()
-        flash("Settings saved. Run the assignment again to apply them.", "success")
+                                  same_country_is_conflict=form.same_country_is_conflict.data)
+            db.session.commit()
+            flash("Settings saved. Run the assignment again to apply them.", "success")
+            return redirect(url_for("evaluation.call", call_id=call_id))
+        return _call_page(call_id, form, 400)
     return redirect(url_for("evaluation.call", call_id=call_id))
 
 
@@ -93,17 +86,12 @@ def call_settings(call_id: int):
 @requires(Role.programme_officer)
 def run_assignment(call_id: int):
     if ActionForm().validate_on_submit():
-        try:
-            report = assignment.run_assignment(call_id, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash_error(error)
-        else:
-            db.session.commit()
-            missing = len(report["shortfalls"])
-            flash(f"{report['assignments']} assignments in place"
-                  + (f"; {missing} proposal(s) lack experts (see below)." if missing else "."),
-                  "warning" if missing else "success")
+        report = assignment.run_assignment(call_id, by=current_user)
+        db.session.commit()
+        missing = len(report["shortfalls"])
+        flash(f"{report['assignments']} assignments in place"
+              + (f"; {missing} proposal(s) lack experts (see below)." if missing else "."),
+              "warning" if missing else "success")
     return redirect(url_for("evaluation.call", call_id=call_id))
 
 
@@ -115,15 +103,9 @@ def rapporteur(application_id: int):
     form.assignment_id.validate_choice = False
     call_id = request.form.get("call_id", type=int)
     if form.validate_on_submit():
-        try:
-            assignment.set_rapporteur(application_id, form.assignment_id.data,
-                                               by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash("Rapporteur set.", "success")
+        assignment.set_rapporteur(application_id, form.assignment_id.data, by=current_user)
+        db.session.commit()
+        flash("Rapporteur set.", "success")
     if call_id is None:
         return redirect(url_for("evaluation.officer_calls"))
     return redirect(url_for("evaluation.call", call_id=call_id))
@@ -148,7 +130,7 @@ def _ranking_page(call_id: int, *, publish_form=None, panel_forms=None, status: 
         "evaluation/ranking.html", result=result, frozen=frozen, panel_forms=forms,
         live_entries=results.ranking_entries(result),
         publish_form=publish_form or PublishForm(), trail_labels=TRAIL_LABELS,
-        can_act=calls.is_officer_of(current_user, result.call)), status
+        can_act=current_user.is_staff_of(result.call.funder_id, Role.programme_officer)), status
 
 
 @bp.get("/calls/<int:call_id>/ranking")
@@ -166,18 +148,14 @@ def panel_decision(call_id: int):
     if form.validate_on_submit():
         positions = {i: (int(form[f"place_{i}"].data) if form[f"place_{i}"].data else None)
                      for i in ids}
-        try:
+        with errors_shown_on(form):  # "positions" has no field of its own: it is flashed
             ranking_service.record_panel_decision(call_id, by=current_user,
-                                                   positions=positions,
-                                                   reason=form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            if error.field == "positions":
-                flash(error.message, "danger")
-            return _ranking_page(call_id, panel_forms={_group_key(ids): form}, status=400)
-        db.session.commit()
-        flash("Panel decision recorded.", "success")
+                                                  positions=positions,
+                                                  reason=form.reason.data or "")
+            db.session.commit()
+            flash("Panel decision recorded.", "success")
+            return redirect(url_for("evaluation.ranking", call_id=call_id))
+        return _ranking_page(call_id, panel_forms={_group_key(ids): form}, status=400)
     return redirect(url_for("evaluation.ranking", call_id=call_id))
 
 
@@ -186,15 +164,12 @@ def panel_decision(call_id: int):
 def publish(call_id: int):
     form = PublishForm()
     if form.validate_on_submit():
-        try:
-            results.publish_results(call_id, by=current_user,
-                                             confirmed=form.confirm.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            return _ranking_page(call_id, publish_form=form, status=400)
-        db.session.commit()
-        flash("Results published; coordinators have been e-mailed.", "success")
+        with errors_shown_on(form):
+            results.publish_results(call_id, by=current_user, confirmed=form.confirm.data)
+            db.session.commit()
+            flash("Results published; coordinators have been e-mailed.", "success")
+            return redirect(url_for("evaluation.ranking", call_id=call_id))
+        return _ranking_page(call_id, publish_form=form, status=400)
     return redirect(url_for("evaluation.ranking", call_id=call_id))
 
 

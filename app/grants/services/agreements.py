@@ -31,9 +31,9 @@ from app.grants.services.permissions import (
     get_grant,
     is_admin,
     is_coordinator,
-    is_funder_staff,
     require,
 )
+from app.grants.services.shares import rate_for
 
 
 def _domain(error: ValueError) -> DomainError:
@@ -50,7 +50,7 @@ def funded_without_grant(*, by: User) -> list[Application]:
              .options(selectinload(Application.call))
              .order_by(Call.closes_at, Application.acronym))
     if not is_admin(by):
-        if not by.has_role(Role.programme_officer) or by.funder_id is None:
+        if not by.is_staff_of(by.funder_id, Role.programme_officer):
             return []
         query = query.where(Call.funder_id == by.funder_id)
     return list(db.session.scalars(query))
@@ -63,8 +63,13 @@ def get_funded_application(application_id: int, *, by: User) -> Application:
             selectinload(Application.call),
             selectinload(Application.participants).selectinload(Participant.organisation),
             selectinload(Application.participants).selectinload(Participant.budget_lines)))
-    if application is None or not is_funder_staff(by, application.call, Role.programme_officer):
+    if application is None or not by.is_staff_of(application.call.funder_id,
+                                                  Role.programme_officer):
         raise NotFound("There is no such proposal, or you may not see it.")
+    # Checked on reading too, not only on POST: the preparation page must not show a draft's
+    # or a rejected proposal's content to the funder (found in the ASVS level 2 review).
+    if application.status != ApplicationStatus.FUNDED:
+        raise NotFound("There is no such funded proposal, or you may not see it.")
     return application
 
 
@@ -120,7 +125,8 @@ def prepare_grant(application_id: int, terms: GrantTerms, *, by: User) -> Grant:
         beneficiary = GrantBeneficiary(
             participant=participant, organisation=participant.organisation,
             role=participant.role, requested_amount=budget.participants[key].requested,
-            awarded_amount=amounts[key])
+            awarded_amount=amounts[key],
+            funding_rate=str(rate_for(call, participant.organisation)))
         grant.beneficiaries.append(beneficiary)
         for row in participant.budget_lines:
             grant.plan_lines.append(GrantPlanLine(
@@ -162,7 +168,7 @@ def accept_grant(grant_id: int, *, by: User) -> Grant:
 def sign_grant(grant_id: int, *, by: User) -> Grant:
     """Sign: the payment schedule is generated and the pre-financing becomes payable."""
     grant = get_grant(grant_id, by=by)
-    require(is_funder_staff(by, grant.call, Role.programme_officer),
+    require(by.is_staff_of(grant.call.funder_id, Role.programme_officer),
             "Only a programme officer of the funder signs grant agreements.")
     _move(grant, GrantStatus.SIGNED)
     grant.signed_by_id, grant.signed_at = by.id, utcnow()

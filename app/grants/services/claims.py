@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
 
@@ -39,9 +39,10 @@ from app.grants.rules.lifecycle import (
     InvalidMove,
     check_move,
 )
-from app.grants.rules.payments import ClaimAssessment, claim_payable
-from app.grants.services.budgets import indirect_rate_of, plan_budget_by_category
-from app.grants.services.permissions import get_grant, is_coordinator, is_funder_staff, require
+from app.grants.rules.shares import SplitAssessment, assess_by_beneficiary
+from app.grants.services import shares
+from app.grants.services.budgets import indirect_rate_of
+from app.grants.services.permissions import get_grant, is_coordinator, require
 
 ZERO = Decimal("0.00")
 CLAIMABLE_GRANT_STATUSES = frozenset({GrantStatus.SIGNED, GrantStatus.ACTIVE})
@@ -182,7 +183,7 @@ def submit_claim(claim_id: int, *, by: User) -> ExpenseClaim:
     officers = db.session.scalars(select(User).where(
         User.funder_id == claim.grant.call.funder_id, User.is_active_account.is_(True)))
     for officer in officers:
-        if officer.has_role(Role.finance_officer):
+        if officer.is_staff_of(claim.grant.call.funder_id, Role.finance_officer):
             send_mail(officer.email, f"Claim for grant {claim.grant.agreement_number}",
                       f"A claim of {claim.claimed_amount:,.2f} {claim.grant.call.currency} for "
                       f"period {claim.period} of grant {claim.grant.agreement_number} waits "
@@ -190,36 +191,20 @@ def submit_claim(claim_id: int, *, by: User) -> ExpenseClaim:
     return claim
 
 
-def _already_accepted(claim: ExpenseClaim) -> dict[str, Decimal]:
-    earlier = db.session.scalars(select(ExpenseClaim.assessment).where(
-        ExpenseClaim.grant_id == claim.grant_id, ExpenseClaim.id != claim.id,
-        ExpenseClaim.status.in_(SETTLED)))
-    totals: dict[str, Decimal] = {}
-    for assessment in earlier:
-        for code, amount in assessment.get("accepted_by_category", {}).items():
-            totals[code] = totals.get(code, ZERO) + Decimal(amount)
-    return totals
-
-
 def assess_claim(claim: ExpenseClaim, *, officer_amount: Decimal | None = None,
-                 officer_reason: str = "") -> ClaimAssessment:
-    """What the claim is worth now (payments.claim_payable), counting money already committed."""
+                 officer_reason: str = "") -> SplitAssessment:
+    """What the claim is worth now, per beneficiary at its own rate and within its own share
+    (rules/shares.py), counting money already paid or committed to each."""
     grant = claim.grant
-    claimed: dict[str, Decimal] = {}
+    claimed: dict[str, dict[str, Decimal]] = {}
     for line in claim.lines:
-        claimed[line.category] = claimed.get(line.category, ZERO) + line.amount
-    committed = db.session.scalar(select(func.coalesce(func.sum(Installment.payable_amount), 0))
-                                  .where(Installment.grant_id == grant.id,
-                                         Installment.status == InstallmentStatus.PAYABLE))
-    prefinancing = min(grant.installments, key=lambda i: i.sequence)
+        own = claimed.setdefault(str(line.beneficiary_id), {})
+        own[line.category] = own.get(line.category, ZERO) + line.amount
     model = PaymentModel.from_dict(grant.payment_model)
-    return claim_payable(
-        claimed, plan_budget_by_category(grant, grant.plan_lines), _already_accepted(claim),
-        Decimal(grant.funding_rate), awarded=grant.awarded_amount,
-        already_paid=grant.disbursed_amount + Decimal(committed), is_final=claim.is_final,
-        ceiling_rate=model.ceiling_rate, retention_withheld=prefinancing.retention_amount,
-        indirect_rate=indirect_rate_of(grant.call), officer_amount=officer_amount,
-        officer_reason=officer_reason)
+    return assess_by_beneficiary(
+        claimed, shares.positions(grant, excluding_claim_id=claim.id), is_final=claim.is_final,
+        ceiling_rate=model.ceiling_rate, indirect_rate=indirect_rate_of(grant.call),
+        officer_amount=officer_amount, officer_reason=officer_reason)
 
 
 def decide_claim(claim_id: int, *, by: User, approve: bool, amount: Decimal | str | None = None,
@@ -230,8 +215,9 @@ def decide_claim(claim_id: int, *, by: User, approve: bool, amount: Decimal | st
     conditional UPDATE guarantees that one installment takes one claim only.
     """
     claim = get_claim(claim_id, by=by)
-    grant = claim.grant
-    require(is_funder_staff(by, grant.call, Role.finance_officer),
+    # The payment's lock: what was paid or committed cannot change while the claim is priced.
+    grant = get_grant(claim.grant_id, by=by, for_update=True)
+    require(by.is_staff_of(grant.call.funder_id, Role.finance_officer),
             "Only a finance officer of the funder decides on claims.")
     reason = reason.strip()
     if not approve:

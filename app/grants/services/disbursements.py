@@ -7,11 +7,13 @@ the grant (CHECK) and a second use of a form's one-time key (UNIQUE).
 """
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
@@ -37,7 +39,8 @@ from app.grants.rules.lifecycle import (
     InstallmentStatus,
 )
 from app.grants.rules.payments import InstallmentKind, OverpaymentError, check_disbursement
-from app.grants.services.permissions import get_grant, is_funder_staff, require
+from app.grants.services import shares
+from app.grants.services.permissions import get_grant, require
 
 
 def new_idempotency_key() -> str:
@@ -54,6 +57,23 @@ class PaymentResult:
 def find_by_key(idempotency_key: str) -> Disbursement | None:
     return db.session.scalar(
         select(Disbursement).where(Disbursement.idempotency_key == idempotency_key))
+
+
+def recorded_once(record: Callable[[], PaymentResult], idempotency_key: str) -> PaymentResult:
+    """Run `record` (a payment or a cancellation) at most once per one-time form key.
+
+    When a racing request with the same key stored its record first, the database refuses
+    ours (UNIQUE): the transaction is spoilt, so it is rolled back, and the twin's record is
+    the answer. Any other refusal by the database is a bug and goes on up.
+    """
+    try:
+        return record()
+    except IntegrityError:
+        db.session.rollback()
+        existing = find_by_key(idempotency_key)
+        if existing is None:
+            raise
+        return PaymentResult(existing, replayed=True)
 
 
 def get_installment(installment_id: int, *, by: User) -> Installment:
@@ -84,7 +104,7 @@ def _replay(key: str, installment_id: int) -> PaymentResult | None:
 
 def _locked_grant(grant_id: int, by: User) -> Grant:
     grant = get_grant(grant_id, by=by, for_update=True)
-    require(is_funder_staff(by, grant.call, Role.finance_officer),
+    require(by.is_staff_of(grant.call.funder_id, Role.finance_officer),
             "Only a finance officer of the funder executes payments.")
     return grant
 
@@ -163,8 +183,11 @@ def execute_installment(installment_id: int, *, by: User, value_date: date,
         grant_id=grant.id, installment_id=installment.id, amount=amount, value_date=value_date,
         bank_reference=bank_reference[:60], idempotency_key=idempotency_key,
         status=DisbursementStatus.EXECUTED, executed_by_id=by.id)
-    beneficiaries, ict = _weights(grant, installment)
-    for (beneficiary_id, code), part in allocate_payment(amount, beneficiaries, ict).items():
+    # Each beneficiary gets its own part, within its own share (rules/shares.py).
+    parts = shares.installment_parts(grant, installment)
+    shares.book_parts(grant, parts)
+    _, ict = _weights(grant, installment)
+    for (beneficiary_id, code), part in allocate_payment(amount, parts, ict).items():
         disbursement.shares.append(DisbursementShare(
             beneficiary_id=int(beneficiary_id), ict_category=code, amount=part))
     db.session.add(disbursement)
@@ -230,6 +253,10 @@ def reverse_disbursement(disbursement_id: int, *, by: User, reason: str, value_d
         idempotency_key=idempotency_key, status=DisbursementStatus.REVERSAL,
         reverses_id=original.id, reason=reason, executed_by_id=by.id)
     parts = {(str(s.beneficiary_id), s.ict_category): s.amount for s in original.shares}
+    returned: dict[str, Decimal] = {}
+    for (beneficiary_id, _), part in parts.items():
+        returned[beneficiary_id] = returned.get(beneficiary_id, Decimal("0.00")) - part
+    shares.book_parts(grant, returned)
     for (beneficiary_id, code), part in reverse_allocation(parts).items():
         reversal.shares.append(DisbursementShare(
             beneficiary_id=int(beneficiary_id), ict_category=code, amount=part))

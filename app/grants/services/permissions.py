@@ -10,17 +10,9 @@ from app.core.errors import Forbidden, NotFound
 from app.core.extensions import db
 from app.grants.models import Grant
 
-FUNDER_STAFF = (Role.programme_officer, Role.finance_officer)
-
 
 def is_admin(user: User) -> bool:
     return user.has_role(Role.admin)
-
-
-def is_funder_staff(user: User, call: Call, *roles: Role) -> bool:
-    """The user holds one of `roles` (default: any officer role) at the call's funder."""
-    return (user.has_role(*(roles or FUNDER_STAFF)) and user.funder_id is not None
-            and user.funder_id == call.funder_id)
 
 
 def is_coordinator(user: User, grant: Grant) -> bool:
@@ -32,14 +24,16 @@ def is_coordinator(user: User, grant: Grant) -> bool:
 
 
 def is_beneficiary_user(user: User, grant: Grant) -> bool:
-    """Any consortium member's contact person, or the proposal's creator."""
+    """Any accepted consortium member's contact person, or the proposal's creator."""
     application = grant.application
     return application.created_by_id == user.id or any(
-        p.contact_user_id == user.id for p in application.participants)
+        p.contact_user_id == user.id and p.accepted_at is not None
+        for p in application.participants)
 
 
 def can_view(user: User, grant: Grant) -> bool:
-    return is_admin(user) or is_funder_staff(user, grant.call) or is_beneficiary_user(user, grant)
+    return (is_admin(user) or user.is_staff_of(grant.call.funder_id)
+            or is_beneficiary_user(user, grant))
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
@@ -47,12 +41,13 @@ def visible_to(user: User) -> ColumnElement[bool]:
     if is_admin(user):
         return true()
     clauses = []
-    if user.has_role(*FUNDER_STAFF) and user.funder_id is not None:
+    if user.is_staff_of(user.funder_id):
         clauses.append(Grant.call_id.in_(select(Call.id).where(Call.funder_id == user.funder_id)))
     clauses.append(Grant.application_id.in_(
         select(Application.id).where(Application.created_by_id == user.id)))
     clauses.append(Grant.application_id.in_(
-        select(Participant.application_id).where(Participant.contact_user_id == user.id)))
+        select(Participant.application_id).where(Participant.contact_user_id == user.id,
+                                                 Participant.accepted_at.is_not(None))))
     return or_(*clauses) if clauses else false()
 
 

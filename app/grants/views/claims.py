@@ -7,9 +7,8 @@ from app.accounts.models import Role
 from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS
 from app.core import storage
 from app.core.access import requires, signed_in
-from app.core.errors import DomainError, Forbidden, NotFound
 from app.core.extensions import db
-from app.core.forms import attach_error
+from app.core.forms import errors_shown_on
 from app.grants.forms import (
     ClaimDocumentForm,
     ClaimLineForm,
@@ -19,14 +18,8 @@ from app.grants.forms import (
 )
 from app.grants.rules.lifecycle import ClaimStatus
 from app.grants.services import claims
-from app.grants.services.permissions import get_grant, is_coordinator, is_funder_staff
+from app.grants.services.permissions import get_grant, is_coordinator
 from app.grants.views import bp
-
-
-def _rollback_or_raise(error: DomainError) -> None:
-    db.session.rollback()
-    if isinstance(error, NotFound | Forbidden):
-        raise error
 
 
 @bp.route("/<int:grant_id>/claims/new", methods=["GET", "POST"])
@@ -39,12 +32,8 @@ def new_claim(grant_id: int):
         (p.number, f"Period {p.number}: {p.start.isoformat()} to {p.end.isoformat()}"
                    + (" (final)" if p.is_final else "")) for p in periods]
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             claim = claims.open_claim(grant.id, by=current_user, period=form.period.data)
-        except DomainError as error:
-            _rollback_or_raise(error)
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash("Claim started: add its cost lines and supporting PDFs, then submit it.",
                   "success")
@@ -56,7 +45,7 @@ def _claim_page(claim_id: int, **forms):
     claim = claims.get_claim(claim_id, by=current_user)
     grant = claim.grant
     coordinator = is_coordinator(current_user, grant)
-    finance = is_funder_staff(current_user, grant.call, Role.finance_officer)
+    finance = current_user.is_staff_of(grant.call.funder_id, Role.finance_officer)
     line_form = forms.get("line_form") or ClaimLineForm(formdata=None)
     line_form.beneficiary_id.choices = [(b.id, b.organisation.name) for b in grant.beneficiaries]
     preview = None
@@ -85,15 +74,11 @@ def add_line(claim_id: int):
     form = ClaimLineForm()
     form.beneficiary_id.choices = [(b.id, b.organisation.name) for b in record.grant.beneficiaries]
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             claims.add_claim_line(
                 claim_id, by=current_user, beneficiary_id=form.beneficiary_id.data,
                 category=form.category.data, ict_category=form.ict_category.data,
                 amount=form.amount.data, description=form.description.data or "")
-        except DomainError as error:
-            _rollback_or_raise(error)
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash("Line added.", "success")
             return redirect(url_for("grants.claim", claim_id=claim_id))
@@ -103,14 +88,9 @@ def add_line(claim_id: int):
 @bp.post("/claims/<int:claim_id>/lines/<int:line_id>/delete")
 @requires(Role.applicant)
 def remove_line(claim_id: int, line_id: int):
-    try:
-        claims.remove_claim_line(claim_id, line_id, by=current_user)
-    except DomainError as error:
-        _rollback_or_raise(error)
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash("Line removed.", "success")
+    claims.remove_claim_line(claim_id, line_id, by=current_user)
+    db.session.commit()
+    flash("Line removed.", "success")
     return redirect(url_for("grants.claim", claim_id=claim_id))
 
 
@@ -120,13 +100,9 @@ def upload_document(claim_id: int):
     form = ClaimDocumentForm()
     if form.validate_on_submit():
         upload = form.document.data
-        try:
+        with errors_shown_on(form):
             claims.add_claim_document(claim_id, by=current_user, filename=upload.filename or "",
                                       data=upload.read())
-        except DomainError as error:
-            _rollback_or_raise(error)
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash("Document attached.", "success")
             return redirect(url_for("grants.claim", claim_id=claim_id))
@@ -146,12 +122,8 @@ def claim_document(claim_id: int, document_id: int):
 def submit_claim(claim_id: int):
     form = SubmitClaimForm()
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             claims.submit_claim(claim_id, by=current_user)
-        except DomainError as error:
-            _rollback_or_raise(error)
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash("Claim submitted to the funder's finance officers.", "success")
             return redirect(url_for("grants.claim", claim_id=claim_id))
@@ -165,16 +137,12 @@ def decide(claim_id: int):
     if form.validate_on_submit():
         approve = form.decision.data != "reject"
         amount = form.amount.data if form.decision.data == "approve_partly" else None
-        if form.decision.data == "approve_partly" and not (amount or "").strip():
+        if form.decision.data == "approve_partly" and amount is None:
             form.amount.errors = [*form.amount.errors, "Enter the amount to pay."]
             return _claim_page(claim_id, decision_form=form)
-        try:
+        with errors_shown_on(form):
             decided = claims.decide_claim(claim_id, by=current_user, approve=approve,
                                           amount=amount, reason=form.reason.data or "")
-        except DomainError as error:
-            _rollback_or_raise(error)
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash(f"Claim {decided.status}.", "success")
             return redirect(url_for("grants.claim", claim_id=claim_id))

@@ -2,30 +2,21 @@
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role
-from app.calls.models import Call
 from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.core.access import requires, signed_in
 from app.core.charts import bar_chart
-from app.core.errors import DomainError, Forbidden, NotFound
 from app.core.extensions import db
-from app.core.forms import attach_error
+from app.core.forms import errors_shown_on
 from app.grants.forms import ConfirmForm, prepare_form_class
-from app.grants.models import Grant, GrantBeneficiary
 from app.grants.rules.agreement import ict_plan
 from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS, GrantStatus
 from app.grants.services import agreements
 from app.grants.services.budgets import application_budget, beneficiaries_of, plan_lines_of
 from app.grants.services.claims import periods_of
-from app.grants.services.permissions import (
-    get_grant,
-    is_coordinator,
-    is_funder_staff,
-    visible_to,
-)
+from app.grants.services.listing import beneficiaries_of_grant, calls_of_visible_grants, list_grants
+from app.grants.services.permissions import get_grant, is_coordinator
 from app.grants.services.statements import payment_statement_pdf
 from app.grants.services.tracking import grant_records, grant_timeline, grant_tracking
 from app.grants.views import bp
@@ -38,28 +29,19 @@ def installment_kind(kind: str) -> str:
     return INSTALLMENT_KIND_LABELS.get(kind, kind)
 
 
-def _grants_page(query):
-    return db.paginate(
-        query.options(selectinload(Grant.call), selectinload(Grant.application))
-        .order_by(Grant.prepared_at.desc(), Grant.id.desc()),
-        page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+def _page() -> int:
+    return request.args.get("page", 1, type=int)
 
 
 @bp.get("/")
 @requires(*OFFICERS)
 def index():
-    query = select(Grant).where(visible_to(current_user))
     call_id = request.args.get("call_id", type=int)
     status = request.args.get("status", "")
-    if call_id:
-        query = query.where(Grant.call_id == call_id)
-    if status in set(GrantStatus):
-        query = query.where(Grant.status == status)
-    calls = db.session.scalars(select(Call).where(
-        Call.id.in_(select(Grant.call_id).where(visible_to(current_user))))
-        .order_by(Call.reference)).all()
     return render_template(
-        "grants/index.html", grants=_grants_page(query), calls=calls, call_id=call_id,
+        "grants/index.html",
+        grants=list_grants(by=current_user, call_id=call_id, status=status, page=_page()),
+        calls=calls_of_visible_grants(by=current_user), call_id=call_id,
         status=status, statuses=list(GrantStatus),
         awaiting=agreements.funded_without_grant(by=current_user))
 
@@ -67,8 +49,7 @@ def index():
 @bp.get("/mine")
 @requires(Role.applicant)
 def mine():
-    query = select(Grant).where(visible_to(current_user))
-    return render_template("grants/mine.html", grants=_grants_page(query))
+    return render_template("grants/mine.html", grants=list_grants(by=current_user, page=_page()))
 
 
 @bp.route("/prepare/<int:application_id>", methods=["GET", "POST"])
@@ -80,19 +61,15 @@ def prepare(application_id: int):
     form = prepare_form_class(participants)()
     if request.method == "GET":
         form.agreement_number.data = agreements.suggested_agreement_number(application)
-        form.awarded_amount.data = f"{budget.requested:.2f}"
+        form.awarded_amount.data = budget.requested
     if form.validate_on_submit():
         terms = agreements.GrantTerms(
             agreement_number=form.agreement_number.data, awarded_amount=form.awarded_amount.data,
             start_date=form.start_date.data, end_date=form.end_date.data,
-            beneficiary_amounts={str(p.id): (form[f"beneficiary_{p.id}"].data or "").strip()
-                                 or None for p in participants})
-        try:
+            beneficiary_amounts={str(p.id): form[f"beneficiary_{p.id}"].data
+                                 for p in participants})
+        with errors_shown_on(form):
             grant = agreements.prepare_grant(application.id, terms, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             db.session.commit()
             flash(f"Grant agreement {grant.agreement_number} prepared; the coordinator was "
                   "asked to accept it.", "success")
@@ -106,10 +83,7 @@ def prepare(application_id: int):
 def detail(grant_id: int):
     grant = get_grant(grant_id, by=current_user)
     claims, disbursements = grant_records(grant)
-    beneficiaries = db.session.scalars(
-        select(GrantBeneficiary).where(GrantBeneficiary.grant_id == grant.id)
-        .options(selectinload(GrantBeneficiary.organisation))
-        .order_by(GrantBeneficiary.id)).all()
+    beneficiaries = beneficiaries_of_grant(grant)
     tracking = grant_tracking(grant)
     plan_rows, plan_total = ict_plan(plan_lines_of(grant.plan_lines))
     codes = sorted(tracking.by_ict)
@@ -128,9 +102,9 @@ def detail(grant_id: int):
         ict_labels=ICT_CATEGORY_LABELS, confirm_form=ConfirmForm(),
         can_accept=grant.status == GrantStatus.PREPARED and is_coordinator(current_user, grant),
         can_sign=grant.status == GrantStatus.ACCEPTED
-        and is_funder_staff(current_user, grant.call, Role.programme_officer),
+        and current_user.is_staff_of(grant.call.funder_id, Role.programme_officer),
         is_coordinator=is_coordinator(current_user, grant),
-        is_finance=is_funder_staff(current_user, grant.call, Role.finance_officer))
+        is_finance=current_user.is_staff_of(grant.call.funder_id, Role.finance_officer))
 
 
 def _confirmed_action(grant_id: int, action, done: str):
@@ -138,16 +112,9 @@ def _confirmed_action(grant_id: int, action, done: str):
     if not form.validate_on_submit():
         flash("Tick the box to confirm.", "danger")
         return redirect(url_for("grants.detail", grant_id=grant_id))
-    try:
-        grant = action(grant_id, by=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        if isinstance(error, NotFound | Forbidden):
-            raise
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(done.format(number=grant.agreement_number), "success")
+    grant = action(grant_id, by=current_user)
+    db.session.commit()
+    flash(done.format(number=grant.agreement_number), "success")
     return redirect(url_for("grants.detail", grant_id=grant_id))
 
 

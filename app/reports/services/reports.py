@@ -6,7 +6,7 @@ from app.accounts.models import Role, User
 from app.core import audit
 from app.core.errors import DomainError, NotFound
 from app.core.extensions import db
-from app.core.jobs import Job, enqueue_after_commit
+from app.core.jobs import Job, JobStatus, enqueue_after_commit
 from app.reports.services.jobs import FORMATS, REPORT_KIND
 from app.reports.services.rows import ReportFilters, filter_choices
 
@@ -39,4 +39,12 @@ def get_report(job_id: int, *, by: User) -> Job:
     if job is None or job.kind != REPORT_KIND or (
             job.requested_by_id != by.id and not by.has_role(Role.admin)):
         raise NotFound("There is no such report, or it is not yours.")
+    return job
+
+
+def get_finished_report(job_id: int, *, by: User) -> Job:
+    """A report whose file is ready to download; until then there is nothing to fetch."""
+    job = get_report(job_id, by=by)
+    if job.status != JobStatus.done or not job.result_path:
+        raise NotFound("This report has no file yet.")
     return job

@@ -65,7 +65,7 @@ def scope_for(user: User) -> ColumnElement[bool]:
     """Finance officers report on their funder's grants; admins on every grant."""
     if user.has_role(Role.admin):
         return true()
-    if user.has_role(Role.finance_officer) and user.funder_id is not None:
+    if user.is_staff_of(user.funder_id, Role.finance_officer):
         return Call.funder_id == user.funder_id
     return false()
 

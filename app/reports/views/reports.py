@@ -1,15 +1,14 @@
 """Report pages: choose filters and format, follow the job's progress, download the file."""
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.core import storage
 from app.core.access import requires
-from app.core.errors import DomainError
 from app.core.extensions import db
-from app.core.forms import attach_error
-from app.core.jobs import JobStatus
+from app.core.forms import errors_shown_on
+from app.core.jobs import JobStatus, reconcile_job
 from app.reports.forms import ReportForm
 from app.reports.services import reports as services
 from app.reports.services.jobs import FORMATS
@@ -29,12 +28,8 @@ def index():
             call_id=form.call_id.data, date_from=form.date_from.data, date_to=form.date_to.data,
             country=form.country.data or None, ict_category=form.ict_category.data or None,
             organisation_id=form.organisation_id.data)
-        try:
+        with errors_shown_on(form):
             job = services.request_report(filters, form.report_format.data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             db.session.commit()
             return redirect(url_for("reports.progress", job_id=job.id))
     reports = services.list_reports(by=current_user, page=request.args.get("page", 1, type=int))
@@ -45,6 +40,8 @@ def index():
 @requires(*READERS)
 def progress(job_id: int):
     job = services.get_report(job_id, by=current_user)
+    if reconcile_job(job):  # its worker died or it overran: say so, not "running" forever
+        db.session.commit()
     return render_template("reports/progress.html", job=job,
                            finished=job.status in (JobStatus.done, JobStatus.failed),
                            format_label=FORMATS.get(job.params.get("format"), ""))
@@ -53,8 +50,6 @@ def progress(job_id: int):
 @bp.get("/<int:job_id>/download")
 @requires(*READERS)
 def download(job_id: int):
-    job = services.get_report(job_id, by=current_user)
-    if job.status != JobStatus.done or not job.result_path:
-        abort(404)
-    return send_file(storage.path_for(job.result_path), as_attachment=True,
+    job = services.get_finished_report(job_id, by=current_user)
+    return send_file(storage.existing_path(job.result_path), as_attachment=True,
                      download_name=job.result_name)

@@ -9,6 +9,7 @@ from app.applications.services.attachments import upload_attachment
 from app.applications.services.submission import record_submission
 from app.core.database import utcnow
 from app.core.extensions import db
+from tests.conftest import csrf_token
 from tests.factories.applications import PDF_BYTES, TECHNICAL_ANNEX
 
 
@@ -42,6 +43,22 @@ def test_an_applicant_of_another_consortium_gets_404_everywhere(
         assert client.get(url).status_code == 404, url
     assert consortium.application.acronym not in client.get("/applications/").get_data(
         as_text=True)
+
+
+def test_an_applicant_of_another_consortium_changes_nothing_and_gets_404(
+        client, submitted, make_consortium, sign_in):
+    consortium, attachment, made = submitted
+    application = consortium.application
+    before = (application.acronym, application.version, len(application.participants))
+    sign_in(make_consortium(call=application.call).coordinator)
+    base, token = f"/applications/{application.id}", csrf_token(client, "/")
+    fields = {"csrf_token": token, "version": application.version, "confirm": "y",
+              "acronym": "TAKEN", "title": "Taken over", "email": "spy@example.org",
+              "idempotency_key": "stranger-key"}
+    for url in (f"{base}/edit", f"{base}/withdraw", f"{base}/invite", f"{base}/submit"):
+        assert client.post(url, data=fields).status_code == 404, url
+    db.session.refresh(application)
+    assert (application.acronym, application.version, len(application.participants)) == before
 
 
 def test_a_pending_invitee_is_not_a_member_yet(client, submitted, make_user,

@@ -89,9 +89,10 @@ def test_ask_to_join_then_yes_then_join(client, sign_in, failing, candidate,
     [told] = [m for m in mails_to(failing.coordinator.email) if "said yes" in m.subject]
     assert candidate_contact.email not in told.body
 
-    # Answering twice changes nothing.
+    # Answering twice changes nothing; the browser is sent back to the page it came from.
     again = client.post(answer_page, data={"decline": "y",
-                                           "csrf_token": csrf_token(client, answer_page)})
+                                           "csrf_token": csrf_token(client, answer_page)},
+                        headers={"Referer": f"http://localhost{answer_page}"})
     assert "already been answered" in client.get(again.location).get_data(as_text=True)
 
     join = path_in(invitation, "/applications/invitations/")

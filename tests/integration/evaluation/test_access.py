@@ -153,15 +153,16 @@ def test_only_the_officer_of_the_owning_funder_can_publish(client, sign_in, worl
         driver.evaluate(application, {"excellence": "4", "impact": "4", "implementation": "4"})
     url = f"/evaluation/calls/{call.id}/publish"
     ranking = f"/evaluation/calls/{call.id}/ranking"
-    admin = make_user(Role.admin)
-    for intruder in (make_officer(), admin, make_user(Role.evaluator)):
+    admin, other_funders_officer = make_user(Role.admin), make_officer()
+    for intruder in (other_funders_officer, admin, make_user(Role.evaluator)):
         sign_in(intruder)
         response = client.post(url, data={"confirm": "y",
                                           "csrf_token": csrf_token(client, "/")})
-        assert response.status_code == 403
+        # Another funder's call is not theirs: 404, as if it did not exist.
+        assert response.status_code == (404 if intruder is other_funders_officer else 403)
         # Admins read every ranking (the call page links to it) but never publish.
         page = client.get(ranking)
-        assert page.status_code == (200 if intruder is admin else 403)
+        assert page.status_code == {admin: 200, other_funders_officer: 404}.get(intruder, 403)
         assert 'name="confirm"' not in page.get_data(as_text=True)
     db.session.refresh(call)
     assert call.status == "under_evaluation"

@@ -16,7 +16,9 @@ from tests.conftest import csrf_token
 
 
 def _post(client, url, page, **data):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page)})
+    # As a browser does, say which page the button is on: a refusal is shown back there.
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, page)},
+                       headers={"Referer": f"http://localhost{page}"})
 
 
 def _assigned(application) -> set[int]:
