@@ -80,7 +80,13 @@ class GrantBeneficiary(db.Model):
     """A consortium member that signs the grant, with its share of the awarded amount."""
 
     __tablename__ = "grant_beneficiaries"
-    __table_args__ = (UniqueConstraint("grant_id", "organisation_id"),)
+    __table_args__ = (
+        UniqueConstraint("grant_id", "organisation_id"),
+        # As for the grant: no beneficiary is ever paid more than its awarded share.
+        CheckConstraint("disbursed_amount <= awarded_amount",
+                        name="beneficiary_disbursed_within_awarded"),
+        CheckConstraint("disbursed_amount >= 0", name="beneficiary_disbursed_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
@@ -89,10 +95,17 @@ class GrantBeneficiary(db.Model):
     role: Mapped[str] = mapped_column(String(12))
     requested_amount: Mapped[Decimal] = mapped_column(Money)
     awarded_amount: Mapped[Decimal] = mapped_column(Money)
+    # The call's rate for this organisation's kind (rules/shares.py), e.g. "0.70" for PRC.
+    funding_rate: Mapped[str] = mapped_column(String(12), default="1")
+    disbursed_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
 
     grant: Mapped[Grant] = relationship(back_populates="beneficiaries")
     participant: Mapped[Participant] = relationship()
     organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def remaining_amount(self) -> Decimal:
+        return self.awarded_amount - self.disbursed_amount
 
 
 class GrantPlanLine(db.Model):

@@ -1,31 +1,19 @@
 """Per-call exports of every submitted score and comment, and the consensus: CSV and XLSX."""
 
-import csv
-import io
 from collections.abc import Iterator
 from decimal import Decimal
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
+from app.core import spreadsheets
 from app.core.extensions import db
 from app.evaluation.models import Assignment, Consensus, ReviewStatus
 from app.evaluation.services.calls import criteria_of, get_call_to_oversee
 
 HEADER = ("call", "application_id", "acronym", "evaluator", "role", "criterion", "label",
           "score", "comment", "status")
-# A spreadsheet runs a cell that starts with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def export_rows(call_id: int, *, by: User, anonymised: bool) -> tuple[str, list[tuple]]:
     """The file stem and the rows: one per criterion of each submitted review and consensus."""
     call = get_call_to_oversee(call_id, by=by)
@@ -69,25 +57,18 @@ def export_rows(call_id: int, *, by: User, anonymised: bool) -> tuple[str, list[
 
 def csv_lines(rows: list[tuple]) -> Iterator[str]:
     """The CSV one line at a time, so the response streams instead of building one string."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in (HEADER, *rows):
-        writer.writerow([_safe(value) for value in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+    return spreadsheets.csv_lines(HEADER, rows)
 
 
 def xlsx_bytes(rows: list[tuple]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Scores")
-    sheet.append(HEADER)
     score = HEADER.index("score")
-    for row in rows:
-        cells = [_safe(value) for value in row]
-        if cells[score]:
-            cells[score] = Decimal(cells[score])  # a number the spreadsheet can sum
-        sheet.append(cells)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+
+    def cells():
+        yield HEADER
+        for row in rows:
+            row = list(row)
+            if row[score]:
+                row[score] = Decimal(row[score])  # a number the spreadsheet can sum
+            yield row
+
+    return spreadsheets.xlsx_bytes([("Scores", cells())])

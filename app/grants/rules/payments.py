@@ -185,6 +185,7 @@ def claim_payable(
     ceiling_rate: Decimal = Decimal("0.90"),
     retention_withheld: Decimal = ZERO,
     indirect_rate: Decimal | None = None,
+    cut_before: Decimal = ZERO,
     officer_amount: Decimal | None = None,
     officer_reason: str = "",
 ) -> ClaimAssessment:
@@ -197,13 +198,15 @@ def claim_payable(
     Interim: accepted costs x funding rate (half-up), capped by the ceiling. Final:
     the grant earned by all accepted costs (capped by `awarded`) less the cash paid,
     which releases the retention, or a recovery when negative. An officer may pay
-    less than computed, never more.
+    less than computed, never more. `cut_before` is what officers cut at earlier claims:
+    it stays cut, so the final balance earns that much less.
     """
     funding_rate = validate_rate(funding_rate, "The funding rate")
     ceiling_rate = validate_rate(ceiling_rate, "The ceiling rate")
     awarded = _amount(awarded, "Awarded amount")
     already_paid = _amount(already_paid, "Already paid")
     retention_withheld = _amount(retention_withheld, "Retention withheld")
+    cut_before = _amount(cut_before, "Cut before")
     claimed = {str(c): _amount(v, f"Claimed {c}") for c, v in eligible_costs_by_category.items()}
     budget = {str(c): _amount(v, f"Budget {c}") for c, v in budget_by_category.items()}
     earlier = {str(c): _amount(v, f"Accepted {c}")
@@ -239,6 +242,7 @@ def claim_payable(
     recovery = released = ZERO
     if is_final:
         earned = to_cents((sum(earlier.values(), ZERO) + accepted_costs) * funding_rate)
+        earned = max(earned - cut_before, ZERO)
         final_grant = min(earned, awarded)
         if earned > awarded:
             cuts.append(Cut(None, earned - awarded, CutReason.GRANT_EXHAUSTED,

@@ -131,11 +131,11 @@ class CallLine:
 
 
 @dataclass
-class Overview:
+class CurrencyFigures:
+    """A funder's money in one currency: amounts in different currencies are never added."""
+
     committed: Decimal = ZERO
     disbursed: Decimal = ZERO
-    calls: list[CallLine] = field(default_factory=list)
-    upcoming: list[Installment] = field(default_factory=list)
     due_30: Decimal = ZERO
     due_90: Decimal = ZERO
     by_country: dict[str, Figures] = field(default_factory=dict)
@@ -146,13 +146,28 @@ class Overview:
         return self.committed - self.disbursed
 
 
+@dataclass
+class Overview:
+    """Per currency (ISO code -> figures, in order of the calls); calls and payments due."""
+
+    currencies: dict[str, CurrencyFigures] = field(default_factory=dict)
+    calls: list[CallLine] = field(default_factory=list)
+    upcoming: list[Installment] = field(default_factory=list)
+
+    def of(self, currency: str) -> CurrencyFigures:
+        return self.currencies.setdefault(currency, CurrencyFigures())
+
+
 def _amount(value: Decimal | None) -> Decimal:
     """SUM() of a Money column is Money again (Decimal), or None when nothing was summed."""
     return value if value is not None else ZERO
 
 
 def overview(*, by: User, call_id: int | None = None, today: date | None = None) -> Overview:
-    """Committed vs disbursed for the officer's funder (or one of its calls); admins see all."""
+    """Committed vs disbursed for the officer's funder (or one of its calls); admins see all.
+
+    Every total is grouped by the call's currency: EUR and other currencies never mix.
+    """
     today = today or date.today()
     scope = Grant.status.in_(COMMITTED_GRANT_STATUSES)
     if not is_admin(by):
@@ -167,8 +182,8 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None)
             .group_by(Call.id).order_by(Call.reference)).all():
         line = CallLine(call, count, _amount(committed), _amount(disbursed))
         result.calls.append(line)
-        result.committed += line.committed
-        result.disbursed += line.disbursed
+        result.of(call.currency).committed += line.committed
+        result.of(call.currency).disbursed += line.disbursed
     result.upcoming = list(db.session.scalars(
         select(Installment).join(Grant).where(
             scope, Installment.status.in_((InstallmentStatus.PAYABLE, InstallmentStatus.PLANNED)),
@@ -176,29 +191,34 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None)
         .options(selectinload(Installment.grant).selectinload(Grant.call))
         .order_by(Installment.due_date, Installment.id)))
     for installment in result.upcoming:
-        result.due_90 += installment.amount
+        figures = result.of(installment.grant.call.currency)
+        figures.due_90 += installment.amount
         if installment.due_date <= today + timedelta(days=30):
-            result.due_30 += installment.amount
-    for country, awarded in db.session.execute(
-            select(Organisation.country, func.sum(GrantBeneficiary.awarded_amount))
-            .join(GrantBeneficiary.organisation).join(GrantBeneficiary.grant).where(scope)
-            .group_by(Organisation.country)).all():
-        _add(result.by_country, country, "planned", _amount(awarded))
-    for country, paid in db.session.execute(
-            select(Organisation.country, func.sum(DisbursementShare.amount))
-            .join(DisbursementShare.beneficiary).join(GrantBeneficiary.organisation)
-            .join(GrantBeneficiary.grant).where(scope).group_by(Organisation.country)).all():
-        _add(result.by_country, country, "paid", _amount(paid))
-    for code, planned in db.session.execute(
-            select(GrantPlanLine.ict_category, func.sum(GrantPlanLine.amount))
-            .join(Grant, GrantPlanLine.grant_id == Grant.id).where(scope)
-            .group_by(GrantPlanLine.ict_category)).all():
-        _add(result.by_ict, code, "planned", _amount(planned))
-    for code, paid in db.session.execute(
-            select(DisbursementShare.ict_category, func.sum(DisbursementShare.amount))
-            .join(DisbursementShare.beneficiary).join(GrantBeneficiary.grant).where(scope)
-            .group_by(DisbursementShare.ict_category)).all():
-        _add(result.by_ict, code, "paid", _amount(paid))
+            figures.due_30 += installment.amount
+    for currency, country, awarded in db.session.execute(
+            select(Call.currency, Organisation.country, func.sum(GrantBeneficiary.awarded_amount))
+            .select_from(GrantBeneficiary).join(GrantBeneficiary.organisation)
+            .join(GrantBeneficiary.grant).join(Grant.call).where(scope)
+            .group_by(Call.currency, Organisation.country)).all():
+        _add(result.of(currency).by_country, country, "planned", _amount(awarded))
+    for currency, country, paid in db.session.execute(
+            select(Call.currency, Organisation.country, func.sum(DisbursementShare.amount))
+            .select_from(DisbursementShare).join(DisbursementShare.beneficiary).join(GrantBeneficiary.organisation)
+            .join(GrantBeneficiary.grant).join(Grant.call).where(scope)
+            .group_by(Call.currency, Organisation.country)).all():
+        _add(result.of(currency).by_country, country, "paid", _amount(paid))
+    for currency, code, planned in db.session.execute(
+            select(Call.currency, GrantPlanLine.ict_category, func.sum(GrantPlanLine.amount))
+            .select_from(GrantPlanLine).join(Grant, GrantPlanLine.grant_id == Grant.id)
+            .join(Grant.call).where(scope)
+            .group_by(Call.currency, GrantPlanLine.ict_category)).all():
+        _add(result.of(currency).by_ict, code, "planned", _amount(planned))
+    for currency, code, paid in db.session.execute(
+            select(Call.currency, DisbursementShare.ict_category,
+                   func.sum(DisbursementShare.amount))
+            .select_from(DisbursementShare).join(DisbursementShare.beneficiary).join(GrantBeneficiary.grant).join(Grant.call)
+            .where(scope).group_by(Call.currency, DisbursementShare.ict_category)).all():
+        _add(result.of(currency).by_ict, code, "paid", _amount(paid))
     return result
 
 

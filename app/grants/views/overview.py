@@ -21,23 +21,22 @@ def overview_page():
     if call_id not in {c.id for c in calls}:
         call_id = None  # a call of another funder shows nothing rather than an error
     figures = overview(by=current_user, call_id=call_id)
-    currency = next((c.currency for c in calls if c.id == call_id), None) or (
-        calls[0].currency if calls else "EUR")
-    countries = sorted(figures.by_country)
-    codes = sorted(figures.by_ict)
-    charts = {}
-    if countries:
-        charts["country"] = bar_chart(
-            "Committed and disbursed by country", [country_name(c) for c in countries],
-            {"Committed": [figures.by_country[c].planned for c in countries],
-             "Disbursed": [figures.by_country[c].paid for c in countries]}, currency=currency)
-    if codes:
-        charts["ict"] = bar_chart(
-            "Planned costs and payments by ICT category",
-            [ICT_CATEGORY_LABELS.get(c, c) for c in codes],
-            {"Planned costs": [figures.by_ict[c].planned for c in codes],
-             "Paid": [figures.by_ict[c].paid for c in codes]}, currency=currency)
+    charts: dict[str, dict] = {}
+    for currency, money in figures.currencies.items():
+        countries, codes = sorted(money.by_country), sorted(money.by_ict)
+        charts[currency] = {}
+        if countries:
+            charts[currency]["country"] = bar_chart(
+                f"Committed and disbursed by country ({currency})",
+                [country_name(c) for c in countries],
+                {"Committed": [money.by_country[c].planned for c in countries],
+                 "Disbursed": [money.by_country[c].paid for c in countries]}, currency=currency)
+        if codes:
+            charts[currency]["ict"] = bar_chart(
+                f"Planned costs and payments by ICT category ({currency})",
+                [ICT_CATEGORY_LABELS.get(c, c) for c in codes],
+                {"Planned costs": [money.by_ict[c].planned for c in codes],
+                 "Paid": [money.by_ict[c].paid for c in codes]}, currency=currency)
     return render_template("grants/overview.html", figures=figures, calls=calls,
-                           call_id=call_id, currency=currency, charts=charts,
-                           countries=countries, codes=codes, ict_labels=ICT_CATEGORY_LABELS,
+                           call_id=call_id, charts=charts, ict_labels=ICT_CATEGORY_LABELS,
                            today=date.today())

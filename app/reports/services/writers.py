@@ -1,14 +1,13 @@
 """Report files: CSV and XLSX written row by row, PDF with summaries, charts and the rows."""
 
-import csv
-import io
+import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from flask import render_template
-from openpyxl import Workbook
 
-from app.calls.rules.finance import ICT_CATEGORY_LABELS
+from app.calls.rules.finance import CENT, ICT_CATEGORY_LABELS
+from app.core import spreadsheets
 from app.core.charts import bar_chart, pie_chart
 from app.core.formatting import country_name
 from app.core.pdf import html_to_pdf
@@ -23,24 +22,13 @@ def _cells(row: ReportRow) -> tuple:
 
 def csv_lines(rows: Iterable[ReportRow]) -> Iterator[str]:
     """The CSV text line by line: a generator, so no more than one row is held at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def line(cells) -> str:
-        writer.writerow(cells)
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield line(COLUMNS)
-    for row in rows:
-        yield line(_text(row))
+    return spreadsheets.csv_lines(COLUMNS, (_text(row) for row in rows))
 
 
 def _text(row: ReportRow) -> tuple:
     cells = _cells(row)
-    return (cells[0].isoformat(), *cells[1:9], f"{row.amount:.2f}", row.currency)
+    # The amount stays a number (a reversal's "-10.50" is not a formula), with two decimals.
+    return (cells[0].isoformat(), *cells[1:9], row.amount.quantize(CENT), row.currency)
 
 
 def write_csv(path: Path, rows: Iterable[ReportRow]) -> None:
@@ -50,27 +38,24 @@ def write_csv(path: Path, rows: Iterable[ReportRow]) -> None:
             stream.write(line)
 
 
-def write_xlsx(path: Path, rows: Iterable[ReportRow], summary: ReportSummary,
-               filters: list[tuple[str, str]]) -> None:
-    """openpyxl's write-only mode streams rows to disk instead of building a sheet in memory."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Disbursements")
-    sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append(_cells(row))
-    totals = workbook.create_sheet("Summary")
-    totals.append(("Disbursement report",))
-    for label, value in filters:
-        totals.append((label, value))
-    totals.append(("Rows", summary.rows))
-    totals.append(("Total", summary.total))
+def _summary_rows(summary: ReportSummary, filters: list[tuple[str, str]]) -> Iterator[tuple]:
+    yield ("Disbursement report",)
+    yield from filters
+    yield ("Rows", summary.rows)
+    yield ("Total", summary.total)
     for title, pairs in (("By call", summary.by_call), ("By country", summary.by_country),
                          ("By ICT category", summary.by_ict)):
-        totals.append(())
-        totals.append((title,))
-        for key, value in pairs:
-            totals.append((key, value))
-    workbook.save(path)
+        yield ()
+        yield (title,)
+        yield from pairs
+
+
+def write_xlsx(path: Path, rows: Iterable[ReportRow], summary: ReportSummary,
+               filters: list[tuple[str, str]]) -> None:
+    """Streamed to disk row by row (core.spreadsheets), formulas defused in every cell."""
+    spreadsheets.write_xlsx(path, [
+        ("Disbursements", itertools.chain([COLUMNS], (_cells(row) for row in rows))),
+        ("Summary", _summary_rows(summary, filters))])
 
 
 def summary_charts(summary: ReportSummary, currency: str) -> dict:

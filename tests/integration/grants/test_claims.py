@@ -112,10 +112,12 @@ def test_finance_officer_approves_and_the_installment_becomes_payable(client, si
     assert "50,000.00" in page  # 40,000 direct + 25 % indirect, at the 100 % rate
     _decide(client, claim, decision="approve")
     assert claim.status == ClaimStatus.APPROVED and claim.decided_by_id == case.finance.id
-    assert (claim.accepted_costs_amount, claim.payable_amount) == (D("50000.00"), D("50000.00"))
+    # The coordinator's own ceiling (reference.md §3): 90 % of its 75,000 share less its
+    # 26,250 pre-financing and its 3,750 retention leaves 37,500 of the 50,000 earned.
+    assert (claim.accepted_costs_amount, claim.payable_amount) == (D("50000.00"), D("37500.00"))
     interim = case.installment(2)
     assert (interim.status, interim.payable_amount, interim.claim_id) == (
-        InstallmentStatus.PAYABLE, D("50000.00"), claim.id)
+        InstallmentStatus.PAYABLE, D("37500.00"), claim.id)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "claim.approved"))
 
 
@@ -126,9 +128,11 @@ def test_interim_payments_stop_at_the_ceiling(client, sign_in, make_grant, make_
                                     ("C2", "web_content_management", "20000.00")))
     sign_in(case.finance)
     _decide(client, claim, decision="approve")
-    # 90 % of 125,000 less the 43,750 pre-financing and its 6,250 retention.
-    assert claim.payable_amount == D("62500.00")
-    assert [cut["reason"] for cut in claim.assessment["cuts"]] == ["ceiling"]
+    # All costs are the coordinator's: its own A budget (40,000) caps the category, and its
+    # own ceiling (90 % of 75,000 less 26,250 pre-financing and 3,750 retention) the payment.
+    assert claim.payable_amount == D("37500.00")
+    assert [cut["reason"] for cut in claim.assessment["cuts"]] == [
+        "over_category_budget", "ceiling"]
 
 
 def test_partial_approval_needs_an_amount_below_the_computed_one_and_a_reason(
@@ -197,11 +201,12 @@ def test_a_final_claim_below_what_was_paid_records_a_recovery_and_closes_the_gra
     case = make_grant()
     pay_installment(case, 1)
     make_claim(case, lines=(("A", "broadband", "70000.00"), ("C2", "broadband", "10000.00")),
-               approve=True)  # 80,000 direct + 20,000 indirect accepted
-    pay_installment(case, 2)  # 43,750 + 62,500 paid: the 90 % ceiling with the retention
+               approve=True)  # the coordinator's 40,000 of A + 10,000 + 25 % indirect
+    pay_installment(case, 2)  # 37,500: the coordinator's 90 % ceiling with its retention
     final = make_claim(case, period=2, lines=(("C2", "broadband", "1000.00"),), approve=True)
-    # Earned in all: (100,000 + 1,250) at 100 % = 101,250; paid 106,250.
-    assert (final.payable_amount, final.recovery_amount) == (D("0.00"), D("5000.00"))
+    # The coordinator earned 62,500 + 1,250 and was paid 26,250 + 37,500: nothing is due.
+    # The partner claimed nothing, so its 17,500 pre-financing is recovered.
+    assert (final.payable_amount, final.recovery_amount) == (D("0.00"), D("17500.00"))
     assert final.assessment["retention_released"] == "6250.00"
     assert case.installment(3).status == InstallmentStatus.NOTHING_TO_PAY
     assert case.grant.status == "closed" and case.grant.closed_at is not None

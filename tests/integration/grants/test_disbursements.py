@@ -279,9 +279,13 @@ def test_the_final_payment_closes_the_grant_and_its_reversal_reopens_it(
     pay_installment(case, 1)
     make_claim(case, approve=True)  # 20,000 + 25 % indirect: 25,000
     pay_installment(case, 2)
-    make_claim(case, period=2, lines=(("A", "online_communication", "60000.00"),), approve=True)
-    # A has 50,000 of budget left: 62,500 accepted, 87,500 earned in all, 68,750 paid.
-    assert case.installment(3).payable_amount == D("18750.00")
+    final_claim = make_claim(case, period=2, lines=(("A", "broadband", "20000.00"),
+                                                    ("C2", "web_content_management", "20000.00")),
+                             approve=True)
+    # The coordinator's own budget is used up: it earned its whole 75,000 share and was paid
+    # 26,250 + 25,000; the partner claimed nothing, so its 17,500 pre-financing is recovered.
+    assert case.installment(3).payable_amount == D("23750.00")
+    assert final_claim.recovery_amount == D("17500.00")
     final = pay_installment(case, 3).disbursement
     assert case.grant.status == GrantStatus.CLOSED and case.grant.closed_at is not None
     disbursements.reverse_disbursement(final.id, by=case.finance, reason="Returned by bank",

@@ -99,6 +99,12 @@ def test_pdf_report_contains_totals_charts_and_rows(client, sign_in, paid_grants
     for expected in ("Disbursement report", "112,500.00", "Slovenia", "Detailed rows",
                      second.grant.agreement_number, "Disbursed by ICT category"):
         assert expected in text, expected
+    # Human labels in the detail table, never the codes behind them.
+    assert "Web content management" in text and "Austria" in text
+    assert "web_content_management" not in text and "online_communication" not in text
+    # The eight-column detail table has landscape pages of its own.
+    last = PdfReader(io.BytesIO(data)).pages[-1]
+    assert last.mediabox.width > last.mediabox.height
 
 
 def test_report_files_are_private(client, sign_in, paid_grants, make_user):

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from app.accounts.models import Role
 from app.core.extensions import db
 from app.grants.services.tracking import grant_tracking, overview
+from tests.factories.grants import PAYMENT_MODEL
 
 D = Decimal
 
@@ -55,25 +56,43 @@ def test_overview_shows_committed_disbursed_and_upcoming_payments(client, sign_i
     second = make_grant(call=case.grant.call, start=soon, countries=("IT", "SI"))
     pay_installment(case, 1)
     figures = overview(by=case.finance)
-    assert figures.committed == D("250000.00") and figures.disbursed == D("43750.00")
-    assert figures.remaining == D("206250.00")
+    assert list(figures.currencies) == ["EUR"]
+    euros = figures.currencies["EUR"]
+    assert euros.committed == D("250000.00") and euros.disbursed == D("43750.00")
+    assert euros.remaining == D("206250.00")
     # The second grant's pre-financing is payable and (over)due.
     assert [i.grant_id for i in figures.upcoming] == [second.grant.id]
-    assert figures.due_30 == figures.due_90 == D("43750.00")
-    assert figures.by_country["DE"].planned == D("75000.00")
-    assert figures.by_country["DE"].paid + figures.by_country["AT"].paid == D("43750.00")
-    assert set(figures.by_country) == {"DE", "AT", "IT", "SI"}
-    assert figures.by_ict["broadband"].planned == D("80000.00")
+    assert euros.due_30 == euros.due_90 == D("43750.00")
+    assert euros.by_country["DE"].planned == D("75000.00")
+    assert euros.by_country["DE"].paid + euros.by_country["AT"].paid == D("43750.00")
+    assert set(euros.by_country) == {"DE", "AT", "IT", "SI"}
+    assert euros.by_ict["broadband"].planned == D("80000.00")
     sign_in(case.finance)
     page = client.get(f"/grants/overview?call_id={case.grant.call_id}").get_data(as_text=True)
     assert "250,000.00" in page and "Slovenia" in page and second.grant.agreement_number in page
+
+
+def test_overview_never_adds_two_currencies(client, sign_in, make_grant, make_call,
+                                             pay_installment):
+    euros = make_grant()
+    forints = make_grant(call=make_call(funder=euros.grant.call.funder, currency="HUF",
+                                        payment_model=PAYMENT_MODEL))
+    pay_installment(forints, 1)
+    figures = overview(by=euros.finance)
+    assert {c: (f.committed, f.disbursed) for c, f in figures.currencies.items()} == {
+        "EUR": (D("125000.00"), D("0.00")), "HUF": (D("125000.00"), D("43750.00"))}
+    assert set(figures.currencies["HUF"].by_country) == {"DE", "AT"}
+    sign_in(euros.finance)
+    page = client.get("/grants/overview").get_data(as_text=True)
+    assert "Totals in EUR" in page and "Totals in HUF" in page
+    assert "250,000" not in page  # the sum of both would be a number in no currency
 
 
 def test_overview_shows_only_the_officers_funder(client, sign_in, make_grant, make_user,
                                                  make_funder):
     case = make_grant()
     stranger = make_user(Role.finance_officer, funder=make_funder())
-    assert overview(by=stranger).committed == D("0.00")
+    assert overview(by=stranger).currencies == {}
     sign_in(stranger)
     page = client.get(f"/grants/overview?call_id={case.grant.call_id}").get_data(as_text=True)
     assert case.grant.call.reference not in page
@@ -81,7 +100,7 @@ def test_overview_shows_only_the_officers_funder(client, sign_in, make_grant, ma
 
 def test_overview_counts_only_signed_grants(make_grant):
     case = make_grant(status="prepared")
-    assert overview(by=case.officer).committed == D("0.00")
+    assert overview(by=case.officer).currencies == {}
 
 
 def test_beneficiary_downloads_the_payment_statement(client, sign_in, make_grant,
