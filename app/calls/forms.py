@@ -29,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.calls.rules.countries import COUNTRY_GROUPS
 from app.calls.rules.criteria import TIE_BREAKS, ConsensusMethod, CriterionKind
+from app.calls.rules.deadlines import DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS
 from app.calls.rules.eligibility_rules import OUTSIDE_MEMBERS_LABELS, PROGRAMME_PART_LABELS
 from app.calls.rules.finance import ICTCategory, validate_amount
 from app.calls.rules.lifecycle import CallKind
@@ -106,6 +107,16 @@ class CallForm(FlaskForm):
     opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     closes_at = DateTimeLocalField("Deadline", format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired()])
+    deadline_notice_days = IntegerField(
+        "Minimum notice for an earlier deadline (days)", default=DEFAULT_NOTICE_DAYS,
+        validators=[Optional(), NumberRange(min=0, max=MAX_NOTICE_DAYS)],
+        description="Once the call is open, the deadline can move later at any time, but "
+                    "earlier only this many days ahead, with a reason, and every coordinator "
+                    "who has started is told by e-mail. Empty means 14 days.")
+    deadline_change_reason = TextAreaField(
+        "Reason for moving the deadline", validators=[Optional(), Length(max=1000)],
+        description="Shown to applicants on the call page with the date of the change; "
+                    "required to bring the deadline of an open call forward.")
     required_attachments = TextAreaField(
         "Required attachments", validators=[Optional()],
         description="One per line; add “(optional)” after a document that is not mandatory.")

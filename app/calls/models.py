@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Funder
+from app.calls.rules.deadlines import DEFAULT_NOTICE_DAYS
 from app.calls.rules.lifecycle import CallKind, CallStatus, Phase, phase
 from app.core.database import Money, UTCDateTime, utcnow
 from app.core.extensions import db
@@ -18,6 +19,7 @@ class Call(db.Model):
         CheckConstraint("max_per_proposal_amount <= budget_amount", name="max_within_budget"),
         CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
         CheckConstraint("budget_amount > 0", name="budget_positive"),
+        CheckConstraint("deadline_notice_days >= 0", name="deadline_notice_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +42,8 @@ class Call(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
+    # How far ahead an open call must announce an earlier deadline (rules/deadlines.py).
+    deadline_notice_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_NOTICE_DAYS)
     status: Mapped[str] = mapped_column(String(20), default=CallStatus.DRAFT, index=True)
     eligibility_rules: Mapped[dict] = mapped_column(JSON, default=dict)  # calls.rules
     award_criteria: Mapped[dict] = mapped_column(JSON, default=dict)  # calls.criteria
@@ -57,8 +61,33 @@ class Call(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    deadline_changes: Mapped[list["DeadlineChange"]] = relationship(
+        back_populates="call", order_by="DeadlineChange.changed_at.desc()",
+        cascade="all, delete-orphan")
+
     def phase(self, now: datetime | None = None) -> Phase | None:
         return phase(CallStatus(self.status), self.opens_at, self.closes_at, now or utcnow())
 
     def is_open(self, now: datetime | None = None) -> bool:
         return self.phase(now) == Phase.OPEN
+
+
+class DeadlineChange(db.Model):
+    """A published call's deadline moved: the dated notice on the call page and its audit."""
+
+    __tablename__ = "call_deadline_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    old_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    new_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    coordinators_told: Mapped[int] = mapped_column(Integer, default=0)
+
+    call: Mapped[Call] = relationship(back_populates="deadline_changes")
+
+    @property
+    def is_earlier(self) -> bool:
+        return self.new_closes_at < self.old_closes_at

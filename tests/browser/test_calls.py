@@ -28,7 +28,7 @@ def test_officer_publishes_a_call_that_a_visitor_finds_and_downloads(
     page.get_by_label("Maximum grant per proposal").fill("150000")
     page.get_by_label("Time zone of the call").select_option("Europe/Rome")
     page.get_by_label("Opens").fill((now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Deadline").fill("2031-06-30T17:00")
+    page.get_by_label("Deadline", exact=True).fill("2031-06-30T17:00")
     page.get_by_role("button", name="Save call").click()
 
     page.get_by_role("link", name="Horizon Europe standard").click()
