@@ -1,14 +1,22 @@
 """Ranked list: weighted total, then the call's tie-break chain, with each entry's trail."""
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from fractions import Fraction
 from itertools import groupby
 from typing import Any
 
 from app.evaluation.rules.scoring import AwardCriteria, TieBreak, plain
+from app.evaluation.rules.tie_breaks import (
+    CONTEXTUAL,
+    Context,
+    basis,
+    merit,
+    reason,
+    same_basis_for_any_subset,
+)
 
 
 class RankingOutcome(StrEnum):
@@ -61,141 +69,163 @@ class RankedEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class _Context:
-    """What the proposals already ranked above a tied group cover."""
+class _Knockout:
+    """Kept as data; the sentence is written only for a knocked-out proposal that is placed."""
 
-    areas: frozenset[str]
-    countries: frozenset[str]
+    rule: TieBreak
+    winner: RankingCandidate  # the first (by key) of those the rule kept
+    above: Context
 
-
-# A rule gives each tied candidate a comparable merit (higher is better), or None for all
-# when it cannot compare them (then it does not decide).
-_Merit = Callable[[Sequence[RankingCandidate], _Context], dict[str, tuple] | None]
-
-
-def _uncovered_area(group: Sequence[RankingCandidate], above: _Context) -> dict[str, tuple]:
-    return {c.key: (int(bool(set(c.areas) - above.areas)),) for c in group}
+    def trail(self, loser: RankingCandidate, labels: Mapping[str, str]) -> tuple[str, str]:
+        return self.rule.value, reason(self.rule, self.winner, loser, self.above, labels)
 
 
-def _criteria_in_order(*codes: str) -> _Merit:
-    def merit(group: Sequence[RankingCandidate], above: _Context) -> dict[str, tuple] | None:
-        # A call without one of these criteria cannot be decided on it: compare on the rest.
-        usable = [code for code in codes if all(code in c.scores for c in group)]
-        if not usable:
-            return None
-        return {c.key: tuple(c.scores[code] for code in usable) for c in group}
-
-    return merit
+def _negated(merits: Sequence[tuple]) -> tuple:
+    # heapq pops the smallest: negate every component so the best merit comes first.
+    return tuple(tuple(-value for value in merit) for merit in merits)
 
 
-def women_share(candidate: RankingCandidate) -> Fraction | None:
-    if candidate.women is None or candidate.men is None or candidate.women + candidate.men == 0:
-        return None
-    return Fraction(candidate.women, candidate.women + candidate.men)
+class _TiedGroup:
+    """The proposals of one weighted total still to be placed, best first.
 
+    The chain splits in two. The prefix holds the rules that compare any subset of the group
+    the same way (the usual case: every proposal has every score); sequential filtering by
+    them is the lexicographic maximum of their merits, which a heap yields without looking at
+    the rest of the group. Merits only fall as proposals are placed (an area gets covered, a
+    country is present), so a stored merit is an upper bound and only the entry on top needs
+    re-evaluating. The suffix (from the first rule whose verdict depends on which proposals are
+    compared) runs on the few proposals that tie on the whole prefix, exactly as written.
+    """
 
-def _gender_balance(group: Sequence[RankingCandidate], above: _Context) -> dict[str, tuple]:
-    merits = {}
-    for candidate in group:
-        share = women_share(candidate)
-        # Unknown counts rank after every known balance.
-        merits[candidate.key] = (0, 0) if share is None else (1, -abs(share - Fraction(1, 2)))
-    return merits
+    def __init__(
+        self, group: list[RankingCandidate], chain: Sequence[TieBreak], above: Context
+    ) -> None:
+        self.prefix: list[tuple[TieBreak, tuple[str, ...]]] = []
+        self.suffix: tuple[TieBreak, ...] = ()
+        for index, rule in enumerate(chain):
+            if not same_basis_for_any_subset(rule, group):
+                self.suffix = tuple(chain[index:])
+                break
+            compared_on = basis(rule, group)
+            if compared_on is not None:
+                self.prefix.append((rule, compared_on))
+        self.above = above
+        self.placed: set[str] = set()
+        # Only "uncovered area" and "new countries" change with what is ranked above. The other
+        # merits are worked out once and replaced by their rank among the group's distinct
+        # merits: the same order and ties, but ints compare far faster than the Fractions of
+        # gender shares the heap would otherwise compare at every push and pop.
+        self.fixed: dict[str, list[tuple | None]] = {c.key: [] for c in group}
+        for rule, compared_on in self.prefix:
+            if rule in CONTEXTUAL:
+                for c in group:
+                    self.fixed[c.key].append(None)
+                continue
+            merits = {c.key: merit(rule, compared_on, c, above) for c in group}
+            ranks = {value: number for number, value in enumerate(sorted(set(merits.values())))}
+            for c in group:
+                self.fixed[c.key].append((-ranks[merits[c.key]],))
+        self.heap = self._heap(group, len(self.prefix))
+        # The gender sentence quotes the winner's own share, which equal merits do not fix
+        # (40 % and 60 % are equally balanced): keep who is first by key at that rule.
+        self.gender_heaps = {
+            depth: self._heap(group, depth + 1)
+            for depth, (rule, _) in enumerate(self.prefix)
+            if rule is TieBreak.GENDER_BALANCE and depth + 1 < len(self.prefix)
+        }
 
-
-def new_countries(candidate: RankingCandidate, above: _Context) -> int:
-    return len(set(candidate.countries) - above.countries)
-
-
-def _new_countries_then_budget(
-    group: Sequence[RankingCandidate], above: _Context
-) -> dict[str, tuple]:
-    return {c.key: (new_countries(c, above), -c.requested) for c in group}
-
-
-def _panel_decision(group: Sequence[RankingCandidate], above: _Context) -> dict[str, tuple] | None:
-    # The panel decides only if it placed every tied proposal; otherwise the tie is reported.
-    if any(c.panel_position is None for c in group):
-        return None
-    return {c.key: (-c.panel_position,) for c in group}
-
-
-_MERITS: dict[TieBreak, _Merit] = {
-    TieBreak.UNCOVERED_AREA: _uncovered_area,
-    TieBreak.EXCELLENCE_THEN_IMPACT: _criteria_in_order("excellence", "impact"),
-    TieBreak.IMPACT_THEN_EXCELLENCE: _criteria_in_order("impact", "excellence"),
-    TieBreak.GENDER_BALANCE: _gender_balance,
-    TieBreak.NEW_COUNTRIES_THEN_BUDGET: _new_countries_then_budget,
-    TieBreak.PANEL_DECISION: _panel_decision,
-}
-
-
-def _percent(share: Fraction | None) -> str:
-    return "unknown" if share is None else f"{round(share * 100)} % women"
-
-
-def _reason(
-    rule: TieBreak,
-    winner: RankingCandidate,
-    loser: RankingCandidate,
-    above: _Context,
-    labels: Mapping[str, str],
-) -> str:
-    """Why `winner` was placed above `loser` by `rule` (said from the loser's side)."""
-    prefix = "Same total as the proposal above, which"
-    if rule is TieBreak.UNCOVERED_AREA:
-        return f"{prefix} covers a strategic area not covered by proposals ranked higher."
-    if rule in (TieBreak.EXCELLENCE_THEN_IMPACT, TieBreak.IMPACT_THEN_EXCELLENCE):
-        codes = rule.value.split("_then_")
-        for code in codes:
-            ours, theirs = loser.scores.get(code), winner.scores.get(code)
-            if ours is not None and theirs is not None and ours != theirs:
-                label = labels.get(code, code)
-                return f"{prefix} scores higher on {label} ({plain(theirs)} vs {plain(ours)})."
-        return f"{prefix} scores higher on {' then '.join(labels.get(c, c) for c in codes)}."
-    if rule is TieBreak.GENDER_BALANCE:
-        return (
-            f"{prefix} has key personnel closer to gender balance "
-            f"({_percent(women_share(winner))} vs {_percent(women_share(loser))})."
+    def merits(self, candidate: RankingCandidate, above: Context, depth: int) -> tuple:
+        fixed = self.fixed[candidate.key]
+        return tuple(
+            tuple(-value for value in merit(rule, compared_on, candidate, above))
+            if fixed[index] is None
+            else fixed[index]
+            for index, (rule, compared_on) in enumerate(self.prefix[:depth])
         )
-    if rule is TieBreak.NEW_COUNTRIES_THEN_BUDGET:
-        theirs, ours = new_countries(winner, above), new_countries(loser, above)
-        if theirs != ours:
-            return f"{prefix} brings more countries not present higher up ({theirs} vs {ours})."
-        return (
-            f"{prefix} brings as many new countries and requests less "
-            f"({plain(winner.requested)} vs {plain(loser.requested)})."
-        )
-    return (
-        f"{prefix} the panel placed higher "
-        f"(panel position {winner.panel_position} vs {loser.panel_position})."
-    )
+
+    def _heap(self, group: list[RankingCandidate], depth: int) -> list:
+        heap = [(self.merits(c, self.above, depth), c.key, c) for c in group]
+        heapq.heapify(heap)
+        return heap
+
+    def _valid_top(self, heap: list, depth: int) -> tuple | None:
+        """Drop placed entries and refresh stale ones until the top is current."""
+        while heap:
+            stored, key, candidate = heap[0]
+            if key in self.placed:
+                heapq.heappop(heap)
+                continue
+            current = self.merits(candidate, self.above, depth)
+            if current == stored:
+                return heap[0]
+            heapq.heapreplace(heap, (current, key, candidate))
+        return None
+
+    def pop_best(self) -> tuple[tuple, list[RankingCandidate]]:
+        """The best prefix merit and every remaining proposal that has it, by key."""
+        depth, heap = len(self.prefix), self.heap
+        top = self._valid_top(heap, depth)
+        assert top is not None  # called only while proposals remain
+        best, tied = top[0], []
+        while heap and heap[0][0] == best:
+            _, key, candidate = heapq.heappop(heap)
+            if key in self.placed:
+                continue
+            current = self.merits(candidate, self.above, depth)
+            if current == best:
+                tied.append(candidate)
+            else:
+                heapq.heappush(heap, (current, key, candidate))
+        return best, tied
+
+    def gender_winners(self) -> dict[int, RankingCandidate]:
+        tops = {
+            depth: self._valid_top(heap, depth + 1) for depth, heap in self.gender_heaps.items()
+        }
+        return {depth: top[2] for depth, top in tops.items() if top is not None}
+
+    def run_suffix(
+        self, tied: list[RankingCandidate]
+    ) -> tuple[list[RankingCandidate], dict[str, _Knockout]]:
+        survivors, knocked_out = tied, {}
+        for rule in self.suffix:
+            if len(survivors) < 2:
+                break
+            compared_on = basis(rule, survivors)
+            if compared_on is None:
+                continue
+            merits = {c.key: merit(rule, compared_on, c, self.above) for c in survivors}
+            top = max(merits.values())
+            winners = [c for c in survivors if merits[c.key] == top]
+            for loser in survivors:
+                if merits[loser.key] != top:
+                    knocked_out[loser.key] = _Knockout(rule, winners[0], self.above)
+            survivors = winners
+        return survivors, knocked_out
+
+    def put_back(self, best: tuple, candidates: Iterable[RankingCandidate]) -> None:
+        for candidate in candidates:
+            heapq.heappush(self.heap, (best, candidate.key, candidate))
 
 
-def _resolve(
-    group: list[RankingCandidate],
-    chain: Sequence[TieBreak],
-    above: _Context,
-    labels: Mapping[str, str],
-) -> tuple[list[RankingCandidate], dict[str, tuple[str, str]]]:
-    """Run the chain on a tied group: the winners left at the end, and for every candidate
-    knocked out, the rule that did it and why."""
-    survivors = list(group)
-    knocked_out: dict[str, tuple[str, str]] = {}
-    for rule in chain:
-        if len(survivors) < 2:
-            break
-        merits = _MERITS[rule](survivors, above)
-        if merits is None:
-            continue
-        best = max(merits.values())
-        winners = [c for c in survivors if merits[c.key] == best]
-        for loser in survivors:
-            if merits[loser.key] != best:
-                reason = _reason(rule, winners[0], loser, above, labels)
-                knocked_out[loser.key] = (rule.value, reason)
-        survivors = winners
-    return survivors, knocked_out
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One placement step, enough to say later why any proposal left behind lost it."""
+
+    above: Context
+    best: tuple
+    first: RankingCandidate
+    gender_winners: Mapping[int, RankingCandidate]
+    suffix_knockouts: Mapping[str, _Knockout]
+
+    def knockout(self, group: _TiedGroup, loser: RankingCandidate) -> _Knockout:
+        if loser.key in self.suffix_knockouts:
+            return self.suffix_knockouts[loser.key]
+        merits = group.merits(loser, self.above, len(group.prefix))
+        depth = next(i for i, (a, b) in enumerate(zip(merits, self.best, strict=True)) if a != b)
+        # Every other rule's sentence depends only on the merit the winners share.
+        winner = self.gender_winners.get(depth, self.first)
+        return _Knockout(group.prefix[depth][0], winner, self.above)
 
 
 def rank(
@@ -211,7 +241,8 @@ def rank(
     best of the remaining group, given everything already placed. Candidates the whole chain
     cannot separate share a position (competition numbering: 1, 2, 2, 4) and are flagged
     `unresolved_tie`; they are listed by key so the output is stable. Each entry's trail names
-    what put the entry just above it ahead of it.
+    what put the entry just above it ahead of it. O(n log n) for the usual chains; the
+    quadratic reference it must match is kept in tests/unit/ranking_reference.py.
     """
     candidates = list(candidates)
     keys = [c.key for c in candidates]
@@ -223,49 +254,74 @@ def rank(
     passing = sorted((c for c in candidates if c.passed_thresholds), key=_by_total)
 
     entries: list[RankedEntry] = []
-    areas: set[str] = set()
-    countries: set[str] = set()
-    for _, tied in groupby(passing, key=lambda c: c.weighted_total):
-        group = list(tied)
-        previous_knockouts: dict[str, tuple[str, str]] = {}
-        while group:
-            above = _Context(frozenset(areas), frozenset(countries))
-            winners, knockouts = _resolve(group, chain, above, labels)
-            winners.sort(key=lambda c: c.key)
-            position = len(entries) + 1
-            unresolved = len(winners) > 1
+    above = Context(frozenset(), frozenset())
+    for _, tied_total in groupby(passing, key=lambda c: c.weighted_total):
+        group = list(tied_total)
+        if len(group) == 1:  # nothing to break: skip the machinery
+            entries.append(_entry(group[0], len(entries) + 1, *_total_trail(entries, group[0])))
+            above = _cover(above, group)
+            continue
+        tied_group = _TiedGroup(group, chain, above)
+        previous: _Step | None = None
+        for _ in range(len(group)):  # at least one proposal is placed per step
+            tied_group.above = above
+            best, tied = tied_group.pop_best()
+            gender_winners = tied_group.gender_winners()
+            winners, suffix_knockouts = tied_group.run_suffix(tied)
+            position, unresolved = len(entries) + 1, len(winners) > 1
             for number, winner in enumerate(winners):
                 if number:
-                    trail, reason = TRAIL_UNRESOLVED, _unresolved_reason(chain)
-                elif winner.key in previous_knockouts:
-                    trail, reason = previous_knockouts[winner.key]
+                    trail = (TRAIL_UNRESOLVED, _unresolved_reason(chain), True)
+                elif previous is not None:
+                    # Everything left after a step was knocked out in it.
+                    trail = (
+                        *previous.knockout(tied_group, winner).trail(winner, labels),
+                        unresolved,
+                    )
                 else:
-                    trail, reason = TRAIL_TOTAL, _total_reason(entries, winner)
-                entries.append(_entry(winner, position, trail, reason, unresolved))
-                areas.update(winner.areas)
-                countries.update(winner.countries)
-            previous_knockouts = knockouts
+                    trail = (*_total_trail(entries, winner)[:2], unresolved)
+                entries.append(_entry(winner, position, *trail))
+                tied_group.placed.add(winner.key)
             placed = {w.key for w in winners}
-            group = [c for c in group if c.key not in placed]
+            tied_group.put_back(best, (c for c in tied if c.key not in placed))
+            previous = _Step(above, best, tied[0], gender_winners, suffix_knockouts)
+            above = _cover(above, winners)
+            if len(tied_group.placed) == len(group):
+                break
 
     failing = sorted((c for c in candidates if not c.passed_thresholds), key=_by_total)
     for candidate in failing:
-        reason = "Below the thresholds: not ranked."
-        entries.append(_entry(candidate, None, TRAIL_BELOW_THRESHOLD, reason, False))
+        below = "Below the thresholds: not ranked."
+        entries.append(_entry(candidate, None, TRAIL_BELOW_THRESHOLD, below, False))
     return tuple(entries)
+
+
+def _cover(above: Context, placed: Sequence[RankingCandidate]) -> Context:
+    """What is ranked above once `placed` are too; a new context only when it grows."""
+    areas = [a for c in placed for a in c.areas if a not in above.areas]
+    countries = [k for c in placed for k in c.countries if k not in above.countries]
+    if not areas and not countries:
+        return above
+    return Context(above.areas.union(areas), above.countries.union(countries))
 
 
 def _by_total(candidate: RankingCandidate) -> tuple[Decimal, str]:
     return (-candidate.weighted_total, candidate.key)
 
 
-def _total_reason(entries: Sequence[RankedEntry], candidate: RankingCandidate) -> str:
-    ranked_above = [e for e in entries if e.outcome is RankingOutcome.RANKED]
-    if not ranked_above:
-        return f"Highest weighted total ({plain(candidate.weighted_total)})."
+def _total_trail(
+    entries: Sequence[RankedEntry], candidate: RankingCandidate
+) -> tuple[str, str, bool]:
+    # Entries hold only ranked proposals until the unranked ones are appended at the end.
+    if not entries:
+        return TRAIL_TOTAL, f"Highest weighted total ({plain(candidate.weighted_total)}).", False
     return (
-        f"Lower weighted total than the proposal above "
-        f"({plain(candidate.weighted_total)} vs {plain(ranked_above[-1].weighted_total)})."
+        TRAIL_TOTAL,
+        (
+            f"Lower weighted total than the proposal above "
+            f"({plain(candidate.weighted_total)} vs {plain(entries[-1].weighted_total)})."
+        ),
+        False,
     )
 
 
