@@ -258,3 +258,15 @@ def test_twenty_officers_approving_and_paying_at_once_keep_each_ceiling(app, inn
     # part of the retention (2,625 of 5,125), which the final payment releases.
     assert grant.beneficiaries[0].disbursed_amount == D("47250.00") - D("2625.00")
     _assert_books_balance(grant.id)
+
+
+def test_the_grant_page_shows_each_beneficiarys_rate_paid_and_what_is_left(
+        client, sign_in, innovation_grant):
+    case = innovation_grant()
+    _pay(case, 1)
+    coordinator, partner = case.grant.beneficiaries
+    sign_in(case.finance)
+    page = client.get(f"/grants/{case.grant.id}").get_data(as_text=True)
+    assert "70%" in page and "Left of the share" in page
+    assert f'data-paid="{coordinator.id}">€18,375.00' in page.replace("\xa0", "")
+    assert "34,125.00" in page and "32,500.00" in page  # 52,500 - 18,375; 50,000 - 17,500
