@@ -78,6 +78,9 @@ def seed_command():
     """Seed the demo data (idempotent) and print the logins."""
     from app.demo.seed import DEMO_PASSWORD, seed_demo
 
+    if current_app.config.get("OPENCALL_MODE") == "production":
+        # Demo accounts share one published password: never in a real deployment.
+        raise click.ClickException("flask demo seed refuses to run in production.")
     users = seed_demo()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in users:

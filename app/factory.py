@@ -22,7 +22,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.core.access import enforce_route_access
     from app.core.errors import register_error_pages
     from app.core.formatting import register_filters
+    from app.core.security import init_security
 
+    init_security(app)  # first: an idle session is forgotten before access is decided
     app.before_request(enforce_route_access)
     register_error_pages(app)
     register_filters(app)

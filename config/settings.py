@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -16,6 +17,8 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 
 class Base:
+    # Which of CONFIGS this is; `flask demo seed` refuses to run where it is "production".
+    OPENCALL_MODE = "development"
     SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'opencall.db'}")
     REDIS_URL = _env("REDIS_URL")
@@ -35,7 +38,15 @@ class Base:
     LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", "5"))
     LOGIN_MAX_FAILURES_PER_IP = int(_env("LOGIN_MAX_FAILURES_PER_IP", "20"))
     LOGIN_WINDOW_MINUTES = int(_env("LOGIN_WINDOW_MINUTES", "15"))
+    # Failed sign-ins slow down, never lock: past the free attempts each failure doubles the
+    # wait (30 s, 60 s, 120 s ...) up to the cap. Failures on one account from all addresses get a
+    # short cap, so strangers elsewhere cannot keep its owner out.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = int(_env("LOGIN_MAX_FAILURES_PER_ACCOUNT", "50"))
+    LOGIN_FIRST_DELAY_SECONDS = int(_env("LOGIN_FIRST_DELAY_SECONDS", "30"))
+    LOGIN_MAX_DELAY_SECONDS = int(_env("LOGIN_MAX_DELAY_SECONDS", "900"))
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS = int(_env("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "60"))
     PASSWORD_RESET_MAX_AGE = int(_env("PASSWORD_RESET_MAX_AGE", str(3600)))
+    PASSWORD_RESETS_PER_HOUR = int(_env("PASSWORD_RESETS_PER_HOUR", "3"))
     INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(14 * 24 * 3600)))
     PASSWORD_HASH_PARAMS: dict | None = None  # argon2id defaults (RFC 9106 low-memory)
     BOOTSTRAP_SERVE_LOCAL = True
@@ -50,6 +61,18 @@ class Base:
     # Open data and the API. Links in published files are built from PUBLIC_BASE_URL, never
     # from the request's host (a forged Host header must not end up in a published file).
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Requests naming any other host are refused with 400 (Flask's TRUSTED_HOSTS); empty
+    # means any host (development). Production adds PUBLIC_BASE_URL's host itself.
+    TRUSTED_HOSTS = [h.strip() for h in (_env("TRUSTED_HOSTS") or "").split(",") if h.strip()] \
+        or None
+    # How many reverse proxies stand in front of OpenCall: ProxyFix believes exactly that
+    # many X-Forwarded-For/-Proto/-Host entries (0: none, the client address is the peer's).
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
+    # A session ends after this long without a request, and after this long in all.
+    SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(_env("SESSION_MAX_HOURS", "12"))
+    # Security headers: HSTS only where HTTPS is certain (production).
+    HSTS_SECONDS = 0
     OPEN_DATA_PUBLISHER_NAME = _env("OPEN_DATA_PUBLISHER_NAME", "OpenCall demo publisher")
     OPEN_DATA_PUBLISHER_ID = _env("OPEN_DATA_PUBLISHER_ID")  # an org-id, e.g. XI-PIC-999999999
     OPEN_DATA_PUBLISHER_URL = _env("OPEN_DATA_PUBLISHER_URL")
@@ -74,30 +97,51 @@ class Development(Base):
 
 
 class Testing(Base):
+    OPENCALL_MODE = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret"
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     JOBS_MODE = _env("TEST_JOBS_MODE", "eager")
     # Still argon2id, with less memory so that hundreds of test users hash quickly.
     PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 8192, "parallelism": 1}
+    # Tests address the app as http://localhost: links in mails point there.
+    PUBLIC_BASE_URL = "http://localhost"
     # Each test app counts in its own memory; a test about the limit lowers it for itself.
     RATELIMIT_STORAGE_URI = "memory://"
     API_RATE_LIMIT = "5000 per minute"
 
 
 class Production(Base):
+    OPENCALL_MODE = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = 365 * 24 * 3600
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL")
+    MIN_SECRET_KEY_BYTES = 32
 
     @classmethod
     def validate(cls) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not _env(name)]
+        # Read now, not at import: the settings are those of the process that starts.
+        missing = [name for name in cls.REQUIRED if not _env(name)]
         if missing:
             raise ConfigurationError(
                 f"Production needs {' and '.join(missing)} set in the environment; "
                 "OpenCall will not start without them."
             )
+        if len(_env("SECRET_KEY").encode()) < cls.MIN_SECRET_KEY_BYTES:
+            raise ConfigurationError(
+                f"SECRET_KEY must be at least {cls.MIN_SECRET_KEY_BYTES} bytes (e.g. "
+                "python -c 'import secrets; print(secrets.token_hex(32))').")
+        if not _env("PUBLIC_BASE_URL").startswith("https://"):
+            raise ConfigurationError("PUBLIC_BASE_URL must be an https:// address in production.")
+        cls.SECRET_KEY = _env("SECRET_KEY")
+        cls.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+        cls.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL").rstrip("/")
+        host = urlsplit(cls.PUBLIC_BASE_URL).netloc
+        extra = [h.strip() for h in (_env("TRUSTED_HOSTS") or "").split(",") if h.strip()]
+        cls.TRUSTED_HOSTS = [host, *[h for h in extra if h != host]]
+        cls.TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
 
 
 CONFIGS = {"development": Development, "testing": Testing, "production": Production}

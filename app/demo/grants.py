@@ -15,6 +15,7 @@ from app.applications.models import (
     ParticipantRole,
 )
 from app.calls.models import Call
+from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.pdf import html_to_pdf
 from app.grants.models import Grant
@@ -88,7 +89,7 @@ def _funded_application(call: Call, spec: DemoGrant, members: list[Organisation]
             organisation=organisation,
             role=ParticipantRole.COORDINATOR if index == 0 else ParticipantRole.PARTNER,
             contact_user=coordinator if index == 0 else (partner if index == 1 else None),
-            invited_email=None)
+            invited_email=None, accepted_at=utcnow())
         for category, ict, open_source, amount in plans[index % len(plans)]:
             participant.budget_lines.append(BudgetLineRow(
                 category=category, ict_category=ict, open_source=open_source,

@@ -16,6 +16,7 @@ from app.applications.models import (
     ParticipantRole,
 )
 from app.calls.rules.lifecycle import CallStatus
+from app.core.database import utcnow
 from app.core.extensions import db
 from app.grants.models import ExpenseClaim, Grant, Installment
 from app.grants.rules.lifecycle import GrantStatus
@@ -67,7 +68,7 @@ def make_funded_application(app, make_call, make_organisation, make_user):
                                              country=countries[index % len(countries)],
                                              org_type=org_types[index % len(org_types)])
             participant = Participant(
-                organisation=organisation, contact_user=contact,
+                organisation=organisation, contact_user=contact, accepted_at=utcnow(),
                 role=ParticipantRole.COORDINATOR if index == 0 else ParticipantRole.PARTNER)
             for category, ict, open_source, amount in lines:
                 participant.budget_lines.append(BudgetLineRow(

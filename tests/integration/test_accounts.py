@@ -39,7 +39,7 @@ def test_registration_creates_applicant_and_organisation(client):
 
 
 @pytest.mark.parametrize("changes, field_error", [
-    ({"password": "short", "confirm": "short"}, "Field must be between 10 and 256"),
+    ({"password": "short", "confirm": "short"}, "Field must be between 12 and 256"),
     ({"confirm": "something else!"}, "The passwords differ."),
     ({"country": ""}, "This field is required."),
     ({"nace_code": "Z99"}, "Start with a NACE section letter"),

@@ -2,9 +2,10 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cache
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select
 
@@ -17,14 +18,14 @@ from app.accounts.models import (
     User,
     UserSession,
 )
-from app.accounts.rules.passwords import password_problem
 from app.accounts.services.organisations import SmeFigures, apply_sme_figures, check_country
-from app.accounts.services.passwords import hash_password, verify_password
+from app.accounts.services.passwords import hash_password, password_refusal, verify_password
 from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import DomainError, NotFound
 from app.core.extensions import db
-from app.core.mail import send_mail
+from app.core.links import public_url
+from app.core.mail import OutboxMessage, send_mail
 
 
 class LoginThrottled(DomainError):
@@ -36,7 +37,7 @@ def normalise_email(email: str) -> str:
 
 
 def _hash(password: str) -> str:
-    problem = password_problem(password)
+    problem = password_refusal(password)
     if problem:
         raise DomainError(problem, field="password")
     return hash_password(password, current_app.config["PASSWORD_HASH_PARAMS"])
@@ -90,35 +91,82 @@ def register_applicant(*, email: str, name: str, password: str,
 # --- signing in -------------------------------------------------------------------------
 
 
-def _recent_failures(column, value) -> int:
+def _failures(*conditions) -> tuple[int, datetime | None]:
+    """How many failed sign-ins match, within the window, and when the last one was."""
     since = utcnow() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    return db.session.scalar(
-        select(func.count()).select_from(LoginFailure)
-        .where(column == value, LoginFailure.at >= since))
+    count, last = db.session.execute(
+        select(func.count(), func.max(LoginFailure.at)).select_from(LoginFailure)
+        .where(LoginFailure.at >= since, *conditions)).one()
+    return count, last
+
+
+def growing_delay(failures: int, free: int, first: int, cap: int) -> int:
+    """Seconds to wait after `failures` failed sign-ins: none for the first `free`, then
+    `first`, twice that, four times ... up to `cap`. A delay, never a lock: nobody can shut
+    an account out for good."""
+    if failures < free:
+        return 0
+    return min(cap, first * 2 ** min(failures - free, 20))
+
+
+def _wait_before_trying(email: str, ip: str) -> int:
+    """Seconds this address must still wait before trying this account (0: go ahead).
+    Three counters (OWASP ASVS 5.0 6.3.1): this address on this account (the usual guesser),
+    this address on any account (password spraying), and this account from anywhere, whose
+    delay stays short so that strangers elsewhere cannot keep its owner out."""
+    config = current_app.config
+    cap, first = config["LOGIN_MAX_DELAY_SECONDS"], config["LOGIN_FIRST_DELAY_SECONDS"]
+    checks = (
+        ((LoginFailure.email == email, LoginFailure.ip == ip), config["LOGIN_MAX_FAILURES"],
+         first, cap),
+        ((LoginFailure.ip == ip,), config["LOGIN_MAX_FAILURES_PER_IP"], first, cap),
+        ((LoginFailure.email == email,), config["LOGIN_MAX_FAILURES_PER_ACCOUNT"], 1,
+         config["LOGIN_ACCOUNT_MAX_DELAY_SECONDS"]),
+    )
+    now = utcnow()
+    wait = 0
+    for conditions, free, start, limit in checks:
+        count, last = _failures(*conditions)
+        delay = growing_delay(count, free, start, limit)
+        if delay and last is not None:
+            wait = max(wait, int((last + timedelta(seconds=delay) - now).total_seconds()) + 1)
+    return max(wait, 0)
+
+
+@cache
+def _stand_in_hash(params: tuple) -> str:
+    """A hash to verify against when the account does not exist, so that unknown e-mails
+    take as long as known ones (ASVS 6.3.8: no account probing by timing)."""
+    return hash_password(secrets.token_urlsafe(16), dict(params) or None)
 
 
 def authenticate(email: str, password: str, *, ip: str) -> User:
-    """The user for these credentials; throttled per account and per address."""
+    """The user for these credentials; failures slow down by account and by address."""
     email = normalise_email(email)
     config = current_app.config
-    if (_recent_failures(LoginFailure.email, email) >= config["LOGIN_MAX_FAILURES"]
-            or _recent_failures(LoginFailure.ip, ip) >= config["LOGIN_MAX_FAILURES_PER_IP"]):
+    wait = _wait_before_trying(email, ip)
+    if wait:
         raise LoginThrottled(
-            f"Too many failed sign-ins. Wait {config['LOGIN_WINDOW_MINUTES']} minutes "
-            "or reset your password.")
+            f"Too many failed sign-ins. Try again in {wait} seconds, or reset your password.")
     user = find_user_by_email(email)
-    if user is None or not user.is_active or not verify_password(
-            user.password_hash, password, config["PASSWORD_HASH_PARAMS"]):
+    params = config["PASSWORD_HASH_PARAMS"]
+    stored = user.password_hash if user is not None and user.password_hash else \
+        _stand_in_hash(tuple(sorted((params or {}).items())))
+    matches = verify_password(stored, password, params)
+    if user is None or not user.is_active or not user.password_hash or not matches:
         db.session.add(LoginFailure(email=email, ip=ip))
+        if user is not None:  # unknown e-mails are not audited: the table would fill with junk
+            audit.record(None, "account.sign_in_failed", user, {"ip": ip})
         raise DomainError("E-mail address or password is wrong.", field="password")
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email,
+                                                  LoginFailure.ip == ip))
     return user
 
 
-def start_session(user: User) -> str:
+def start_session(user: User, *, ip: str | None = None) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token=token, user_id=user.id))
-    audit.record(user, "account.signed_in", user)
+    audit.record(user, "account.signed_in", user, {"ip": ip} if ip else None)
     return token
 
 
@@ -133,10 +181,13 @@ def user_for_session(token: str | None, user_id: str) -> User | None:
     """The signed-in user, only while the server-side session is live."""
     if not token or not user_id.isdigit():
         return None
+    # However active, a session ends SESSION_MAX_HOURS after sign-in (ASVS 7.3.2); the idle
+    # limit is kept in the signed cookie (app/core/security.py).
+    started_after = utcnow() - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
     return db.session.scalar(
         select(User).join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token == token, UserSession.revoked_at.is_(None),
-               User.id == int(user_id)))
+               UserSession.created_at > started_after, User.id == int(user_id)))
 
 
 # --- signed links -----------------------------------------------------------------------
@@ -158,7 +209,10 @@ def _load_token(purpose: str, token: str, max_age: int):
 def password_reset_link(user: User) -> str:
     # The hash fingerprint makes the link single-use: it dies with the password it resets.
     token = _serializer("reset").dumps({"user": user.id, "fp": (user.password_hash or "")[-16:]})
-    return url_for("accounts.reset_password", token=token, _external=True)
+    return public_url("accounts.reset_password", token=token)
+
+
+RESET_SUBJECT = "Reset your OpenCall password"
 
 
 def request_password_reset(email: str) -> None:
@@ -166,7 +220,14 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
-    send_mail(user.email, "Reset your OpenCall password",
+    # At most PASSWORD_RESETS_PER_HOUR mails to one account, so that nobody can bury an
+    # inbox in reset mails; the page says the same either way.
+    since = utcnow() - timedelta(hours=1)
+    if db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.recipient == user.email, OutboxMessage.subject == RESET_SUBJECT,
+            OutboxMessage.created_at >= since)) >= current_app.config["PASSWORD_RESETS_PER_HOUR"]:
+        return
+    send_mail(user.email, RESET_SUBJECT,
               f"Hello {user.name},\n\nchoose a new password here (valid for one hour):\n"
               f"{password_reset_link(user)}\n\nIf you did not ask for this, ignore this e-mail.")
 
@@ -219,7 +280,7 @@ def invite_evaluator(*, by: User, email: str, funder_id: int | None) -> Invitati
     db.session.add(invitation)
     db.session.flush()
     token = _serializer("invitation").dumps({"invitation": invitation.id})
-    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    link = public_url("accounts.accept_invitation", token=token)
     send_mail(invitation.email, "Invitation to evaluate for OpenCall",
               f"Hello,\n\n{by.name} invites you to join OpenCall as an expert evaluator.\n"
               f"Accept here (valid for 14 days):\n{link}\n")

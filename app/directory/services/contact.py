@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -13,6 +13,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from app.core.extensions import db
+from app.core.links import public_url
 from app.core.mail import send_mail
 from app.directory.models import ContactRequest, ContactRequestStatus
 from app.directory.services.profiles import contact_user_of, find_profile, get_organisation
@@ -37,7 +38,7 @@ def _max_age() -> int:
 
 def answer_link(request: ContactRequest) -> str:
     token = _serializer().dumps({"request": request.id})
-    return url_for("directory.contact_request", token=token, _external=True)
+    return public_url("directory.contact_request", token=token)
 
 
 def sent_in_last_day(user: User) -> int:

@@ -3,7 +3,6 @@
 from collections import defaultdict
 from datetime import date
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +13,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
+from app.core.links import public_url
 from app.core.mail import send_mail
 from app.evaluation.models import (
     ACTIVE_ASSIGNMENT,
@@ -186,7 +186,7 @@ def _notify_experts(call: Call, rows: list[Assignment]) -> None:
         counts[row.expert_id] += 1
     if not counts:
         return
-    link = url_for("evaluation.my_evaluations", _external=True)
+    link = public_url("evaluation.my_evaluations")
     for user in db.session.scalars(select(User).where(User.id.in_(counts))):
         send_mail(user.email, f"New proposals to evaluate: {call.reference}",
                   f"Hello {user.name},\n\nyou have {counts[user.id]} new proposal(s) to evaluate "

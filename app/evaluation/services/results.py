@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +18,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
+from app.core.links import public_url
 from app.core.mail import send_mail
 from app.core.pdf import render_pdf
 from app.evaluation.models import Consensus, Ranking
@@ -110,7 +110,7 @@ def _tell_coordinators(call: Call, applications: list[Application]) -> None:
         selectinload(Application.participants).selectinload(Participant.contact_user),
         selectinload(Application.created_by)))
     for application in loaded:
-        link = url_for("evaluation.result", application_id=application.id, _external=True)
+        link = public_url("evaluation.result", application_id=application.id)
         send_mail(_coordinator_email(application),
                   f"Evaluation results: {application.acronym} ({call.reference})",
                   f"Hello,\n\nthe results of the call {call.reference} – {call.title} are "

@@ -23,8 +23,10 @@ def indirect_rate_of(call: Call) -> Decimal:
 
 
 def beneficiaries_of(application: Application) -> list[Participant]:
-    """Participants that joined with an organisation: only they can sign a grant."""
-    return [p for p in application.participants if p.organisation is not None]
+    """Participants that accepted with an organisation: only they can sign a grant. An
+    organisation invited by name that never accepted is not one (ASVS level 2 review)."""
+    return [p for p in application.participants
+            if p.organisation is not None and p.accepted_at is not None]
 
 
 def application_budget(application: Application) -> ConsortiumBudget:
