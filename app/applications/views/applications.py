@@ -11,6 +11,7 @@ from app.applications.forms import ApplicationForm, AttachmentForm, SubmitForm
 from app.applications.models import Application, ApplicationStatus, ParticipantRole
 from app.applications.services import applications as services  # noqa: F401  (models: registers the tables)
 from app.applications.services.attachments import max_bytes, required_documents
+from app.applications.services.changes import has_unsubmitted_changes
 from app.applications.views import bp
 from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, validate_amount
 from app.core.access import requires
@@ -85,6 +86,7 @@ def detail_page(application: Application, *, submit_form: SubmitForm | None = No
         submit_form=submit_form, upload_form=upload_form, problems=problems or [],
         editable=editable, max_megabytes=max_bytes() // (1024 * 1024),
         total_requested=checklist.budget.requested or Decimal("0.00"),
+        unsubmitted_changes=has_unsubmitted_changes(application, checklist),
         **template_context()), status
 
 
