@@ -122,3 +122,20 @@ def test_admin_sees_every_grant(client, sign_in, make_grant, make_user):
     assert case.grant.agreement_number in client.get("/grants/").get_data(as_text=True)
     assert client.get(f"/grants/{case.grant.id}").status_code == 200
     db.session.rollback()
+
+
+def test_the_overview_runs_as_many_queries_for_three_grants_as_for_one(
+        client, sign_in, make_grant, make_call, pay_installment, count_queries):
+    case = make_grant(start=date.today())  # its pre-financing is due: one upcoming payment
+    sign_in(case.finance)
+    client.get("/grants/overview")  # warm the session and caches
+    with count_queries() as one:
+        assert client.get("/grants/overview").status_code == 200
+    funder = case.grant.call.funder
+    make_grant(call=case.grant.call, start=date.today())
+    other = make_grant(call=make_call(funder=funder, currency="HUF", payment_model=PAYMENT_MODEL),
+                       start=date.today())
+    pay_installment(other, 1)
+    with count_queries() as three:
+        assert client.get("/grants/overview").status_code == 200
+    assert len(three) == len(one)
