@@ -37,7 +37,7 @@ def test_registration_keeps_input_and_shows_errors_next_to_fields(app, page):
     page.get_by_label("Country").select_option("IT")
     page.get_by_role("button", name="Create account").click()
     error = page.locator("#password-error")
-    assert "between 10 and 256" in error.inner_text()
+    assert "between 12 and 256" in error.inner_text()
     assert page.get_by_label("Password", exact=True).get_attribute("aria-describedby") \
         == "password-help password-error"
     assert page.get_by_label("Organisation name").input_value() == "Adriatic Web Srl"
