@@ -35,7 +35,12 @@ from app.evaluation.models import (
 from app.evaluation.rules.scoring import plain
 from app.evaluation.services.assignment import declare, run_assignment
 from app.evaluation.services.calls import criteria_of
-from app.evaluation.services.consensus import approve_consensus, consensus_view, save_consensus
+from app.evaluation.services.consensus import (
+    approve_consensus,
+    consensus_view,
+    dispersed_labels,
+    save_consensus,
+)
 from app.evaluation.services.reviews import save_review
 from tests.factories.applications import submit_directly
 
@@ -211,7 +216,10 @@ class EvaluationDriver:
         view = consensus_view(application.id, by=rapporteur)
         scores = scores or {code: plain(v) for code, v in view.proposal.scores.items()}
         save_consensus(
-            application.id, by=rapporteur, scores=scores, minority_views="", submit=True,
+            application.id, by=rapporteur, scores=scores, submit=True,
+            # Dispersion flags make minority views required (evaluation/rules/minority.py).
+            minority_views="Expert 2 saw more risk in the plan." if dispersed_labels(view)
+            else "",
             comments={c.code: f"Consensus on {c.label}: well argued."
                       for c in view.criteria.criteria})
         if approve:

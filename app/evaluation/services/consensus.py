@@ -10,9 +10,10 @@ from app.applications.models import Application
 from app.calls.rules.lifecycle import CallStatus
 from app.core import audit
 from app.core.database import utcnow
-from app.core.errors import Conflict, NotFound
+from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
 from app.evaluation.models import Assignment, Consensus, ConsensusStatus, ReviewStatus
+from app.evaluation.rules.minority import minority_views_refusal
 from app.evaluation.rules.scoring import AwardCriteria, ConsensusProposal, consensus_proposal
 from app.evaluation.services import calls as services
 from app.evaluation.services.assignment import list_team
@@ -105,6 +106,9 @@ def save_consensus(application_id: int, *, by: User, scores: dict[str, str | Non
     checked_scores, checked_comments = services.read_scores(
         view.criteria.expert_criteria, scores, comments, complete=submit,
         min_comment=view.criteria.min_comment_length)
+    if submit and (problem := minority_views_refusal(
+            dispersed_labels(view), minority_views or "")):
+        raise DomainError(problem, field="minority_views")
     if consensus is None:
         consensus = Consensus(application_id=application_id,
                               call_id=view.application.call_id, status=ConsensusStatus.DRAFT)
@@ -119,6 +123,14 @@ def save_consensus(application_id: int, *, by: User, scores: dict[str, str | Non
     action = "evaluation.consensus_submitted" if submit else "evaluation.consensus_saved"
     audit.record(by, action, consensus, {"scores": checked_scores})
     return consensus
+
+
+def dispersed_labels(view: ConsensusView) -> list[str]:
+    """The labels of the criteria on which the experts' scores are flagged as dispersed."""
+    if view.proposal is None:
+        return []
+    labels = {criterion.code: criterion.label for criterion in view.criteria.expert_criteria}
+    return [labels[code] for code in view.proposal.dispersed_criteria]
 
 
 def _submitted_consensus(application_id: int, by: User) -> Consensus:

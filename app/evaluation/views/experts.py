@@ -152,8 +152,15 @@ def _consensus_form(view, data=None):
                                     {"minority_views": view.consensus.minority_views})
         elif view.proposal is not None:
             data = {f"score_{code}": plain(value) for code, value in view.proposal.scores.items()}
-    return score_form(criteria.expert_criteria, criteria.min_comment_length, consensus=True,
+    form = score_form(criteria.expert_criteria, criteria.min_comment_length, consensus=True,
                       data=data)
+    if dispersed := consensus_service.dispersed_labels(view):
+        # Say it before the rapporteur submits: the flags make minority views required.
+        form.minority_views.flags.required = True
+        form.minority_views.description = (
+            f"Required: the experts disagreed on {', '.join(dispersed)}. Record the minority "
+            "view (at least 20 characters).")
+    return form
 
 
 @bp.route("/consensus/<int:application_id>", methods=["GET", "POST"])
