@@ -1,4 +1,5 @@
-"""Command-line commands: `flask demo prepare`, `flask demo seed` and `flask worker`."""
+"""Command-line commands: `flask demo prepare`, `flask demo seed`, `flask worker`,
+`flask backup` and `flask restore`."""
 
 from pathlib import Path
 
@@ -91,19 +92,48 @@ def seed_command():
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool):
-    """Run an RQ worker for OpenCall's jobs inside the app context."""
-    from rq import SimpleWorker
-
-    from app.core.jobs import rq_queue
+    """Run an RQ worker for OpenCall's jobs, with its heartbeat and maintenance loop."""
+    from app.core.worker import run_worker
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL to run a worker.")
-    queue = rq_queue(current_app)
-    # SimpleWorker runs jobs in this process: a forked child would share the parent's
-    # database connections. Scale out by starting more `flask worker` processes.
-    SimpleWorker([queue], connection=queue.connection).work(burst=burst)
+    # One job at a time in this process (see app/core/worker.py); scale out by starting more
+    # `flask worker` processes.
+    run_worker(current_app._get_current_object(), burst=burst)
+
+
+@click.command("backup")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The archive to write (default: instance/backups/opencall-<time>.tar).")
+def backup_command(output: Path | None):
+    """Copy the database (one consistent snapshot) and the files into one archive."""
+    from app.core.backup import BackupError, backup
+    from app.core.database import utcnow
+    from app.core.extensions import db
+
+    output = output or (Path(current_app.instance_path) / "backups"
+                        / f"opencall-{utcnow():%Y%m%dT%H%M%SZ}.tar")
+    try:
+        backup(db.engine, Path(current_app.config["FILES_DIR"]), output, say=click.echo)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(archive: Path):
+    """Restore an archive into an EMPTY database and files folder, then verify every checksum."""
+    from app.core.backup import BackupError, restore
+    from app.core.extensions import db
+
+    try:
+        restore(db.engine, Path(current_app.config["FILES_DIR"]), archive, say=click.echo)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(worker_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

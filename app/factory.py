@@ -15,7 +15,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(get_config(config_name))
     app.config.update(overrides)
+    from app.core.arrival import ArrivalStamp
+    from app.core.inputs import install_input_guards
+
+    # Outermost: a submission is timed when it arrives, before any work (core/arrival.py).
+    app.wsgi_app = ArrivalStamp(app.wsgi_app, app.config.get("REQUEST_START_HEADER"))
     _init_extensions(app)
+    install_input_guards(app)  # before the blueprints: their routes use its <int:…> converter
     _register_blueprints(app)
 
     from app.cli import register_commands

@@ -21,11 +21,20 @@ class Base:
     OPENCALL_MODE = "development"
     SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'opencall.db'}")
+    # Each pooled connection is tested before use: after a database restart the next request
+    # gets a fresh connection instead of an error.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = _env("REDIS_URL")
     # "rq" needs REDIS_URL; "thread" runs jobs beside the web process; "eager" runs
     # them inline after commit (tests that are not about the queue itself).
     JOBS_MODE = _env("JOBS_MODE", "rq" if _env("REDIS_URL") else "thread")
     JOBS_QUEUE = _env("JOBS_QUEUE", "opencall")
+    # A worker writes its heartbeat this often; it counts as gone when none came for the TTL.
+    WORKER_HEARTBEAT_SECONDS = int(_env("WORKER_HEARTBEAT_SECONDS", "10"))
+    WORKER_HEARTBEAT_TTL = int(_env("WORKER_HEARTBEAT_TTL", "30"))
+    # Behind a proxy that stamps when a request arrived (nginx: proxy_set_header
+    # X-Request-Start "t=${msec}"), name its header: a submission is then timed at arrival.
+    REQUEST_START_HEADER = _env("REQUEST_START_HEADER")
     FILES_DIR = Path(_env("FILES_DIR", str(INSTANCE_DIR / "files")))
     MAIL_SERVER = _env("MAIL_SERVER")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))
@@ -33,6 +42,10 @@ class Base:
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_USE_TLS = _env("MAIL_USE_TLS", "0") == "1"
     MAIL_SENDER = _env("MAIL_SENDER", "OpenCall <no-reply@opencall.local>")
+    # A message that could not be sent is tried again after each of these delays (seconds),
+    # then given up on (the outbox shows it as failed).
+    MAIL_RETRY_DELAYS = tuple(int(delay) for delay in _env(
+        "MAIL_RETRY_DELAYS", "60,300,1800,7200,21600").split(","))
     DISPLAY_TIMEZONE = _env("DISPLAY_TIMEZONE", "Europe/Brussels")
     BABEL_LOCALE = _env("BABEL_LOCALE", "en_GB")
     LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", "5"))

@@ -1,58 +1,184 @@
-"""Outgoing e-mail: every message is kept in the outbox, and sent by SMTP when configured."""
+"""Outgoing e-mail: every message is kept in the outbox and sent by the job queue with retries.
 
+send_mail() only adds a row in the caller's transaction; once it commits, the message is handed
+to the queue (RQ, or a thread without Redis). Each try is claimed by a conditional update, so
+two workers never send the same try; a failed try is retried after MAIL_RETRY_DELAYS, then the
+message is marked failed. The worker loop (core.worker) sends what is due: retries, messages
+whose hand-over was lost (Redis down), and tries whose worker died while sending.
+"""
+
+import logging
 import smtplib
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from enum import StrEnum
 
-from flask import current_app
-from sqlalchemy import String, Text, select
+from flask import Flask, current_app
+from sqlalchemy import CheckConstraint, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import UTCDateTime, after_commit, utcnow
 from app.core.extensions import db
 
+log = logging.getLogger(__name__)
+
+
+class MailStatus(StrEnum):
+    kept = "kept"  # no mail server configured: the outbox is where it stays
+    queued = "queued"
+    sending = "sending"
+    retrying = "retrying"
+    sent = "sent"
+    failed = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"kept": "Kept here (no mail server)", "queued": "Waiting to be sent",
+                "sending": "Being sent", "retrying": "Will be tried again",
+                "sent": "Sent", "failed": "Not sent (gave up)"}[self.value]
+
+
+# A try whose worker died keeps "sending"; after this long it is tried again (the message may
+# then arrive twice, which beats not at all).
+SENDING_STUCK_AFTER = timedelta(minutes=5)
+# A queued message the queue never got (Redis was down) is handed over again after this long.
+HANDOVER_LOST_AFTER = timedelta(minutes=1)
+SMTP_TIMEOUT = 20  # seconds, per try
+DELIVERY_TIMEOUT = 60  # seconds, the queue stops a try that takes longer
+
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
+    __table_args__ = (CheckConstraint(
+        "status IN ('kept', 'queued', 'sending', 'retrying', 'sent', 'failed')",
+        name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default=MailStatus.kept, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+    @property
+    def status_label(self) -> str:
+        return MailStatus(self.status).label
 
 
 def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
-    """Queue a message in the current transaction; SMTP delivery happens after commit."""
+    """Add a message in the current transaction; it is handed to the queue after commit."""
     recipient = recipient.strip().lower()
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    configured = bool(current_app.config.get("MAIL_SERVER"))
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body,
+                            status=MailStatus.queued if configured else MailStatus.kept)
     db.session.add(message)
-    config = current_app.config
-    if config.get("MAIL_SERVER"):
-        settings = {key: config.get(key) for key in (
-            "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS",
-            "MAIL_SENDER")}
-        logger = current_app.logger
-        after_commit(db.session, lambda: _deliver(settings, recipient, subject, body, logger))
+    if configured:
+        db.session.flush()
+        app, message_id = current_app._get_current_object(), message.id
+        after_commit(db.session, lambda: hand_over(app, message_id))
     return message
 
 
-def _deliver(settings: dict, recipient: str, subject: str, body: str, logger) -> None:
-    """Send one message; a mail server that is down must not undo saved work."""
-    email = EmailMessage()
-    email["From"] = settings["MAIL_SENDER"]
-    email["To"] = recipient
-    email["Subject"] = subject
-    email.set_content(body)
+def hand_over(app: Flask, message_id: int) -> None:
+    """Give one message to the queue; if Redis is down the worker loop will do it later."""
+    from redis.exceptions import RedisError
+
+    from app.core.jobs import rq_queue, run_in_thread
+
+    if app.config["JOBS_MODE"] != "rq":
+        run_in_thread(app, deliver, message_id)
+        return
     try:
-        with smtplib.SMTP(settings["MAIL_SERVER"], settings["MAIL_PORT"], timeout=10) as smtp:
-            if settings["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if settings["MAIL_USERNAME"]:
-                smtp.login(settings["MAIL_USERNAME"], settings["MAIL_PASSWORD"])
-            smtp.send_message(email)
-    except (OSError, smtplib.SMTPException):
-        logger.exception("Could not send mail to %s; it stays in the outbox", recipient)
+        rq_queue(app).enqueue_call("app.core.mail.deliver", args=(message_id,),
+                                  job_id=f"opencall-mail-{message_id}",
+                                  timeout=DELIVERY_TIMEOUT)
+    except RedisError as error:
+        log.warning("Mail %s not handed to the queue (%s); the worker loop will", message_id,
+                    error)
+
+
+def deliver(message_id: int) -> str:
+    """One try at sending one message (the queue runs this); returns the message's status."""
+    with current_app.app_context():  # a session of its own, like every job
+        return _deliver(message_id)
+
+
+def _deliver(message_id: int) -> str:
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id,
+               OutboxMessage.status.in_((MailStatus.queued, MailStatus.retrying)))
+        .values(status=MailStatus.sending, attempts=OutboxMessage.attempts + 1,
+                last_attempt_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    message = db.session.get(OutboxMessage, message_id)
+    if not claimed or message is None:  # sent, given up, or another worker is on it
+        return message.status if message else "missing"
+    config = current_app.config
+    try:
+        _send_by_smtp(config, message)
+    except (OSError, smtplib.SMTPException) as error:
+        delays = config["MAIL_RETRY_DELAYS"]
+        message.last_error = f"{type(error).__name__}: {error}"[:300]
+        if message.attempts > len(delays):
+            message.status, message.next_attempt_at = MailStatus.failed, None
+            log.error("Gave up sending mail %s after %s tries", message_id, message.attempts)
+        else:
+            message.status = MailStatus.retrying
+            message.next_attempt_at = now + timedelta(seconds=delays[message.attempts - 1])
+    else:
+        message.status, message.sent_at = MailStatus.sent, utcnow()
+        message.next_attempt_at, message.last_error = None, None
+    db.session.commit()
+    return message.status
+
+
+def _send_by_smtp(config, message: OutboxMessage) -> None:
+    email = EmailMessage()
+    email["From"] = config["MAIL_SENDER"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+def send_due_mail(limit: int = 200) -> int:
+    """Hand over the messages that are due (the worker loop calls this); returns how many."""
+    if not current_app.config.get("MAIL_SERVER"):
+        return 0
+    now = utcnow()
+    # A try whose worker died: make it due again.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == MailStatus.sending,
+               OutboxMessage.last_attempt_at < now - SENDING_STUCK_AFTER)
+        .values(status=MailStatus.retrying, next_attempt_at=now,
+                last_error="The try did not finish (its worker stopped).")
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    due = db.session.scalars(
+        select(OutboxMessage.id).where(or_(
+            (OutboxMessage.status == MailStatus.retrying)
+            & (OutboxMessage.next_attempt_at <= now),
+            (OutboxMessage.status == MailStatus.queued)
+            & (OutboxMessage.created_at < now - HANDOVER_LOST_AFTER)))
+        .order_by(OutboxMessage.id).limit(limit)).all()
+    app = current_app._get_current_object()
+    for message_id in due:
+        hand_over(app, message_id)
+    return len(due)
 
 
 def list_outbox(*, recipient: str | None = None, page: int = 1, per_page: int = 50):

@@ -1,13 +1,23 @@
 """Home page, health check and job status: the routes that belong to no domain."""
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, send_file
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    send_file,
+)
 from flask_login import current_user
 from sqlalchemy import text
 
 from app.core import storage
 from app.core.access import public, signed_in
+from app.core.errors import Conflict
 from app.core.extensions import db
-from app.core.jobs import Job, JobStatus
+from app.core.jobs import JOB_KINDS, Job, JobStatus, reconcile_job, retry_job, rq_queue
 
 bp = Blueprint("system", __name__)
 
@@ -24,6 +34,8 @@ def healthz():
     checks = {"database": _check_database()}
     if current_app.config.get("REDIS_URL"):
         checks["redis"] = _check_redis()
+    if current_app.config["JOBS_MODE"] == "rq":
+        checks["workers"] = _check_workers()
     healthy = all(status == "ok" for status in checks.values())
     body = jsonify(status="ok" if healthy else "unavailable", checks=checks)
     return body, 200 if healthy else 503
@@ -48,6 +60,20 @@ def _check_redis() -> str:
         return f"error: {type(exc).__name__}"
 
 
+def _check_workers() -> str:
+    """Jobs are worked off only while some worker sent a heartbeat within its time-to-live."""
+    from app.core.worker import live_workers
+
+    try:
+        count = live_workers(current_app, rq_queue(current_app).connection)
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+    if not count:
+        return (f"error: no worker heartbeat in the last "
+                f"{current_app.config['WORKER_HEARTBEAT_TTL']} s")
+    return "ok"
+
+
 def _own_job(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
     if job is None or job.requested_by_id != current_user.id:
@@ -58,7 +84,24 @@ def _own_job(job_id: int) -> Job:
 @bp.get("/jobs/<int:job_id>")
 @signed_in
 def job_status(job_id: int):
-    return jsonify(_own_job(job_id).to_dict())
+    job = _own_job(job_id)
+    if reconcile_job(job):  # its worker died or it overran: say so now, not "running" forever
+        db.session.commit()
+    return jsonify(job.to_dict())
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@signed_in
+def job_retry(job_id: int):
+    """Try a failed job again (a new job with the same request); back to the kind's page."""
+    job = _own_job(job_id)
+    kind = JOB_KINDS.get(job.kind)
+    if job.status != JobStatus.failed or kind is None or kind.page is None:
+        raise Conflict("Only a failed job can be tried again.")
+    again = retry_job(job, by=current_user)
+    db.session.commit()
+    flash("Started again.", "info")
+    return redirect(kind.page(again))
 
 
 @bp.get("/jobs/<int:job_id>/download")
@@ -67,5 +110,5 @@ def job_download(job_id: int):
     job = _own_job(job_id)
     if job.status != JobStatus.done or not job.result_path:
         abort(404)
-    path = storage.path_for(job.result_path)
+    path = storage.existing_path(job.result_path)
     return send_file(path, as_attachment=True, download_name=job.result_name or path.name)

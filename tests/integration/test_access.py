@@ -70,6 +70,7 @@ EXPECTED_ACCESS = {
     "applications.submit": frozenset({APPLICANT}),
     "applications.withdraw": frozenset({APPLICANT}),
     "applications.receipt": SIGNED_IN,
+    "applications.prepare_receipt": SIGNED_IN,
     "applications.call_applications": frozenset({OFFICER, ADMIN}),
     "applications.review_application": frozenset({OFFICER, ADMIN}),
     # evaluation: experts

@@ -36,10 +36,10 @@ MIGRATION_SHA256 = {
         "9350edc29f65bcd27c04b539509978c074a3efc1d2eb87376736419771867260",
     "0011_events_assistance.py":
         "6beb82f29f97938d0af8795744d3c0c7c9d3fca139a5f405bfb4f3468c82d2d4",
-    "0014_fair_deadlines.py":
-        "112e436c2225902b65ead33c281d83f8d54820ce810562d917d3f26d3b1ca925",
     "0013_beneficiary_ceilings.py":
         "5474551ccad3963ed9635f988cde470b6087bbc08a83c5a57fd9a6e5fb23fe3c",
+    "0014_fair_deadlines.py":
+        "112e436c2225902b65ead33c281d83f8d54820ce810562d917d3f26d3b1ca925",
 }
 
 

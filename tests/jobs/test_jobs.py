@@ -11,6 +11,7 @@ from app.core.jobs import (
     enqueue_after_commit,
     job_function,
     report_progress,
+    rq_job_id,
     rq_queue,
 )
 from tests.jobs.conftest import work_off
@@ -65,7 +66,7 @@ def test_failing_job_is_marked_failed_with_its_message(rq_app, make_user):
     assert job.error == "ValueError: disk is full"
     assert job.progress == 10
     failed = rq_queue(rq_app).failed_job_registry
-    assert f"opencall-{job.id}" in failed.get_job_ids()  # re-raised, so RQ knows too
+    assert rq_job_id(job) in failed.get_job_ids()  # re-raised, so RQ knows too
 
 
 @pytest.mark.redis

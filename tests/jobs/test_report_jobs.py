@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from app.core import storage
 from app.core.extensions import db
-from app.core.jobs import Job, JobStatus, enqueue_after_commit, rq_queue
+from app.core.jobs import Job, JobStatus, enqueue_after_commit, rq_job_id, rq_queue
 from app.reports.services import jobs as report_jobs
 from app.reports.services.jobs import REPORT_KIND
 from app.reports.services.reports import request_report
@@ -85,4 +85,4 @@ def test_a_report_job_that_raises_is_marked_failed_with_its_message(rq_app, paid
     assert job.status == JobStatus.failed
     assert job.error == "ValueError: Unknown report format 'docx'"
     assert job.result_path is None
-    assert f"opencall-{job.id}" in rq_queue(rq_app).failed_job_registry.get_job_ids()
+    assert rq_job_id(job) in rq_queue(rq_app).failed_job_registry.get_job_ids()

@@ -139,14 +139,15 @@ INVALID = [
     [pytest.param(*case, id=f"{case[0]}={case[1]!r}") for case in INVALID],
 )
 def test_each_key_rejects_bad_values(key, given, fragment):
-    with pytest.raises(RulesError) as raised:
+    with pytest.raises(RulesError, match=f"^{key}: ") as raised:
         validate_rules({key: given})
     assert list(raised.value.errors) == [key]
     assert fragment in raised.value.errors[key]
 
 
 def test_field_level_is_only_1_or_2():
-    with pytest.raises(RulesError) as raised:
+    with pytest.raises(RulesError,
+                       match=r"^field_level: Choose 1 \(fields\) or 2 \(subfields\)\.$") as raised:
         validate_rules({"min_fields_of_science": 2, "field_level": 3})
     assert raised.value.errors == {"field_level": "Choose 1 (fields) or 2 (subfields)."}
 
@@ -160,7 +161,7 @@ def test_field_level_is_only_1_or_2():
     ],
 )
 def test_unknown_keys_are_rejected(doc):
-    with pytest.raises(RulesError) as raised:
+    with pytest.raises(RulesError, match="Unknown rule.") as raised:
         validate_rules(doc)
     unknown = [key for key in doc if key not in ALL_KEYS]
     assert raised.value.errors == dict.fromkeys(unknown, "Unknown rule.")
@@ -168,7 +169,8 @@ def test_unknown_keys_are_rejected(doc):
 
 @pytest.mark.parametrize("doc", [pytest.param([], id="list"), pytest.param("x", id="string")])
 def test_document_must_be_an_object(doc):
-    with pytest.raises(RulesError) as raised:
+    with pytest.raises(RulesError,
+                       match="^rules: The eligibility rules must be a JSON object.$") as raised:
         validate_rules(doc)
     assert list(raised.value.errors) == ["rules"]
 
@@ -220,7 +222,7 @@ CROSS_FIELD = [
      for case in CROSS_FIELD],
 )  # fmt: skip
 def test_cross_field_contradictions(doc, key, fragment):
-    with pytest.raises(RulesError) as raised:
+    with pytest.raises(RulesError, match=f"^{key}: ") as raised:
         validate_rules(doc)
     assert list(raised.value.errors) == [key]
     assert fragment in raised.value.errors[key]
@@ -247,7 +249,7 @@ def test_consistent_combinations_pass(doc):
 
 
 def test_cross_field_checks_skip_keys_that_are_already_wrong():
-    with pytest.raises(RulesError) as raised:
+    with pytest.raises(RulesError, match="min_fields_of_science: Enter a whole number.") as raised:
         validate_rules({"min_fields_of_science": "many", "field_level": 2, "min_partners": "x",
                         "min_countries": 9})  # fmt: skip
     assert raised.value.errors == {
@@ -267,7 +269,7 @@ def test_all_errors_are_reported_at_once():
         "require_independent_partners": "true",
         "colour": "blue",
     }
-    with pytest.raises(RulesError) as raised:
+    with pytest.raises(RulesError, match="colour: Unknown rule.") as raised:
         validate_rules(doc)
     assert set(raised.value.errors) == {
         "min_countries", "eligible_countries", "min_fields_of_science", "max_partner_share",
@@ -313,7 +315,7 @@ def test_interreg_preset_encodes_three_partners_from_three_countries():
 
 
 def test_preset_documents_are_read_only():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="'mappingproxy' object does not support item assignment"):
         RULE_PRESETS["horizon_europe"].document["min_partners"] = 1  # type: ignore[index]
     copy = validate_rules(RULE_PRESETS["horizon_europe"].document)
     copy["min_partners"] = 9
@@ -439,7 +441,7 @@ def test_describe_every_preset():
 
 
 def test_describe_refuses_an_invalid_document():
-    with pytest.raises(RulesError):
+    with pytest.raises(RulesError, match="^min_partners: Enter 1 or more.$"):
         describe_rules({"min_partners": 0})
 
 

@@ -1,8 +1,7 @@
-"""Submitting: the deadline guard, one Submission per submit, the receipt PDF, withdrawing."""
+"""Submitting: the deadline guard, one Submission per submit, its receipt job, withdrawing."""
 
 from datetime import datetime
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,6 +19,7 @@ from app.applications.services.applications import (
     save_changes,
 )
 from app.applications.services.checklist import Checklist, build_checklist
+from app.applications.services.receipts import prepare_after_commit, receipt_in_preparation
 from app.applications.services.snapshot import build_snapshot
 from app.calls.rules.lifecycle import CallStatus
 from app.calls.services.calls import mark_submitted
@@ -27,8 +27,7 @@ from app.core import audit, storage
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
-from app.core.mail import send_mail
-from app.core.pdf import render_pdf
+from app.core.jobs import Job
 
 MAX_KEY_LENGTH = 64
 
@@ -56,10 +55,12 @@ def _check_deadline(application: Application, now: datetime) -> None:
 
 
 def submit_application(application_id: int, *, by: User, idempotency_key: str,
-                       expected_version) -> Submission:
-    """Submit (or resubmit) now; a repeated key returns the submission it already made.
+                       expected_version, received_at: datetime | None = None) -> Submission:
+    """Submit (or resubmit); a repeated key returns the submission it already made.
 
-    The clock is read here, on the server: what the page showed does not matter.
+    The submission is timed by the server's clock when the request arrived (`received_at`,
+    stamped before any work: core/arrival.py), never by what the page showed; it is judged
+    against the deadline on that time, however long the request then waited for a worker.
     """
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_KEY_LENGTH:
@@ -72,7 +73,7 @@ def submit_application(application_id: int, *, by: User, idempotency_key: str,
         return existing
     application = get_application(application_id, by=by)
     require_coordinator(application, by)
-    now = utcnow()
+    now = min(received_at, utcnow()) if received_at else utcnow()
     _check_deadline(application, now)
     if application.status not in EDITABLE_STATUSES:
         raise DomainError("This application is being evaluated and cannot be resubmitted.")
@@ -87,10 +88,11 @@ def submit_application(application_id: int, *, by: User, idempotency_key: str,
 def record_submission(application: Application, *, by: User, at: datetime,
                       idempotency_key: str, checklist: Checklist | None = None,
                       notify: bool = True) -> Submission:
-    """Freeze the application as Submission n+1 with its receipt (no deadline check here).
+    """Freeze the application as Submission n+1 (no deadline check here).
 
-    Nothing is written until the receipt PDF is stored: rendering takes seconds, and on
-    SQLite the first write takes the database's only write lock until the commit.
+    Only validation, the snapshot and the rows happen here; the receipt PDF and its e-mail
+    are a job that starts after the commit (services/receipts.py). The receipt's storage key
+    is chosen now, so the immutable row names the file the job will write.
     """
     with db.session.no_autoflush:
         checklist = checklist or build_checklist(application, store=True)
@@ -98,7 +100,6 @@ def record_submission(application: Application, *, by: User, at: datetime,
         snapshot = build_snapshot(application, number=number, at=at, checklist=checklist)
         digest = snapshot_sha256(snapshot)
         receipt_key = storage.new_key(f"receipts/{application.id}", ".pdf")
-        storage.save(receipt_key, render_receipt(application, snapshot, digest))
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = at
     application.receipt_hash = digest
@@ -112,44 +113,14 @@ def record_submission(application: Application, *, by: User, at: datetime,
         # The version check: of two concurrent submits, the second stops here.
         db.session.flush()
     except StaleDataError:
-        _discard(receipt_key)
         raise Conflict(STALE_MESSAGE) from None
     except IntegrityError:
-        _discard(receipt_key)
         raise Conflict("This application was submitted by another request just now.") from None
     mark_submitted(application.call, at)
     audit.record(by, "application.submitted", application,
                  {"number": number, "sha256": digest, "submission": submission.id})
-    if notify:
-        _mail_receipt(application, submission, by)
+    prepare_after_commit(submission, by=by, notify=notify)
     return submission
-
-
-def _discard(receipt_key: str) -> None:
-    """The receipt of a submission that lost a race belongs to no row: do not keep it."""
-    storage.path_for(receipt_key).unlink(missing_ok=True)
-
-
-def render_receipt(application: Application, snapshot: dict, digest: str) -> bytes:
-    return render_pdf("applications/receipt_pdf.html", application=application,
-                      call=application.call, snapshot=snapshot, digest=digest,
-                      submitted_at=datetime.fromisoformat(snapshot["submitted_at"]))
-
-
-def _mail_receipt(application: Application, submission: Submission, by: User) -> None:
-    link = url_for("applications.receipt", application_id=application.id,
-                   submission_id=submission.id, _external=True)
-    coordinator = application.coordinator
-    recipient = coordinator.contact_user.email if coordinator and coordinator.contact_user \
-        else by.email
-    subject = f"Receipt: {application.acronym} submitted to {application.call.reference}"
-    send_mail(recipient, subject,
-              f"Hello,\n\nthe application {application.acronym} — {application.title} was "
-              f"submitted (submission {submission.number}) on "
-              f"{submission.submitted_at:%Y-%m-%d %H:%M:%S} UTC.\n"
-              f"SHA-256 of the submitted data: {submission.snapshot_sha256}\n\n"
-              f"Download the receipt (PDF):\n{link}\n\n"
-              "You may resubmit until the deadline; the last submission before it counts.\n")
 
 
 def withdraw_application(application_id: int, *, by: User, expected_version) -> Application:
@@ -168,12 +139,35 @@ def withdraw_application(application_id: int, *, by: User, expected_version) -> 
     return application
 
 
-def receipt_for_download(application_id: int, submission_id: int, *,
-                         by: User) -> tuple[Submission, bytes]:
-    """A receipt for consortium members and the call's officers; 404 for anyone else."""
+def _viewable_submission(application_id: int, submission_id: int, *, by: User) -> Submission:
     application = get_viewable_application(application_id, by=by)
     submission = next((s for s in application.submissions if s.id == submission_id), None)
     if submission is None or not submission.receipt_path:
         raise NotFound("There is no such receipt.")
+    return submission
+
+
+def receipt_for_download(application_id: int, submission_id: int, *,
+                         by: User) -> tuple[Submission, bytes | None]:
+    """A receipt for consortium members and the call's officers; 404 for anyone else.
+
+    The bytes are None until the receipt job has written the file (or when it is missing:
+    restored without files); latest_receipt_job() then says whether it is being prepared.
+    """
+    submission = _viewable_submission(application_id, submission_id, by=by)
+    if not storage.exists(submission.receipt_path):
+        return submission, None
     return submission, storage.read(submission.receipt_path)
 
+
+def prepare_receipt_again(application_id: int, submission_id: int, *, by: User) -> Job:
+    """A new receipt job for a receipt whose job failed or whose file is missing."""
+    submission = _viewable_submission(application_id, submission_id, by=by)
+    if storage.exists(submission.receipt_path):
+        raise Conflict("The receipt is ready: download it.")
+    if receipt_in_preparation(submission):
+        raise Conflict("The receipt is being prepared already.")
+    job = prepare_after_commit(submission, by=by, notify=False)
+    audit.record(by, "application.receipt_prepared_again", submission.application,
+                 {"submission": submission.id})
+    return job

@@ -3,6 +3,7 @@
 import hashlib
 import re
 import threading
+import time
 from datetime import timedelta
 from io import BytesIO
 
@@ -12,6 +13,7 @@ from sqlalchemy import func, select, text
 
 from app.applications.models import Application, ApplicationStatus, Submission
 from app.applications.rules.submission import snapshot_sha256
+from app.applications.services import receipts
 from app.applications.services import submission as submitting
 from app.applications.services.attachments import upload_attachment
 from app.core import storage
@@ -19,7 +21,9 @@ from app.core.audit import AuditEvent
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError
 from app.core.extensions import db
+from app.core.jobs import Job, JobStatus, mark_failed
 from app.core.mail import OutboxMessage
+from tests.conftest import csrf_token
 from tests.factories.applications import PDF_BYTES, TECHNICAL_ANNEX, form_of
 
 
@@ -257,36 +261,40 @@ def _write_elsewhere(application_id: int, statement: str) -> None:
         connection.commit()
 
 
-def test_the_receipt_is_rendered_before_anything_is_written(app, ready, monkeypatch):
+def test_the_submit_renders_nothing_the_receipt_is_a_job_after_commit(app, ready, monkeypatch):
+    """The submit only validates, snapshots and commits; the PDF and the e-mail come after."""
     application = ready.application
-    render = submitting.render_receipt
-    rendered = []
+    render = receipts.render_receipt
+    seen_at_render = []
 
-    def render_while_another_request_writes(*args):
-        _write_elsewhere(application.id, "UPDATE applications SET title = title WHERE id = :id")
-        rendered.append(True)
+    def render_and_look(*args):
+        with db.engine.connect() as connection:  # what another request sees at that moment
+            seen_at_render.append(connection.scalar(text("SELECT count(*) FROM submissions")))
         return render(*args)
 
-    monkeypatch.setattr(submitting, "render_receipt", render_while_another_request_writes)
+    monkeypatch.setattr(receipts, "render_receipt", render_and_look)
     made = submitting.submit_application(application.id, by=ready.coordinator,
-                                         idempotency_key="no-lock",
+                                         idempotency_key="after-commit",
                                          expected_version=application.version)
-    db.session.commit()
-    assert rendered and _count() == 1
+    assert seen_at_render == [] and not storage.exists(made.receipt_path)
+    db.session.commit()  # eager jobs: the receipt job runs now
+    assert seen_at_render == [1]  # rendered once, after the submission was committed
     assert storage.read(made.receipt_path).startswith(b"%PDF-")
+    job = receipts.latest_receipt_job(made)
+    assert job.status == JobStatus.done and job.subject == f"submission:{made.id}"
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
 
 
-def test_a_submit_that_loses_the_race_while_rendering_keeps_no_receipt(app, ready, files_dir,
-                                                                     monkeypatch):
+def test_a_submit_that_loses_the_race_queues_no_receipt(app, ready, files_dir, monkeypatch):
     application = ready.application
-    render = submitting.render_receipt
+    snapshot = submitting.build_snapshot
 
-    def render_while_another_request_saves(*args):
+    def snapshot_while_another_request_saves(*args, **kwargs):
         _write_elsewhere(application.id,
                          "UPDATE applications SET version = version + 1 WHERE id = :id")
-        return render(*args)
+        return snapshot(*args, **kwargs)
 
-    monkeypatch.setattr(submitting, "render_receipt", render_while_another_request_saves)
+    monkeypatch.setattr(submitting, "build_snapshot", snapshot_while_another_request_saves)
     receipts_before = set(files_dir.rglob("receipts/**/*.pdf"))
     with pytest.raises(Conflict, match="Someone else saved this application"):
         submitting.submit_application(application.id, by=ready.coordinator,
@@ -294,4 +302,60 @@ def test_a_submit_that_loses_the_race_while_rendering_keeps_no_receipt(app, read
                                       expected_version=application.version)
     db.session.rollback()
     assert _count() == 0
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 0
     assert set(files_dir.rglob("receipts/**/*.pdf")) == receipts_before
+
+
+def test_a_submission_is_judged_on_when_its_request_arrived(client, ready, sign_in,
+                                                            monkeypatch):
+    """A request that arrives before the deadline but is worked on after it is accepted."""
+    application = ready.application
+    sign_in(ready.coordinator)
+    url = f"/applications/{application.id}"
+    fields = form_of(client, url, "submit-form")
+    application.call.closes_at = utcnow() + timedelta(seconds=1)
+    db.session.commit()
+    load = submitting.get_application
+
+    def slow_load(*args, **kwargs):  # a busy server: the deadline passes before any work
+        time.sleep(1.5)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(submitting, "get_application", slow_load)
+    response = client.post(f"{url}/submit", data=fields)
+    assert response.status_code == 302
+    made = db.session.scalar(select(Submission))
+    assert made.submitted_at < application.call.closes_at < utcnow()
+
+
+def test_the_receipt_page_says_it_is_being_prepared_until_the_job_has_run(
+        app, client, ready, sign_in, monkeypatch):
+    sign_in(ready.coordinator)
+    # Redis unreachable: the receipt job stays queued (the worker loop sends it again later).
+    monkeypatch.setitem(app.config, "JOBS_MODE", "rq")
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
+    response, _ = _submit(client, ready.application.id)
+    assert response.status_code == 302  # the submission itself does not need the queue
+    made = db.session.scalar(select(Submission))
+    url = f"/applications/{ready.application.id}/submissions/{made.id}/receipt"
+    pending = client.get(url)
+    assert pending.status_code == 202
+    assert "is being prepared" in pending.get_data(as_text=True)
+    assert made.snapshot_sha256 in pending.get_data(as_text=True)
+    job = receipts.latest_receipt_job(made)
+    assert job.status == JobStatus.queued
+    mark_failed(job.id, "It never started: the job queue lost it.")
+    db.session.commit()
+    failed = client.get(url).get_data(as_text=True)
+    assert "could not be prepared" in failed and "Prepare the receipt again" in failed
+    monkeypatch.setitem(app.config, "JOBS_MODE", "eager")
+    again = client.post(f"{url}/prepare", data={"csrf_token": csrf_token(client, url)})
+    assert again.status_code == 302 and again.location.endswith(url)
+    receipt = client.get(url)
+    assert receipt.status_code == 200 and receipt.data.startswith(b"%PDF-")
+    jobs = db.session.scalar(select(func.count()).select_from(Job))
+    ready_already = client.post(f"{url}/prepare", data={"csrf_token": csrf_token(
+        client, f"/applications/{ready.application.id}")})
+    assert ready_already.status_code == 409
+    assert "The receipt is ready" in ready_already.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Job)) == jobs
