@@ -36,6 +36,7 @@ MIGRATION_SHA256 = {
         "9350edc29f65bcd27c04b539509978c074a3efc1d2eb87376736419771867260",
     "0011_events_assistance.py":
         "6beb82f29f97938d0af8795744d3c0c7c9d3fca139a5f405bfb4f3468c82d2d4",
+    "0012_reliability.py": "01221314f15eb9eb71cc767806f6ab2a3aad6e270ff666d97480d41409c03131",
     "0013_beneficiary_ceilings.py":
         "5474551ccad3963ed9635f988cde470b6087bbc08a83c5a57fd9a6e5fb23fe3c",
     "0014_fair_deadlines.py":

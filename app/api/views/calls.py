@@ -12,6 +12,7 @@ from app.api.views.spec import validate
 from app.calls.rules.criteria_text import describe_criteria
 from app.calls.rules.eligibility_text import describe_rules
 from app.calls.services import calls as services
+from app.calls.services import listing
 from app.core.access import public
 
 
@@ -42,7 +43,7 @@ def list_calls():
     Filter by words (`q`), `phase` and `kind`; follow `next` for the following page."""
     query = request.context.query
     filters = {"q": query.q, "phase": query.phase, "kind": query.kind, "limit": query.limit}
-    pagination = services.list_public_calls(
+    pagination = listing.list_public_calls(
         q=query.q, phase=query.phase, kind=query.kind,
         page=decode(query.cursor, filters), per_page=query.limit)
     return page_of(pagination, filters, call_summary)

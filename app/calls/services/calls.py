@@ -4,17 +4,15 @@ import json
 import re
 from datetime import datetime
 from decimal import Decimal
-from itertools import combinations
 from typing import Any
 from zoneinfo import available_timezones
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import Role, User
 from app.calls.models import Call
-from app.calls.rules.countries import COUNTRY_GROUPS, ineligibility_reason
 from app.calls.rules.criteria import CriteriaError, validate_criteria
 from app.calls.rules.eligibility_rules import RulesError, validate_rules
 from app.calls.rules.finance import ICTCategory, PaymentModel, validate_rate
@@ -22,7 +20,6 @@ from app.calls.rules.lifecycle import (
     CallAction,
     CallKind,
     CallStatus,
-    Phase,
     allowed_actions,
     transition,
 )
@@ -353,61 +350,3 @@ def parse_definition_file(data: bytes) -> Any:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise DomainError(f"The file is not JSON: {error}", field="definition") from None
-
-
-# --- lists ---------------------------------------------------------------------------------
-
-
-def _phase_condition(phase: str, now: datetime):
-    published = Call.status == CallStatus.PUBLISHED
-    if phase == Phase.FORTHCOMING:
-        return published & (Call.opens_at > now)
-    if phase == Phase.OPEN:
-        return published & (Call.opens_at <= now) & (Call.closes_at > now)
-    if phase == Phase.CLOSED:
-        return (published & (Call.closes_at <= now)) | Call.status.in_(
-            [CallStatus.UNDER_EVALUATION, CallStatus.RESULTS_PUBLISHED])
-    raise ValueError(phase)
-
-
-def _eligible_country_condition(country: str):
-    """Calls without a country rule, or whose groups admit `country` (checked per group)."""
-    groups = Call.eligibility_rules["eligible_countries"].as_string()
-    admitting = [expression for expression in _GROUP_EXPRESSIONS
-                 if ineligibility_reason(country, expression) is None]
-    return or_(groups.is_(None), groups.in_(admitting) if admitting else False)
-
-
-# Every stored group expression: validate_rules keeps the groups in COUNTRY_GROUPS order.
-_GROUP_EXPRESSIONS = ["+".join(groups) for size in range(1, len(COUNTRY_GROUPS) + 1)
-                      for groups in combinations(COUNTRY_GROUPS, size)]
-
-
-def list_public_calls(*, q: str = "", phase: str = "", kind: str = "", ict: str = "",
-                      country: str = "", page: int = 1, per_page: int = PER_PAGE):
-    now = utcnow()
-    query = (select(Call).options(joinedload(Call.funder))
-             .where(Call.status != CallStatus.DRAFT, Call.status != CallStatus.ARCHIVED))
-    if q:
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(or_(func.lower(Call.title).like(pattern),
-                                func.lower(Call.summary).like(pattern),
-                                func.lower(Call.reference).like(pattern)))
-    if phase in set(Phase):
-        query = query.where(_phase_condition(phase, now))
-    if kind in set(CallKind):
-        query = query.where(Call.kind == kind)
-    if ict:
-        # JSON arrays are stored as text on both databases; the quotes make it exact.
-        query = query.where(func.cast(Call.ict_categories, db.String).like(f'%"{ict}"%'))
-    if country:
-        query = query.where(_eligible_country_condition(country.upper()))
-    query = query.order_by(Call.closes_at.desc(), Call.id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
-
-
-def list_managed_calls(*, by: User, page: int = 1, per_page: int = PER_PAGE):
-    query = select(Call).options(joinedload(Call.funder)).order_by(Call.created_at.desc())
-    if not by.has_role(Role.admin):
-        query = query.where(Call.funder_id == by.funder_id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -35,6 +35,7 @@ from app.calls.rules.eligibility_text import describe_rules
 from app.calls.rules.finance import ICTCategory
 from app.calls.rules.lifecycle import STATUS_LABELS, CallAction, CallKind, CallStatus, Phase
 from app.calls.services import calls as services
+from app.calls.services import listing
 from app.calls.views import OFFICERS, bp
 from app.core.access import public, requires
 from app.core.database import utcnow
@@ -68,7 +69,7 @@ def _viewer():
 def index():
     filters = {key: request.args.get(key, "").strip()
                for key in ("q", "phase", "kind", "ict", "country")}
-    calls = services.list_public_calls(**filters, page=_page())
+    calls = listing.list_public_calls(**filters, page=_page())
     return render_template(
         "calls/index.html", calls=calls, filters=filters, phases=list(Phase),
         kinds=list(CallKind), ict_categories=list(ICTCategory), countries=country_choices(),
@@ -134,7 +135,7 @@ def definition(reference: str):
 @requires(*OFFICERS)
 def manage():
     return render_template("calls/manage.html",
-                           calls=services.list_managed_calls(by=current_user, page=_page()),
+                           calls=listing.list_managed_calls(by=current_user, page=_page()),
                            status_labels=STATUS_LABELS, now=utcnow(), confirm=ConfirmForm())
 
 
