@@ -135,7 +135,7 @@ class AcceptInvitationForm(ResetPasswordForm):
 
 
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in
-                      (Role.admin, Role.programme_officer, Role.finance_officer)]
+                      (Role.admin, Role.programme_officer, Role.finance_officer, Role.organiser)]
 
 
 class StaffUserForm(FlaskForm):

@@ -160,7 +160,19 @@ def test_officer_without_funder_is_refused_next_to_the_field(client, make_user, 
     page = client.post("/admin/users/new", data={
         "name": "Olga", "email": "olga@funder.eu", "roles": ["finance_officer"], "funder_id": "",
         "csrf_token": csrf_token(client, "/admin/users/new")}).get_data(as_text=True)
-    assert "Officers belong to a funder" in page
+    assert "Officers and organisers belong to an institution" in page
+
+
+def test_an_admin_creates_an_event_organiser_for_an_institution(client, make_user, make_funder,
+                                                                sign_in):
+    funder = make_funder()
+    sign_in(make_user(Role.admin))
+    response = client.post("/admin/users/new", data={
+        "name": "Ola", "email": "ola@chamber.eu", "roles": ["organiser"],
+        "funder_id": str(funder.id), "csrf_token": csrf_token(client, "/admin/users/new")})
+    assert response.status_code == 302
+    ola = db.session.scalar(select(User).where(User.email == "ola@chamber.eu"))
+    assert ola.roles == {Role.organiser} and ola.funder_id == funder.id
 
 
 def test_invited_evaluator_accepts_and_gets_the_role(app, client, make_user, sign_in):

@@ -247,7 +247,7 @@ def reset_password(token: str, password: str) -> User:
 
 # --- staff and evaluators ---------------------------------------------------------------
 
-STAFF_ROLES = (Role.admin, Role.programme_officer, Role.finance_officer)
+STAFF_ROLES = (Role.admin, Role.programme_officer, Role.finance_officer, Role.organiser)
 
 
 def create_staff_user(*, by: User, email: str, name: str, roles: list[Role],
@@ -255,9 +255,11 @@ def create_staff_user(*, by: User, email: str, name: str, roles: list[Role],
     _ensure_email_free(email)
     if not roles or not set(roles) <= set(STAFF_ROLES):
         raise DomainError("Choose at least one staff role.", field="roles")
-    officer = {Role.programme_officer, Role.finance_officer} & set(roles)
+    # Officers and event organisers act for one institution (a funder).
+    officer = {Role.programme_officer, Role.finance_officer, Role.organiser} & set(roles)
     if officer and funder_id is None:
-        raise DomainError("Officers belong to a funder: choose one.", field="funder_id")
+        raise DomainError("Officers and organisers belong to an institution: choose one.",
+                          field="funder_id")
     user = User(email=normalise_email(email), name=name.strip(), funder_id=funder_id)
     for role in roles:
         user.grant(role)
