@@ -310,7 +310,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def run(on_time: int, late: int, rush_share: float, timeout: float) -> None:
+def run(on_time: int, late: int, rush_share: float, timeout: float,
+        queue_workers: int = 2) -> None:
     name = f"opencall_bench_{os.getpid()}"
     port, queue = free_port(), f"opencall-bench-{os.getpid()}"
     files = Path(tempfile.mkdtemp(prefix="opencall-bench-files-"))
@@ -335,12 +336,12 @@ def run(on_time: int, late: int, rush_share: float, timeout: float) -> None:
                      "--access-logformat", '%(r)s %(s)s %(L)s', "wsgi:app"],
                     env, logs / "gunicorn.log")
         cleanup.callback(stop, web)
-        for n in range(2):  # behind the web processes for the CPU, as docs/operations.md says
-            worker = start(["nice", "-n", "10", BIN / "flask", "worker"], env,
+        for n in range(queue_workers):  # lowest CPU priority: docs/operations.md
+            worker = start(["nice", "-n", "19", BIN / "flask", "worker"], env,
                            logs / f"worker-{n}.log")
             cleanup.callback(stop, worker)
         base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/healthz", 60)
+        wait_for(f"{base}/accounts/login", 60)
         applicants = [Applicant(base, email, app_id) for email, app_id in coordinators]
         started = time.monotonic()
         in_parallel(lambda applicant: applicant.prepare(), applicants, threads=8)
@@ -356,7 +357,8 @@ def run(on_time: int, late: int, rush_share: float, timeout: float) -> None:
         outcomes = fire(applicants, on_time, deadline, rush_share)
         counts = verdict(database, outcomes)
         latencies = [o["seconds"] for o in outcomes]
-        receipts_after, receipt_jobs = wait_for_receipts(database, counts["accepted"], 300)
+        receipts_after, receipt_jobs = wait_for_receipts(
+            database, counts["accepted"] if queue_workers else 0, 300)
         print(f"\n{on_time} on time ({rush_share:.0%} of them in the last {FINAL_RUSH:.0f} s) "
               f"+ {late} late; gunicorn 4 workers, 2 queue workers, PostgreSQL, Redis, "
               f"{os.cpu_count()} CPUs")
@@ -375,10 +377,12 @@ def main() -> None:
     parser.add_argument("--late", type=int, default=20)
     parser.add_argument("--rush-share", type=float, default=0.0,
                         help="share of the on-time submits fired in the last 2 s")
+    parser.add_argument("--queue-workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=600,
                         help="seconds after which the run stops itself")
     arguments = parser.parse_args()
-    run(arguments.on_time, arguments.late, arguments.rush_share, arguments.timeout)
+    run(arguments.on_time, arguments.late, arguments.rush_share, arguments.timeout,
+        arguments.queue_workers)
 
 
 if __name__ == "__main__":
