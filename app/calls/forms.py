@@ -35,6 +35,7 @@ from app.calls.rules.finance import ICTCategory, validate_amount
 from app.calls.rules.lifecycle import CallKind
 from app.calls.services.calls import CURRENCIES, TIMEZONES
 from app.core.forms import AmountField, FiniteDecimalField
+from app.core.inputs import sane_date
 
 MAX_TIE_BREAKS = len(TIE_BREAKS)
 
@@ -104,9 +105,11 @@ class CallForm(FlaskForm):
     timezone = SelectField("Time zone of the call", choices=[(z, z) for z in TIMEZONES],
                            default="Europe/Brussels",
                            description="Dates below are in this time zone.")
-    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    # Year 1 cannot be moved between time zones: bounded years, refused next to the field.
+    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M",
+                                  validators=[DataRequired(), sane_date()])
     closes_at = DateTimeLocalField("Deadline", format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired()])
+                                   validators=[DataRequired(), sane_date()])
     deadline_notice_days = IntegerField(
         "Minimum notice for an earlier deadline (days)", default=DEFAULT_NOTICE_DAYS,
         validators=[Optional(), NumberRange(min=0, max=MAX_NOTICE_DAYS)],

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.classifications import FORD_FIELDS
 from app.core.formatting import country_choices
+from app.core.inputs import sane_date
 from app.evaluation.rules.scoring import Criterion, plain
 
 
@@ -47,7 +48,7 @@ class ExpertProfileForm(FlaskForm):
 class AffiliationForm(FlaskForm):
     organisation_id = SelectField("Organisation", coerce=_optional_id,
                                   validators=[DataRequired("Choose an organisation.")])
-    until = DateField("Until", validators=[Optional()],
+    until = DateField("Until", validators=[Optional(), sane_date()],
                       description="Leave empty if the tie continues. Ties that ended within "
                                   "the last 3 years are conflicts too.")
     submit = SubmitField("Declare affiliation")

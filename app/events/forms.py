@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.inputs import sane_date
 from app.events.models import EntryKind, EventKind, Outcome
 from app.events.rules.timetable import MAX_SLOT_MINUTES, MAX_TABLES, MIN_SLOT_MINUTES
 
@@ -30,7 +31,7 @@ class CheckboxesField(SelectMultipleField):
 
 def _when(label: str, description: str = "") -> DateTimeLocalField:
     return DateTimeLocalField(label, format=LOCAL, validators=[
-        InputRequired("Enter a date and time.")], description=description)
+        InputRequired("Enter a date and time."), sane_date()], description=description)
 
 
 class EventForm(FlaskForm):

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.calls.forms import money_field
 from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, INDIRECT_CATEGORY
+from app.core.inputs import sane_date
 
 DIRECT_CATEGORY_CHOICES = [(code, label) for code, label in COST_CATEGORY_LABELS.items()
                            if code != INDIRECT_CATEGORY]
@@ -31,8 +32,8 @@ class PrepareGrantForm(FlaskForm):
     agreement_number = StringField("Agreement number", validators=[DataRequired(), Length(max=40)])
     awarded_amount = money_field("Awarded amount", validators=[InputRequired()],
                                  description="At most what the consortium requested.")
-    start_date = DateField("Start date", validators=[DataRequired()])
-    end_date = DateField("End date", validators=[Optional()],
+    start_date = DateField("Start date", validators=[DataRequired(), sane_date()])
+    end_date = DateField("End date", validators=[Optional(), sane_date()],
                          description="Leave empty for the proposal's duration.")
     submit = SubmitField("Prepare grant agreement")
 
@@ -96,7 +97,8 @@ class DecisionForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
-    value_date = DateField("Value date", validators=[DataRequired()], default=date.today)
+    value_date = DateField("Value date", validators=[DataRequired(), sane_date()],
+                           default=date.today)
     bank_reference = StringField("Bank reference", validators=[DataRequired(), Length(max=60)])
     idempotency_key = HiddenField(validators=[DataRequired()])
     understood = _understood("I have sent this transfer and want to record it.")
@@ -105,7 +107,8 @@ class PaymentForm(FlaskForm):
 
 class ReverseForm(FlaskForm):
     reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=2000)])
-    value_date = DateField("Value date of the reversal", validators=[DataRequired()],
+    value_date = DateField("Value date of the reversal",
+                           validators=[DataRequired(), sane_date()],
                            default=date.today)
     idempotency_key = HiddenField(validators=[DataRequired()])
     understood = _understood("I understand the payment is cancelled and must be paid again.")

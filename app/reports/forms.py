@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Optional
 
 from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.core.formatting import country_name
+from app.core.inputs import sane_date
 from app.reports.services.jobs import FORMATS
 
 
@@ -15,8 +16,8 @@ def _optional_int(value):
 
 class ReportForm(FlaskForm):
     call_id = SelectField("Call", coerce=_optional_int, validators=[Optional()])
-    date_from = DateField("Paid from (value date)", validators=[Optional()])
-    date_to = DateField("Paid until (value date)", validators=[Optional()])
+    date_from = DateField("Paid from (value date)", validators=[Optional(), sane_date()])
+    date_to = DateField("Paid until (value date)", validators=[Optional(), sane_date()])
     country = SelectField("Beneficiary country", validators=[Optional()])
     ict_category = SelectField("ICT category", validators=[Optional()],
                                choices=[("", "All ICT categories"),
