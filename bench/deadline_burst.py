@@ -368,6 +368,8 @@ def run(on_time: int, late: int, rush_share: float, timeout: float,
         print(f"  {'p99':<16} {percentile(latencies, 0.99):.3f} s")
         print(f"  {'max':<16} {max(latencies):.3f} s")
         print(f"  receipts        {receipt_jobs} {receipts_after:.1f} s after the last submit")
+        print("  load average    {:.1f} {:.1f} {:.1f} (other work on the machine counts)"
+              .format(*os.getloadavg()))
         print(f"  logs in {logs}")
 
 

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_deadline_brought_forward_with_notice_reaches_the_coordinator(
-        app, page, browser, live_server, make_call, make_consortium, make_user):
-    app.config["PUBLIC_BASE_URL"] = "https://calls.example.eu"
+        app, page, browser, live_server, make_call, make_consortium, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://calls.example.eu")
     call = make_call(timezone="Europe/Rome", title="Cloud services for Alpine firms")
     draft = make_consortium(call=call, acronym="ALPCLOUD")
     officer = make_user(Role.programme_officer, funder_id=call.funder_id)

@@ -91,8 +91,8 @@ def test_an_earlier_deadline_needs_the_calls_minimum_notice(
 
 
 def test_a_fair_earlier_deadline_is_noticed_audited_and_mailed_to_coordinators(
-        app, client, open_call, make_user, sign_in):
-    app.config["PUBLIC_BASE_URL"] = "https://calls.example.eu"
+        app, client, open_call, make_user, sign_in, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://calls.example.eu")
     call, draft_coordinator, sent_coordinator, withdrawn_coordinator = open_call
     old = call.closes_at
     officer = _officer(make_user, call)
