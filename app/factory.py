@@ -32,6 +32,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     init_security(app)  # first: an idle session is forgotten before access is decided
     app.before_request(enforce_route_access)
+    # Then: staff who must have a second factor and have none may only enrol.
+    from app.accounts.views.second_factor import require_enrolment
+
+    app.before_request(require_enrolment)
     register_error_pages(app)
     register_filters(app)
     register_commands(app)

@@ -58,6 +58,10 @@ class Base:
     LOGIN_FIRST_DELAY_SECONDS = int(_env("LOGIN_FIRST_DELAY_SECONDS", "30"))
     LOGIN_MAX_DELAY_SECONDS = int(_env("LOGIN_MAX_DELAY_SECONDS", "900"))
     LOGIN_ACCOUNT_MAX_DELAY_SECONDS = int(_env("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "60"))
+    # A sensitive action (role change, payment batch, bank details) asks for a code again
+    # when the last one is older than this; the code asked after the password waits this long.
+    SECOND_FACTOR_STEP_UP_MINUTES = int(_env("SECOND_FACTOR_STEP_UP_MINUTES", "15"))
+    SECOND_FACTOR_PENDING_MINUTES = int(_env("SECOND_FACTOR_PENDING_MINUTES", "5"))
     PASSWORD_RESET_MAX_AGE = int(_env("PASSWORD_RESET_MAX_AGE", str(3600)))
     PASSWORD_RESETS_PER_HOUR = int(_env("PASSWORD_RESETS_PER_HOUR", "3"))
     INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(14 * 24 * 3600)))

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -154,3 +155,40 @@ class EvaluatorInvitationForm(FlaskForm):
     funder_id = SelectField("Funder", coerce=lambda v: int(v) if v else None,
                             validators=[Optional()])
     submit = SubmitField("Send invitation")
+
+
+class SecondFactorCodeForm(FlaskForm):
+    code = StringField("Code from your authenticator app",
+                       validators=[DataRequired(), Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text",
+                                  "autofocus": True},
+                       description="Six digits, or one of your recovery codes if you do not "
+                                   "have your device.")
+    submit = SubmitField("Confirm")
+
+
+class EnrolmentForm(FlaskForm):
+    code = StringField("First code shown by the app",
+                       validators=[DataRequired(), Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+                       description="Six digits: this shows the app is set up right.")
+    submit = SubmitField("Turn on two-factor sign-in")
+
+
+ALL_ROLE_CHOICES = [(r.value, r.label) for r in Role]
+
+
+class RolesForm(FlaskForm):
+    roles = SelectMultipleField("Roles", choices=ALL_ROLE_CHOICES,
+                                description="Hold Ctrl (or Cmd) to choose several.")
+    submit = SubmitField("Save roles")
+
+
+class ResetSecondFactorForm(FlaskForm):
+    reason = StringField("How you checked who asked",
+                         validators=[DataRequired(), Length(max=300)],
+                         description="For example: called back on the number in the staff "
+                                     "directory. Kept in the audit trail.")
+    confirm = BooleanField("I understand that their authenticator and recovery codes stop "
+                           "working now", validators=[DataRequired()])
+    submit = SubmitField("Reset second factor")

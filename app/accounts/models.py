@@ -180,6 +180,33 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
+class SecondFactor(db.Model):
+    """A user's TOTP authenticator (RFC 6238). Unconfirmed while enrolling; `last_step` is
+    the time step of the last code accepted, so that no code is accepted twice."""
+
+    __tablename__ = "second_factors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_step: Mapped[int | None] = mapped_column(Integer)
+
+
+class RecoveryCode(db.Model):
+    """One of a user's one-time recovery codes, stored hashed; used once, then spent."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class LoginFailure(db.Model):
     """One failed login, kept in the database so throttling holds across processes."""
 

@@ -33,6 +33,10 @@ EXPECTED_ACCESS = {
     "accounts.reset_request": PUBLIC,
     "accounts.reset_password": PUBLIC,
     "accounts.accept_invitation": PUBLIC,
+    "accounts.login_code": PUBLIC,  # after the password; answers only a pending sign-in
+    "accounts.enrol_second_factor": SIGNED_IN,
+    "accounts.account": SIGNED_IN,
+    "accounts.step_up": SIGNED_IN,
     "admin.users": frozenset({ADMIN}),
     "admin.new_staff_user": frozenset({ADMIN}),
     "admin.invite_evaluator": frozenset({ADMIN, OFFICER}),

@@ -41,6 +41,7 @@ MIGRATION_SHA256 = {
         "5474551ccad3963ed9635f988cde470b6087bbc08a83c5a57fd9a6e5fb23fe3c",
     "0014_fair_deadlines.py":
         "112e436c2225902b65ead33c281d83f8d54820ce810562d917d3f26d3b1ca925",
+    "0015_second_factor.py": "0cd88ebbfca9d7359f162b8752a09cd5ee5a7d539881bd65733a37c6b1a233e9",
 }
 
 

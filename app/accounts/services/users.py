@@ -109,8 +109,9 @@ def growing_delay(failures: int, free: int, first: int, cap: int) -> int:
     return min(cap, first * 2 ** min(failures - free, 20))
 
 
-def _wait_before_trying(email: str, ip: str) -> int:
-    """Seconds this address must still wait before trying this account (0: go ahead).
+def wait_before_trying(email: str, ip: str) -> int:
+    """Seconds this address must still wait before trying this account (0: go ahead); the
+    second factor counts its failures under its own key (services/second_factor.py).
     Three counters (OWASP ASVS 5.0 6.3.1): this address on this account (the usual guesser),
     this address on any account (password spraying), and this account from anywhere, whose
     delay stays short so that strangers elsewhere cannot keep its owner out."""
@@ -144,7 +145,7 @@ def authenticate(email: str, password: str, *, ip: str) -> User:
     """The user for these credentials; failures slow down by account and by address."""
     email = normalise_email(email)
     config = current_app.config
-    wait = _wait_before_trying(email, ip)
+    wait = wait_before_trying(email, ip)
     if wait:
         raise LoginThrottled(
             f"Too many failed sign-ins. Try again in {wait} seconds, or reset your password.")
@@ -175,6 +176,14 @@ def end_session(token: str | None) -> None:
         row = db.session.scalar(select(UserSession).where(UserSession.token == token))
         if row and row.revoked_at is None:
             row.revoked_at = utcnow()
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session of the user ends: after a password or second-factor change (ASVS 7.4.3),
+    whoever held a session must prove themselves again."""
+    for row in db.session.scalars(select(UserSession).where(
+            UserSession.user_id == user.id, UserSession.revoked_at.is_(None))):
+        row.revoked_at = utcnow()
 
 
 def user_for_session(token: str | None, user_id: str) -> User | None:
@@ -238,9 +247,7 @@ def reset_password(token: str, password: str) -> User:
     if user is None or (user.password_hash or "")[-16:] != data["fp"]:
         raise DomainError("This link has already been used. Ask for a new one.")
     user.password_hash = _hash(password)
-    for row in db.session.scalars(select(UserSession).where(
-            UserSession.user_id == user.id, UserSession.revoked_at.is_(None))):
-        row.revoked_at = utcnow()
+    end_all_sessions(user)
     audit.record(user, "account.password_reset", user)
     return user
 

@@ -17,4 +17,4 @@ MENU = (
 )
 
 # The page modules register their routes on the blueprints when imported.
-from app.accounts.views import account, admin  # noqa: E402, F401
+from app.accounts.views import account, admin, second_factor, step_up  # noqa: E402, F401

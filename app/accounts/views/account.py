@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from app.accounts.forms import (
     AcceptInvitationForm,
@@ -14,6 +14,8 @@ from app.accounts.forms import (
 )
 from app.accounts.services import users as services
 from app.accounts.views import bp
+from app.accounts.views.second_factor import begin_sign_in
+from app.accounts.views.second_factor import sign_in as _sign_in
 from app.core.access import public, signed_in
 from app.core.errors import DomainError
 from app.core.extensions import db
@@ -28,12 +30,6 @@ def _safe_next(target: str | None) -> str:
     return url_for("system.home")
 
 
-def _sign_in(user) -> None:
-    session.clear()  # a fresh session on every sign-in (no fixation)
-    session["sid"] = services.start_session(user, ip=request.remote_addr)
-    login_user(user)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -46,10 +42,13 @@ def login():
             except DomainError:
                 db.session.commit()  # keep the failure: it counts toward throttling
                 raise
-            _sign_in(user)
+            next_url = _safe_next(request.args.get("next"))
+            signed_in_now = begin_sign_in(user, next_url)
             db.session.commit()
+            if not signed_in_now:  # a second factor is set up: its code comes next
+                return redirect(url_for("accounts.login_code"))
             flash(f"Welcome, {user.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(next_url)
     return render_template("accounts/login.html", form=form)
 
 

@@ -1,0 +1,138 @@
+"""Two-factor sign-in: the code asked after the password, enrolment, and the account page.
+
+After a correct password, a user with a factor is not signed in: the session only remembers
+who is half-way (PENDING_KEY) until the code is given. Users whose roles require a factor and
+who have none are signed in but may only enrol or sign out (require_enrolment).
+"""
+
+from datetime import UTC, datetime
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user
+
+from app.accounts.forms import EnrolmentForm, SecondFactorCodeForm
+from app.accounts.models import User
+from app.accounts.services import second_factor as factors
+from app.accounts.services import users as services
+from app.accounts.views import bp
+from app.accounts.views.step_up import mark_second_factor_given
+from app.core.access import public, signed_in
+from app.core.extensions import db
+from app.core.forms import errors_shown_on
+
+PENDING_KEY = "pending_second_factor"
+# What a user who must still enrol may reach: the enrolment itself and signing out.
+_WHILE_ENROLLING = frozenset({"accounts.enrol_second_factor", "accounts.logout"})
+
+
+def _now() -> float:
+    return datetime.now(UTC).timestamp()
+
+
+def _ip() -> str:
+    return request.remote_addr or "unknown"
+
+
+def sign_in(user: User) -> None:
+    """A fresh server-side session (no fixation: the cookie's old content is dropped)."""
+    session.clear()
+    session["sid"] = services.start_session(user, ip=request.remote_addr)
+    login_user(user)
+
+
+def begin_sign_in(user: User, next_url: str) -> bool:
+    """After the password: True if the user is signed in, False if a code is asked first."""
+    if not factors.has_second_factor(user):
+        sign_in(user)
+        return True
+    session.clear()
+    session[PENDING_KEY] = {"user": user.id, "at": _now(), "next": next_url}
+    return False
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    minutes = current_app.config["SECOND_FACTOR_PENDING_MINUTES"]
+    if not 0 <= _now() - pending.get("at", 0) <= minutes * 60:
+        session.pop(PENDING_KEY, None)
+        return None
+    user = db.session.get(User, pending.get("user"))
+    return user if user is not None and user.is_active else None
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+def login_code():
+    user = _pending_user()
+    if user is None:
+        flash("Sign in with your password first (the code is asked for 5 minutes).", "info")
+        return redirect(url_for("accounts.login"))
+    form = SecondFactorCodeForm()
+    if form.validate_on_submit():
+        with errors_shown_on(form):
+            try:
+                how = factors.verify_second_factor(user, form.code.data, ip=_ip())
+            finally:
+                db.session.commit()  # wrong codes count toward the delays
+            next_url = session[PENDING_KEY].get("next") or url_for("system.home")
+            sign_in(user)
+            mark_second_factor_given()
+            db.session.commit()
+            if how == "recovery code":
+                flash(f"You signed in with a recovery code; {factors.unused_recovery_codes(user)}"
+                      " are left. Ask an administrator to reset your second factor if you lost "
+                      "your device.", "warning")
+            flash(f"Welcome, {user.name}.", "success")
+            return redirect(next_url)
+    return render_template("accounts/login_code.html", form=form)
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@signed_in
+def enrol_second_factor():
+    if factors.has_second_factor(current_user):
+        flash("Two-factor sign-in is already on for your account.", "info")
+        return redirect(url_for("accounts.account"))
+    factor = factors.start_enrolment(by=current_user)
+    db.session.commit()  # the secret shown must be the one checked on submit
+    form = EnrolmentForm()
+    if form.validate_on_submit():
+        with errors_shown_on(form):
+            try:
+                codes = factors.confirm_enrolment(by=current_user, code=form.code.data,
+                                                  ip=_ip())
+            finally:
+                db.session.commit()
+            # Every session ended with the change; this one starts again, proven by the code.
+            sign_in(current_user._get_current_object())
+            mark_second_factor_given()
+            db.session.commit()
+            return render_template("accounts/recovery_codes.html", codes=codes)
+    uri = factors.provisioning_uri(factor, current_user)
+    return render_template("accounts/enrol.html", form=form, secret=factor.secret,
+                           qr_svg=factors.qr_code_svg(uri), uri=uri,
+                           required=factors.must_enrol(current_user))
+
+
+@bp.get("/account")
+@signed_in
+def account():
+    return render_template("accounts/account.html",
+                           enrolled=factors.has_second_factor(current_user),
+                           codes_left=factors.unused_recovery_codes(current_user),
+                           required=factors.must_enrol(current_user))
+
+
+def require_enrolment():
+    """before_request hook (after access control): staff who must have a second factor and
+    have none do nothing but enrol (or sign out)."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in _WHILE_ENROLLING or endpoint == "static" \
+            or endpoint.startswith("api.") or "sid" not in session:
+        return None
+    if not current_user.is_authenticated or not factors.must_enrol(current_user):
+        return None
+    flash("Your role needs two-factor sign-in: set it up to continue.", "warning")
+    return redirect(url_for("accounts.enrol_second_factor"))
