@@ -72,6 +72,11 @@ class Base:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     ATTACHMENT_MAX_BYTES = int(_env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    # Quotas on stored files (0: none): all files of one application, superseded ones
+    # included, and everything one user has uploaded anywhere.
+    APPLICATION_FILES_QUOTA_BYTES = int(_env("APPLICATION_FILES_QUOTA_BYTES",
+                                             str(100 * 1024 * 1024)))
+    USER_FILES_QUOTA_BYTES = int(_env("USER_FILES_QUOTA_BYTES", str(500 * 1024 * 1024)))
     CONTACT_REQUESTS_PER_DAY = int(_env("CONTACT_REQUESTS_PER_DAY", "20"))
     # Above this a PDF report is refused (WeasyPrint needs ~16 MB per 100 rows): use CSV/XLSX.
     REPORT_PDF_MAX_ROWS = int(_env("REPORT_PDF_MAX_ROWS", "20000"))

@@ -22,10 +22,11 @@ from app.applications.services.checklist import build_checklist
 from app.applications.services.snapshot import build_snapshot
 from app.core.database import utcnow
 from app.core.extensions import db
+from tests.factories.pdfs import MINIMAL_PDF
 
 _sequence = itertools.count(1)
-# Small but real enough: the magic bytes are what OpenCall checks.
-PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A real one-page PDF: uploads are parsed, not only checked for the magic bytes.
+PDF_BYTES = MINIMAL_PDF
 TECHNICAL_ANNEX = [{"code": "technical_annex", "name": "Technical annex", "mandatory": True}]
 
 # (country, org_type, is_sme, fields of science) of the coordinator, then each partner:

@@ -43,9 +43,10 @@ from app.evaluation.services.consensus import (
 )
 from app.evaluation.services.reviews import save_review
 from tests.factories.applications import submit_directly
+from tests.factories.pdfs import MINIMAL_PDF
 
 _sequence = itertools.count(1)
-PDF_BYTES = b"%PDF-1.4\n% technical annex of a test proposal\n%%EOF\n"
+PDF_BYTES = MINIMAL_PDF
 
 
 @pytest.fixture

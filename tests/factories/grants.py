@@ -21,6 +21,7 @@ from app.core.extensions import db
 from app.grants.models import ExpenseClaim, Grant, Installment
 from app.grants.rules.lifecycle import GrantStatus
 from app.grants.services import agreements, claims, disbursements
+from tests.factories.pdfs import MINIMAL_PDF
 
 PAYMENT_MODEL = {"prefinancing_rate": "0.40", "retention_rate": "0.05", "interim_count": 1,
                  "ceiling_rate": "0.90"}
@@ -31,7 +32,6 @@ BUDGETS = (
     (("A", "online_communication", False, "30000.00"), ("C3", "cloud_software", True, "10000.00")),
 )
 START = date(2026, 1, 1)
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 _sequence = itertools.count(1)
 
 

@@ -1,6 +1,7 @@
 """The call's required documents: PDF uploads checked by content, kept outside static/."""
 
 from flask import current_app
+from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.applications.models import Application, Attachment
@@ -17,6 +18,8 @@ from app.applications.services.applications import (
 from app.core import audit, storage
 from app.core.database import utcnow
 from app.core.errors import DomainError, NotFound
+from app.core.extensions import db
+from app.core.uploads import bytes_uploaded_by, pdf_problem, quota_problem
 
 DEFAULT_MAX_BYTES = 10 * MEGABYTE
 
@@ -41,10 +44,11 @@ def upload_attachment(application_id: int, *, by: User, kind: str, filename: str
     kinds = {item["code"] for item in application.call.required_attachments or []}
     if kind not in kinds:
         raise DomainError("Choose one of the documents the call asks for.", field="kind")
-    problem = attachment_problem(data, max_bytes=max_bytes())
+    problem = attachment_problem(data, max_bytes=max_bytes()) or pdf_problem(data)
     if problem:
         raise DomainError(problem, field="file")
     check_version(application, expected_version)
+    check_quotas(application, by=by, size=len(data))
     now = utcnow()
     for old in application.current_attachments:
         if old.kind == kind:
@@ -59,6 +63,25 @@ def upload_attachment(application_id: int, *, by: User, kind: str, filename: str
     audit.record(by, "application.attachment_uploaded", application,
                  {"kind": kind, "sha256": digest, "size": len(data)})
     return attachment
+
+
+def check_quotas(application: Application, *, by: User, size: int) -> None:
+    """Refuse a file that would take the application or the uploader over their quota.
+
+    The application's own uploads are serialised by its version check; the user's row is
+    locked so that two uploads of one user to different applications count each other.
+    """
+    config = current_app.config
+    used = db.session.scalar(select(func.coalesce(func.sum(Attachment.size), 0))
+                             .where(Attachment.application_id == application.id))
+    problem = quota_problem(used=used, adding=size, whose="An application",
+                            quota=config["APPLICATION_FILES_QUOTA_BYTES"])
+    if not problem:
+        db.session.execute(select(User.id).where(User.id == by.id).with_for_update())
+        problem = quota_problem(used=bytes_uploaded_by(by.id), adding=size, whose="One user",
+                                quota=config["USER_FILES_QUOTA_BYTES"])
+    if problem:
+        raise DomainError(problem, field="file")
 
 
 def attachment_for_download(application_id: int, attachment_id: int, *,

@@ -67,6 +67,7 @@ def new():
 
 
 def detail_page(application: Application, *, submit_form: SubmitForm | None = None,
+                upload_form: AttachmentForm | None = None,
                 problems: list[str] | None = None, status: int = 200):
     participant = services.membership(application, current_user)
     checklist = services.checklist(application)
@@ -74,7 +75,8 @@ def detail_page(application: Application, *, submit_form: SubmitForm | None = No
         submit_form = SubmitForm(formdata=None)
     submit_form.version.data = application.version
     submit_form.new_key()
-    upload_form = AttachmentForm(formdata=None)
+    if upload_form is None:
+        upload_form = AttachmentForm(formdata=None)
     upload_form.kind.choices = [(item["code"], item["name"]) for item in
                                 application.call.required_attachments or []]
     upload_form.version.data = application.version

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.accounts.models import Role
 from app.applications.forms import AttachmentForm, ConfirmForm, SubmitForm
+from app.applications.rules.submission import safe_filename
 from app.applications.services import applications as services
 from app.applications.services import attachments, submission
 from app.applications.services.receipts import latest_receipt_job
@@ -25,7 +26,8 @@ def _back(application_id: int):
 def pdf_download(data: bytes, filename: str) -> Response:
     """Always a download, never shown inline: the browser must not render uploaded content."""
     response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Cleaned again here: a quote or a line break in a name must not reach the header.
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -38,17 +40,19 @@ def upload(application_id: int):
     form = AttachmentForm()
     form.kind.choices = [(item["code"], item["name"]) for item in
                          application.call.required_attachments or []]
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(" ".join(errors), "danger")
-        return _back(application_id)
-    upload_file = form.file.data
-    attachments.upload_attachment(application_id, by=current_user, kind=form.kind.data,
-                                  filename=upload_file.filename, data=upload_file.read(),
-                                  expected_version=form.version.data)
-    db.session.commit()
-    flash("Document uploaded.", "success")
-    return _back(application_id)
+    if form.validate_on_submit():
+        upload_file = form.file.data
+        with errors_shown_on(form, refresh_version_from=application):
+            attachments.upload_attachment(application_id, by=current_user, kind=form.kind.data,
+                                          filename=upload_file.filename,
+                                          data=upload_file.read(),
+                                          expected_version=form.version.data)
+            db.session.commit()
+            flash("Document uploaded.", "success")
+            return _back(application_id)
+    # The refusal next to its field, on the application page (the file must be chosen again).
+    application = services.get_application(application_id, by=current_user)
+    return detail_page(application, upload_form=form, status=422)
 
 
 @bp.get("/<int:application_id>/attachments/<int:attachment_id>")

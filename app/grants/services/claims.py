@@ -21,6 +21,7 @@ from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
 from app.core.mail import send_mail
+from app.core.uploads import bytes_uploaded_by, pdf_problem, quota_problem
 from app.grants.models import (
     ClaimDocument,
     ClaimLine,
@@ -149,7 +150,13 @@ def add_claim_document(claim_id: int, *, by: User, filename: str, data: bytes) -
     """Store a supporting PDF; the content must really be a PDF, whatever its name says."""
     claim = _editable(claim_id, by)
     # The same rules as an application's attachments: PDF by content, size limit.
-    if problem := attachment_problem(data, max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"]):
+    config = current_app.config
+    if problem := attachment_problem(data, max_bytes=config["ATTACHMENT_MAX_BYTES"]) \
+            or pdf_problem(data):
+        raise DomainError(problem, field="document")
+    db.session.execute(select(User.id).where(User.id == by.id).with_for_update())
+    if problem := quota_problem(used=bytes_uploaded_by(by.id), adding=len(data),
+                                quota=config["USER_FILES_QUOTA_BYTES"], whose="One user"):
         raise DomainError(problem, field="document")
     name = (secure_filename(filename) or "document.pdf")[:200]
     key = storage.new_key("claims", ".pdf")

@@ -14,6 +14,7 @@ from app.grants.models import ClaimDocument, ExpenseClaim
 from app.grants.rules.lifecycle import ClaimStatus, InstallmentStatus
 from tests.conftest import csrf_token
 from tests.factories.grants import MINIMAL_PDF
+from tests.factories.pdfs import JAVASCRIPT_PDF
 
 D = Decimal
 
@@ -43,12 +44,17 @@ def test_coordinator_builds_and_submits_a_claim(client, sign_in, make_grant):
     fake = _post(client, f"{page}/documents", page,
                  document=(io.BytesIO(b"MZ\x90\x00 not a pdf"), "invoice.pdf"))
     assert "this file is not a PDF" in fake.get_data(as_text=True)  # the shared PDF rule
+    scripted = _post(client, f"{page}/documents", page,
+                     document=(io.BytesIO(JAVASCRIPT_PDF), "invoice.pdf"))
+    assert "This PDF contains JavaScript" in scripted.get_data(as_text=True)
+    assert db.session.scalar(select(ClaimDocument)) is None
     _post(client, f"{page}/documents", page,
           document=(io.BytesIO(MINIMAL_PDF), "../../Invoices March.pdf"))
     document = db.session.scalar(select(ClaimDocument))
     assert document.filename == "Invoices_March.pdf" and document.size == len(MINIMAL_PDF)
     download = client.get(f"{page}/documents/{document.id}")
     assert download.status_code == 200 and download.data == MINIMAL_PDF
+    assert download.headers["Content-Disposition"].startswith("attachment;")
     _post(client, f"{page}/submit", page, understood="y")
     assert claim.status == ClaimStatus.SUBMITTED and claim.submitted_at is not None
     finance_mail = db.session.scalar(select(OutboxMessage).where(
