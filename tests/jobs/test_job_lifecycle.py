@@ -129,7 +129,9 @@ def test_a_job_the_queue_lost_fails_but_a_lost_durable_job_is_sent_again(rq_app,
 
 
 @pytest.mark.redis
-def test_healthz_is_not_ok_without_a_worker_heartbeat(rq_app, client):
+def test_healthz_is_not_ok_without_a_worker_heartbeat(rq_app, client, make_user, sign_in):
+    assert client.get("/healthz").json == {"status": "not ok"}  # the public learns no more
+    sign_in(make_user(Role.admin))  # an admin is told what is missing
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json["checks"]["workers"] == "error: no worker heartbeat in the last 30 s"
