@@ -9,11 +9,13 @@ from wtforms import (
     DateField,
     HiddenField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.calls.forms import money_field
 from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, INDIRECT_CATEGORY
@@ -113,3 +115,50 @@ class ReverseForm(FlaskForm):
     idempotency_key = HiddenField(validators=[DataRequired()])
     understood = _understood("I understand the payment is cancelled and must be paid again.")
     submit = SubmitField("Cancel the payment")
+
+
+class BankAccountForm(FlaskForm):
+    holder = StringField("Account holder", validators=[DataRequired(), Length(max=70)],
+                         description="The name the bank knows the account by.")
+    iban = StringField("IBAN", validators=[DataRequired(), Length(max=50)],
+                       description="For example DE89 3704 0044 0532 0130 00.")
+    bic = StringField("BIC", validators=[Optional(), Length(max=15)],
+                      description="Leave empty where the bank can be derived from the IBAN.")
+    submit = SubmitField("Send for confirmation")
+
+
+class BankDecisionForm(FlaskForm):
+    decision = SelectField("Decision", choices=[("confirm", "Confirm: pay to this account"),
+                                                ("reject", "Reject")],
+                           validators=[DataRequired()])
+    understood = _understood("I have checked these bank details with the beneficiary.")
+    submit = SubmitField("Record the decision")
+
+
+class NewBatchForm(FlaskForm):
+    installment_ids = SelectMultipleField(
+        "Installments to pay", coerce=int, validators=[DataRequired("Choose at least one.")],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    execution_date = DateField("Requested execution date", validators=[DataRequired(),
+                                                                       sane_date()],
+                               default=date.today)
+    debtor_holder = StringField("Funder's account holder",
+                                validators=[DataRequired(), Length(max=70)])
+    debtor_iban = StringField("Funder's IBAN", validators=[DataRequired(), Length(max=50)])
+    debtor_bic = StringField("Funder's BIC", validators=[Optional(), Length(max=15)],
+                             description="Leave empty where it can be derived from the IBAN.")
+    submit = SubmitField("Make the payment batch")
+
+
+class ExecuteBatchForm(FlaskForm):
+    bank_reference = StringField("Bank reference of the executed file",
+                                 validators=[DataRequired(), Length(max=60)])
+    value_date = DateField("Value date", validators=[DataRequired(), sane_date()],
+                           default=date.today)
+    understood = _understood("The bank has executed this file; record every payment in it.")
+    submit = SubmitField("Mark the batch executed")
+
+
+class DiscardBatchForm(FlaskForm):
+    understood = _understood("Discard this batch; its installments stay payable.")
+    submit = SubmitField("Discard the batch")

@@ -42,6 +42,9 @@ MIGRATION_SHA256 = {
     "0014_fair_deadlines.py":
         "112e436c2225902b65ead33c281d83f8d54820ce810562d917d3f26d3b1ca925",
     "0015_second_factor.py": "0cd88ebbfca9d7359f162b8752a09cd5ee5a7d539881bd65733a37c6b1a233e9",
+    "0016_bank_accounts.py": "7f4f5a47a2170dbc2416a70f3633515c3cf19ba9fa11af65bf8b680bace8410d",
+    "0017_payment_batches.py":
+        "2335377a47db6a4507e16db90c14a937855c9d2f4b4b93cb873ffc710de0a986",
 }
 
 

@@ -49,6 +49,27 @@ class DisbursementStatus(StrEnum):
         return self.value.capitalize()
 
 
+class BankAccountStatus(StrEnum):
+    PENDING = "pending"  # entered by the beneficiary, waits for a finance officer
+    CONFIRMED = "confirmed"  # the account payments go to
+    REPLACED = "replaced"  # was confirmed, a newer account was confirmed after it
+    REJECTED = "rejected"  # refused by a finance officer
+    WITHDRAWN = "withdrawn"  # a newer change was entered before this one was decided
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class BatchStatus(StrEnum):
+    OPEN = "open"  # being gathered; its file can be downloaded; it can still change
+    EXECUTED = "executed"  # the bank executed it: its payments are recorded, it never changes
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
 # payments.InstallmentKind values, as people write them.
 INSTALLMENT_KIND_LABELS: Mapping[str, str] = {
     "prefinancing": "Pre-financing", "interim": "Interim payment", "final": "Final payment"}

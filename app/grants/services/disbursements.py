@@ -30,6 +30,7 @@ from app.grants.models import (
     Grant,
     GrantPlanLine,
     Installment,
+    PaymentBatchItem,
 )
 from app.grants.rules.allocation import allocate_payment, reverse_allocation
 from app.grants.rules.lifecycle import (
@@ -136,9 +137,24 @@ def _weights(grant: Grant, installment: Installment):
     return beneficiaries, ict
 
 
+def _refuse_if_batched(installment_id: int, batch_id: int | None) -> None:
+    """An installment in an open payment batch is paid by executing that batch only, so the
+    bank file and the records never disagree."""
+    other = db.session.scalar(select(PaymentBatchItem.batch_id).where(
+        PaymentBatchItem.installment_id == installment_id, PaymentBatchItem.is_open))
+    if other is not None and other != batch_id:
+        raise Conflict(f"This installment is in payment batch #{other}: execute or discard "
+                       "that batch.")
+
+
 def execute_installment(installment_id: int, *, by: User, value_date: date,
-                        bank_reference: str, idempotency_key: str) -> PaymentResult:
-    """Pay one payable installment in full, or return the payment this key already made."""
+                        bank_reference: str, idempotency_key: str,
+                        batch_id: int | None = None) -> PaymentResult:
+    """Pay one payable installment in full, or return the payment this key already made.
+
+    `batch_id`: the payment batch executing it (payments.batches), the only way to pay an
+    installment that is in an open batch.
+    """
     if not idempotency_key:
         raise DomainError("The form has expired; reload the page and try again.")
     bank_reference = bank_reference.strip()
@@ -148,6 +164,7 @@ def execute_installment(installment_id: int, *, by: User, value_date: date,
     grant = _locked_grant(installment.grant_id, by)
     if replay := _replay(idempotency_key, installment.id):
         return replay
+    _refuse_if_batched(installment.id, batch_id)
     db.session.refresh(installment)
     if installment.status != InstallmentStatus.PAYABLE:
         raise Conflict("This installment is not payable: it is "

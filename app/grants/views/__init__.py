@@ -8,8 +8,16 @@ bp = Blueprint("grants", __name__, url_prefix="/grants")
 
 MENU = (
     ("Grants", "grants.index", frozenset({Role.programme_officer, Role.finance_officer})),
+    ("Payment batches", "grants.batches_page", frozenset({Role.finance_officer})),
     ("My grants", "grants.mine", frozenset({Role.applicant})),
 )
 
 # The page modules register their routes on `bp` when imported.
-from app.grants.views import claims, grants, overview, payments  # noqa: E402, F401
+from app.grants.views import (  # noqa: E402, F401
+    bank_accounts,
+    batches,
+    claims,
+    grants,
+    overview,
+    payments,
+)
