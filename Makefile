@@ -31,9 +31,12 @@ run: install
 	@echo "OpenCall demo: http://127.0.0.1:5000  (logins above; stop with Ctrl-C)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# Tests run in parallel, one worker per core (TEST_WORKERS=0 runs them in this process).
+TEST_WORKERS ?= auto
+
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 bench: install-dev
 	$(BIN)/python -m bench.eligibility_cordis

@@ -134,17 +134,39 @@ def _app_for(backend: str, urls: dict, files_dir: Path, *, live: bool = False):
     return _apps[key]
 
 
+APPEND_ONLY = {"audit_events"}
+
+
 def _empty_tables(app) -> None:
     from app.core.extensions import db
 
     existing = set(inspect(db.engine).get_table_names())
     tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name in existing]
+    postgres = db.engine.dialect.name == "postgresql"
     with db.engine.begin() as connection:
-        if db.engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
+        if postgres:
+            tables = _postgres_tables_holding_rows(connection, tables)
+        for table in tables:  # children first: sorted_tables reversed
+            # The audit trail refuses DELETE on PostgreSQL (a trigger); nothing references it.
+            verb = "TRUNCATE" if postgres and table in APPEND_ONLY else "DELETE FROM"
+            connection.execute(text(f"{verb} {table}"))
+        if postgres:  # ids start at 1 again, as on a new database
+            connection.execute(text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
+                "FROM pg_sequences WHERE schemaname = current_schema() "
+                "AND last_value IS NOT NULL"))
+
+
+def _postgres_tables_holding_rows(connection, tables: list[str]) -> list[str]:
+    """The tables that hold rows, in the given order, found in one round trip.
+
+    A test touches a few of the ~70 tables. TRUNCATE costs as much for an empty table as for a
+    full one (new files for each, and CASCADE pulls in every referencing table): it took most
+    of each PostgreSQL test's time. DELETE of the few tables with rows takes milliseconds."""
+    holding_rows = " UNION ALL ".join(
+        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {table})" for table in tables)
+    found = set(connection.execute(text(holding_rows)).scalars())
+    return [table for table in tables if table in found]
 
 
 @pytest.fixture(params=[pytest.param("sqlite"),

@@ -4,6 +4,7 @@ import re
 from io import BytesIO
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -68,14 +69,14 @@ def test_a_consortium_is_built_from_invitations_and_submitted(
         page.get_by_role("link", name="Invite a partner").click()
         page.get_by_label("Partner's e-mail address").fill(email)
         page.get_by_role("button", name="Send invitation").click()
-        assert f"Invitation sent to {email}" in page.content()
+        expect(page.locator("body")).to_contain_text(f"Invitation sent to {email}")
 
     # Paolo has an account: he signs in and accepts from the emailed link.
     paolo = _new_page(browser, live_server)
     sign_in_as(paolo, "paolo@example.org", PASSWORD)
     paolo.goto(_emailed_link("paolo@example.org"))
     paolo.get_by_role("button", name="Join the consortium").click()
-    assert "You joined the consortium WEBSME" in paolo.content()
+    expect(paolo.locator("body")).to_contain_text("You joined the consortium WEBSME")
     page.goto(detail_url)
     assert not _checklist_passes(page)  # two of three partners
 
@@ -96,7 +97,7 @@ def test_a_consortium_is_built_from_invitations_and_submitted(
     if "/applications/invitations/" not in anna.url:
         anna.goto(link)
     anna.get_by_role("button", name="Join the consortium").click()
-    assert "You joined the consortium WEBSME" in anna.content()
+    expect(anna.locator("body")).to_contain_text("You joined the consortium WEBSME")
 
     # The checklist now passes; only the technical annex is missing.
     page.goto(detail_url)
@@ -109,7 +110,7 @@ def test_a_consortium_is_built_from_invitations_and_submitted(
     assert "Ready to submit." in page.locator("#checklist").inner_text()
 
     page.get_by_role("button", name="Submit the application").click()
-    assert "Submitted (submission 1)" in page.content()
+    expect(page.locator("body")).to_contain_text("Submitted (submission 1)")
     digest = page.locator("#submissions code.sha256").first.inner_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", digest)
     with page.expect_download() as download_info:

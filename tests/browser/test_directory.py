@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.core.extensions import db
@@ -64,7 +65,8 @@ def test_a_suggested_partner_asked_to_join_makes_the_consortium_eligible(
     candidate = _new_page(browser, live_server)
     sign_in_as(candidate, graz.contact.email, PASSWORD)
     candidate.goto(_emailed_path(graz.contact.email, "/organisations/requests/"))
-    assert "Your farm robots would fit our rural pilots." in candidate.content()
+    expect(candidate.locator("body")).to_contain_text(
+        "Your farm robots would fit our rural pilots.")
     candidate.get_by_role("button", name="Yes, send us the invitation").click()
     assert "we sent you the coordinator's invitation" in \
         candidate.locator(".alert").first.inner_text()
@@ -73,4 +75,4 @@ def test_a_suggested_partner_asked_to_join_makes_the_consortium_eligible(
 
     page.goto(f"/applications/{application_id}")
     assert page.locator("#checklist-status").get_attribute("data-passed") == "true"
-    assert "Graz Robotics Institute" in page.content()
+    expect(page.locator("body")).to_contain_text("Graz Robotics Institute")

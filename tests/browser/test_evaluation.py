@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import sign_in_as
@@ -60,7 +61,7 @@ def test_expert_rapporteur_officer_and_coordinator(page, evaluation):
     for label, comment in COMMENTS.items():
         page.get_by_label(f"{label}: comment").fill(comment)
     page.get_by_role("button", name="Submit", exact=True).click()
-    assert "Review submitted." in page.content()
+    expect(page.locator("body")).to_contain_text("Review submitted.")
     assert page.locator("#score-form").count() == 0
 
     # The two others submit through the services; the rapporteur writes the consensus.
@@ -80,7 +81,7 @@ def test_expert_rapporteur_officer_and_coordinator(page, evaluation):
     page.get_by_role("link", name="Evaluation", exact=True).first.click()
     page.get_by_role("link", name="Experts and reviews").click()
     page.get_by_role("link", name="Open the consensus of TOURWEB").click()
-    assert "Chiara Browser" in page.content()  # officers see who wrote what
+    expect(page.locator("body")).to_contain_text("Chiara Browser")  # officers see who wrote what
     page.get_by_role("button", name="Approve the consensus").click()
     page.goto(f"/evaluation/calls/{driver.call.id}/ranking")
     assert "TOURWEB" in page.locator("#ranking").inner_text()
@@ -92,7 +93,7 @@ def test_expert_rapporteur_officer_and_coordinator(page, evaluation):
     _switch_user(page, application.created_by.email)
     page.get_by_role("link", name="My results").first.click()
     page.get_by_role("link", name="read the evaluation of TOURWEB").click()
-    assert "above the funding line" in page.content()
+    expect(page.locator("body")).to_contain_text("above the funding line")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the evaluation summary report (PDF)").click()
     pdf = download_info.value.path().read_bytes()
