@@ -28,6 +28,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.core.access import enforce_route_access
     from app.core.errors import register_error_pages
     from app.core.formatting import register_filters
+    from app.core.refused_token import register_refused_token_answer
     from app.core.security import init_security
 
     init_security(app)  # first: an idle session is forgotten before access is decided
@@ -37,6 +38,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     app.before_request(require_enrolment)
     register_error_pages(app)
+    register_refused_token_answer(app)
     register_filters(app)
     register_commands(app)
     app.context_processor(_navigation)

@@ -221,7 +221,7 @@ class CriterionForm(Form):
 
 class CriteriaForm(FlaskForm):
     version = HiddenField()
-    criteria = FieldList(FormField(CriterionForm), min_entries=1)
+    criteria = FieldList(FormField(CriterionForm), "Criterion", min_entries=1)
     overall_threshold = StringField("Overall threshold", validators=[Optional()],
                                     description="On the unweighted sum of expert scores.")
     experts_per_proposal = IntegerField("Experts per proposal", default=3,
@@ -234,7 +234,8 @@ class CriteriaForm(FlaskForm):
     min_comment_length = IntegerField("Minimum comment length (characters)", default=0,
                                       validators=[Optional()])
     tie_breaks = FieldList(SelectField(choices=[("", "—")] + [
-        (code, rule.label) for code, rule in TIE_BREAKS.items()]), min_entries=MAX_TIE_BREAKS)
+        (code, rule.label) for code, rule in TIE_BREAKS.items()]), "Tie-break place",
+        min_entries=MAX_TIE_BREAKS)
     submit = SubmitField("Save criteria")
 
     def document(self) -> dict:

@@ -73,6 +73,11 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 def register_filters(app: Flask) -> None:
+    from app.core.forms import form_errors, required_note, token_refused
+
+    app.add_template_global(form_errors)
+    app.add_template_global(token_refused)
+    app.add_template_global(required_note)
     app.add_template_filter(money)
     app.add_template_filter(percent)
     app.add_template_filter(local_datetime)

@@ -125,3 +125,72 @@ class FiniteDecimalField(DecimalField):
         if isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
             raise ValueError(self.invalid_value_message or self.gettext("Enter a number."))
+
+
+# --- the summary at the top of a refused form ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One line of a form's error summary: a link to the field, its label and the message."""
+
+    anchor: str
+    label: str
+    message: str
+
+
+def _errors_of(field, label: str) -> Iterator[FieldError]:
+    if field.type == "CSRFTokenField":
+        return
+    if field.type == "FieldList":
+        for index, entry in enumerate(field.entries, start=1):
+            yield from _errors_of(entry, f"{label} {index}")
+    elif field.type == "FormField":
+        for sub in field:
+            if sub.errors:
+                yield from _errors_of(sub, f"{label}, {sub.label.text}")
+    elif field.errors:
+        yield FieldError(field.id, label, " ".join(str(e) for e in field.errors))
+
+
+def _nested_label(form: FlaskForm, key: str) -> tuple[str, str]:
+    """The field id and a human label of a service's nested key such as "criteria.0.step"."""
+    parts = key.split(".")
+    field, label = form, []
+    try:
+        for part in parts:
+            if part.isdigit():
+                field = field.entries[int(part)]
+                label.append(str(int(part) + 1))
+            else:
+                field = field[part]
+                label.append(field.label.text)
+    except (KeyError, IndexError, AttributeError, TypeError):
+        return key.replace(".", "-"), key
+    return field.id, ", ".join(text for text in label if text).replace(", ", " ", 1)
+
+
+def form_errors(form: FlaskForm) -> list[FieldError]:
+    """Every refused field of a form, in the page's order, for the summary above it.
+
+    The CSRF token is left out (token_refused says it in plain words); a service's nested
+    keys (form.document_errors, e.g. a criterion's row) are named after their row and column.
+    """
+    found = [error for field in form for error in _errors_of(field, field.label.text)]
+    for key, message in (getattr(form, "document_errors", None) or {}).items():
+        if "." in key:
+            anchor, label = _nested_label(form, key)
+            found.append(FieldError(anchor, label, message))
+    return found
+
+
+def token_refused(form: FlaskForm) -> bool:
+    """The form came back because its CSRF token was no longer valid (see core/refused_token)."""
+    token = getattr(form, "csrf_token", None)
+    return bool(token is not None and token.errors)
+
+
+def required_note(form: FlaskForm) -> bool:
+    """Whether a form has a required field, so that the page explains its asterisk."""
+    return any(field.flags.required for field in form
+               if field.type not in ("CSRFTokenField", "HiddenField", "SubmitField"))

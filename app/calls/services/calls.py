@@ -170,10 +170,30 @@ def _refuse_changes_that_affect_submissions(call: Call, fields: dict[str, Any]) 
                           "change.", field=key)
 
 
-def _refuse_rule_changes_after_submission(call: Call) -> None:
+def rules_locked_reason(call: Call) -> str | None:
+    """Why the call's rules and criteria can no longer change, or None while they can: the
+    editors show them read-only with this reason before anyone tries."""
     if has_submissions(call):
-        raise Conflict("Proposals have been submitted: the rules and criteria can no longer "
-                       "change.")
+        return ("Proposals have been submitted: the rules and criteria can no longer change, "
+                "since applicants were checked and will be scored against them.")
+    return None
+
+
+def locked_call_fields(call: Call) -> frozenset[str]:
+    """The call form's fields that can no longer change (all but the texts and deadline)."""
+    if not has_submissions(call):
+        return frozenset()
+    return frozenset(_LOCKABLE_FIELDS) - _TEXT_FIELDS
+
+
+_LOCKABLE_FIELDS = ("reference", "kind", "ict_categories", "open_source_preference",
+                    "currency", "budget_amount", "max_per_proposal_amount", "funding_rates",
+                    "indirect_rate", "timezone", "opens_at", "required_attachments")
+
+
+def _refuse_rule_changes_after_submission(call: Call) -> None:
+    if reason := rules_locked_reason(call):
+        raise Conflict(reason)
 
 
 def set_rules(call: Call, document: dict, *, by: User, version: int | None) -> Call:

@@ -43,6 +43,7 @@ from app.core.extensions import db
 from app.core.formatting import country_choices
 from app.core.forms import errors_shown_on
 from app.core.pdf import render_pdf
+from app.core.refused_token import reshows_form
 
 ACTION_LABELS = {
     CallAction.PUBLISH: "Publish",
@@ -201,6 +202,7 @@ def _save(action, form, **kwargs):
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Role.programme_officer)
+@reshows_form
 def new():
     form = CallForm()
     if form.validate_on_submit():
@@ -213,9 +215,11 @@ def new():
 
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
 @requires(*OFFICERS)
+@reshows_form
 def edit(reference: str):
     call = services.get_call_to_manage(reference, by=current_user)
-    form = CallForm()
+    locked = _locked_form_fields(call)
+    form = CallForm(formdata=_with_stored_values(call, locked)) if locked else CallForm()
     if request.method == "GET":
         _fill_call_form(form, call)
     elif form.validate_on_submit():
@@ -226,11 +230,43 @@ def edit(reference: str):
         if saved:
             flash("Call saved.", "success")
             return redirect(url_for("calls.detail", reference=saved.reference))
-    return render_template("calls/edit.html", form=form, call=call)
+    return render_template("calls/edit.html", form=form, call=call, locked=locked)
+
+
+def _locked_form_fields(call) -> frozenset[str]:
+    fields = set(services.locked_call_fields(call))
+    if "funding_rates" in fields:
+        fields |= {"default_funding_rate", "profit_funding_rate"}
+    return frozenset(fields)
+
+
+def _with_stored_values(call, locked: frozenset[str]):
+    """The posted form with the stored values of the locked fields it lacks: the page shows
+    them disabled, and browsers do not send disabled fields. A locked field that was sent
+    (from a page opened before the first submission) stays, for the service to refuse."""
+    if request.method != "POST":
+        return None
+    stored = CallForm(formdata=None, meta={"csrf": False})
+    _fill_call_form(stored, call)
+    posted = request.form.copy()
+    for name in locked & {field.name for field in stored}:
+        field = stored[name]
+        if name in posted:
+            continue
+        if isinstance(field.data, (list, tuple)):  # checkboxes of a list
+            posted.setlist(name, list(field.data))
+        elif field.type == "BooleanField":
+            posted.setlist(name, ["y"] if field.data else [])
+        elif hasattr(field, "_value"):
+            posted.setlist(name, [field._value()])
+        else:  # a choice
+            posted.setlist(name, [str(field.data)])
+    return posted
 
 
 @bp.route("/<reference>/rules", methods=["GET", "POST"])
 @requires(*OFFICERS)
+@reshows_form
 def rules(reference: str):
     call = services.get_call_to_manage(reference, by=current_user)
     form = RulesForm()
@@ -245,7 +281,7 @@ def rules(reference: str):
             flash("Eligibility rules saved.", "success")
             return redirect(url_for("calls.criteria", reference=reference))
     return render_template("calls/rules.html", form=form, call=call, presets=RULE_PRESETS,
-                           preset=preset)
+                           preset=preset, locked=services.rules_locked_reason(call))
 
 
 def _fill_criteria_form(form: CriteriaForm, document: dict) -> None:
@@ -261,6 +297,7 @@ def _fill_criteria_form(form: CriteriaForm, document: dict) -> None:
 
 @bp.route("/<reference>/criteria", methods=["GET", "POST"])
 @requires(*OFFICERS)
+@reshows_form
 def criteria(reference: str):
     call = services.get_call_to_manage(reference, by=current_user)
     form = CriteriaForm()
@@ -277,7 +314,7 @@ def criteria(reference: str):
     errors = getattr(form, "document_errors", {})
     return render_template("calls/criteria.html", form=form, call=call,
                            presets=CRITERIA_PRESETS, preset=preset, tie_breaks=TIE_BREAKS,
-                           errors=errors)
+                           errors=errors, locked=services.rules_locked_reason(call))
 
 
 @bp.post("/<reference>/status/<action>")
@@ -310,6 +347,7 @@ def duplicate(reference: str):
 
 @bp.route("/import", methods=["GET", "POST"])
 @requires(Role.programme_officer)
+@reshows_form
 def import_call():
     form = ImportForm()
     if form.validate_on_submit():
