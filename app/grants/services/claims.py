@@ -21,6 +21,7 @@ from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
 from app.core.mail import send_mail
+from app.core.money import format_money
 from app.core.uploads import bytes_uploaded_by, pdf_problem, quota_problem
 from app.grants.models import (
     ClaimDocument,
@@ -214,6 +215,24 @@ def assess_claim(claim: ExpenseClaim, *, officer_amount: Decimal | None = None,
         officer_amount=officer_amount, officer_reason=officer_reason)
 
 
+def _officer_amount(claim: ExpenseClaim, amount: Decimal, reason: str) -> Decimal | None:
+    """The lower amount an officer approves, checked against the computed one first, so that
+    the message says which case it is; the computed amount itself is a full approval."""
+    computed = assess_claim(claim).payable
+    currency = claim.grant.call.currency
+    if amount > computed:
+        raise DomainError(
+            f"{format_money(amount, currency)} is more than the computed "
+            f"{format_money(computed, currency)}: approve in full, or enter a lower amount.",
+            field="amount")
+    if amount == computed:
+        return None
+    if not reason:
+        raise DomainError(f"Say why less than the computed {format_money(computed, currency)} "
+                          "is paid.", field="reason")
+    return amount
+
+
 def decide_claim(claim_id: int, *, by: User, approve: bool, amount: Decimal | str | None = None,
                  reason: str = "") -> ExpenseClaim:
     """Approve fully, approve a lower amount (with a reason) or reject (with a reason).
@@ -244,8 +263,7 @@ def decide_claim(claim_id: int, *, by: User, approve: bool, amount: Decimal | st
             officer_amount = validate_amount(amount)
         except ValueError as error:
             raise DomainError(str(error), field="amount") from None
-        if not reason:
-            raise DomainError("Say why less than the computed amount is paid.", field="reason")
+        officer_amount = _officer_amount(claim, officer_amount, reason)
     try:
         assessment = assess_claim(claim, officer_amount=officer_amount, officer_reason=reason)
     except ValueError as error:
