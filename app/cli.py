@@ -1,5 +1,5 @@
 """Command-line commands: `flask demo prepare`, `flask demo seed`, `flask worker`,
-`flask backup` and `flask restore`."""
+`flask backup`, `flask restore` and `flask audit verify`."""
 
 from pathlib import Path
 
@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 demo = AppGroup("demo", help="Demo data.")
+audit = AppGroup("audit", help="The audit trail.")
 
 
 @demo.command("prepare")
@@ -132,8 +133,23 @@ def restore_command(archive: Path):
         raise click.ClickException(str(error)) from None
 
 
+@audit.command("verify")
+def audit_verify_command():
+    """Walk the audit trail's hash chain; exit 1 naming the first event that does not fit."""
+    from app.core.audit_chain import verify
+    from app.core.extensions import db
+
+    checked, broken = verify(db.session)
+    if broken is not None:
+        click.echo(f"Broken at audit event {broken.event_id}: {broken.reason}. "
+                   f"{checked} events before it verified.", err=True)
+        raise SystemExit(1)
+    click.echo(f"{checked} audit events verified: the chain is intact.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
+    app.cli.add_command(audit)
     app.cli.add_command(worker_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

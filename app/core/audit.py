@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, event, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from app.core.database import UTCDateTime, utcnow
@@ -11,6 +11,8 @@ from app.core.extensions import db
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
+    # One successor per event: two appends that read the same tail cannot both be stored.
+    __table_args__ = (UniqueConstraint("previous_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -19,6 +21,9 @@ class AuditEvent(db.Model):
     target_id: Mapped[str | None] = mapped_column(String(40))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The hash chain (audit_chain.py), filled in when the event is flushed.
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     actor = relationship("User")
 
@@ -37,6 +42,7 @@ def record(actor, action: str, target=None, data: dict | None = None) -> AuditEv
         target_type=type(target).__tablename__ if target is not None else "system",
         target_id=str(target.id) if target is not None else None,
         data=data or {},
+        at=utcnow(),
     )
     db.session.add(event_row)
     return event_row
@@ -56,3 +62,7 @@ def list_events(*, action: str | None = None, target_type: str | None = None,
     if actor_id:
         query = query.where(AuditEvent.actor_id == actor_id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+# Registers the hook that chains each new event to the one before it.
+from app.core import audit_chain  # noqa: E402, F401

@@ -45,6 +45,7 @@ MIGRATION_SHA256 = {
     "0016_bank_accounts.py": "7f4f5a47a2170dbc2416a70f3633515c3cf19ba9fa11af65bf8b680bace8410d",
     "0017_payment_batches.py":
         "2335377a47db6a4507e16db90c14a937855c9d2f4b4b93cb873ffc710de0a986",
+    "0018_audit_chain.py": "97146b6168ba2fdb4087223549402f0756229d544dc966940b98858fee073b9a",
 }
 
 
@@ -171,6 +172,24 @@ def test_migrations_step_up_to_the_models_and_back_down(scratch_app):
             command.downgrade(config, "-1")
             assert _current_revision(scratch_app) == revision.down_revision
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_the_audit_chain_migration_chains_existing_events(scratch_app):
+    """Events written before 0018 get their links, and the chain verifies after it."""
+    from app.core.audit_chain import verify
+    from app.core.extensions import db
+
+    config = _config(scratch_app)
+    with scratch_app.app_context():
+        command.upgrade(config, "0017_payment_batches")
+        for n in range(3):
+            _execute(scratch_app, "INSERT INTO audit_events (action, target_type, target_id, "
+                                  f"data, at) VALUES ('old.step', 'system', NULL, "
+                                  f"'{{\"n\": {n}, \"é\": \"ü\"}}', "
+                                  f"'2026-0{n + 1}-02 03:04:05.{n}67890')")
+        command.upgrade(config, "0018_audit_chain")
+        assert verify(db.session) == (3, None)
+        db.session.remove()
 
 
 def test_models_and_migrations_agree(app):

@@ -77,7 +77,9 @@ def check_quotas(application: Application, *, by: User, size: int) -> None:
     problem = quota_problem(used=used, adding=size, whose="An application",
                             quota=config["APPLICATION_FILES_QUOTA_BYTES"])
     if not problem:
-        db.session.execute(select(User.id).where(User.id == by.id).with_for_update())
+        # FOR NO KEY UPDATE: rows that merely reference the user (audit events) still go in.
+        db.session.execute(select(User.id).where(User.id == by.id)
+                           .with_for_update(key_share=True))
         problem = quota_problem(used=bytes_uploaded_by(by.id), adding=size, whose="One user",
                                 quota=config["USER_FILES_QUOTA_BYTES"])
     if problem:

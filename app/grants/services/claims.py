@@ -155,7 +155,9 @@ def add_claim_document(claim_id: int, *, by: User, filename: str, data: bytes) -
     if problem := attachment_problem(data, max_bytes=config["ATTACHMENT_MAX_BYTES"]) \
             or pdf_problem(data):
         raise DomainError(problem, field="document")
-    db.session.execute(select(User.id).where(User.id == by.id).with_for_update())
+    # FOR NO KEY UPDATE: rows that merely reference the user (audit events) still go in.
+    db.session.execute(select(User.id).where(User.id == by.id)
+                       .with_for_update(key_share=True))
     if problem := quota_problem(used=bytes_uploaded_by(by.id), adding=len(data),
                                 quota=config["USER_FILES_QUOTA_BYTES"], whose="One user"):
         raise DomainError(problem, field="document")
