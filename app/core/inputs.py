@@ -46,8 +46,8 @@ def refuse_bad_parameters() -> None:
 
 
 def _check_number(name: str, value: str) -> None:
-    if name in ("page", "per_page"):
-        highest = MAX_PAGE if name == "page" else MAX_PER_PAGE
+    if name in ("page", "per_page") or name.endswith("_page"):  # "awaiting_page": a 2nd list
+        highest = MAX_PER_PAGE if name == "per_page" else MAX_PAGE
         if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= highest:
             abort(400, f"The {name.replace('_', ' ')} must be a whole number from 1 to "
                        f"{highest:,}.")

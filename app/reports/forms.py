@@ -1,8 +1,8 @@
 """The disbursement report form: filters and a file format."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SubmitField
-from wtforms.validators import DataRequired, Optional
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.core.formatting import country_name
@@ -22,7 +22,14 @@ class ReportForm(FlaskForm):
     ict_category = SelectField("ICT category", validators=[Optional()],
                                choices=[("", "All ICT categories"),
                                         *ICT_CATEGORY_LABELS.items()])
-    organisation_id = SelectField("Beneficiary", coerce=_optional_int, validators=[Optional()])
+    # Typed with suggestions from reports.beneficiaries (static/js/beneficiary-search.js, which
+    # also fills organisation_id); without JavaScript the typed "Name (CC)" is resolved.
+    beneficiary = StringField(
+        "Beneficiary", validators=[Optional(), Length(max=300)],
+        description="Leave empty for all beneficiaries, or type part of a name and pick one.",
+        render_kw={"autocomplete": "off", "list": "beneficiary-options",
+                   "data-beneficiary-search": "1"})
+    organisation_id = HiddenField(filters=[_optional_int])
     report_format = SelectField("Format", choices=list(FORMATS.items()),
                                 validators=[DataRequired()],
                                 description="PDF has summaries and charts; CSV and XLSX suit "
@@ -34,5 +41,3 @@ class ReportForm(FlaskForm):
             (c.id, f"{c.reference} — {c.title}") for c in choices["calls"]]
         self.country.choices = [("", "All countries")] + [
             (code, country_name(code)) for code in choices["countries"]]
-        self.organisation_id.choices = [("", "All beneficiaries")] + [
-            (o.id, f"{o.name} ({o.country})") for o in choices["organisations"]]

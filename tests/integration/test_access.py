@@ -137,6 +137,7 @@ EXPECTED_ACCESS = {
     "reports.index": frozenset({FINANCE, ADMIN}),
     "reports.progress": frozenset({FINANCE, ADMIN}),
     "reports.download": frozenset({FINANCE, ADMIN}),
+    "reports.beneficiaries": frozenset({FINANCE, ADMIN}),
     # directory
     "directory.index": SIGNED_IN,
     "directory.detail": SIGNED_IN,

@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from app.accounts.models import User
 from app.applications.models import Application, ApplicationStatus, Submission
@@ -21,6 +21,7 @@ from app.evaluation.models import (
     AssignmentStatus,
     Consensus,
     ConsensusStatus,
+    Review,
 )
 from app.evaluation.rules.assignment import Proposal, assign, detect_conflicts
 from app.evaluation.services import calls as services
@@ -33,6 +34,8 @@ from app.evaluation.services.profiles import (
     profiles_by_user,
 )
 
+MY_ASSIGNMENTS_PER_PAGE = 50
+CALL_PAGE_PER_PAGE = 50
 REASON_LABELS = {
     "declared": "declared by the expert",
     "same_organisation": "same organisation as a participant",
@@ -269,13 +272,33 @@ def set_rapporteur(application_id: int, assignment_id: int, *, by: User) -> Assi
 
 def call_overview(call: Call) -> list[dict]:
     """One row per proposal in evaluation: its experts, their progress and the consensus."""
-    applications = services.evaluated_applications(call)
+    return _overview_rows(call, services.evaluated_applications(call))
+
+
+def call_overview_page(call: Call, *, page: int = 1):
+    """A page of the call's proposals in evaluation and their rows, in a fixed number of
+    queries whatever the page's size: only the page's assignments and consensus are read."""
+    applications = db.paginate(
+        select(Application).where(Application.call_id == call.id,
+                                  Application.status.in_(services.EVALUATED_STATUSES))
+        .options(load_only(Application.acronym, Application.title, Application.status))
+        .order_by(Application.acronym, Application.id),
+        page=page, per_page=CALL_PAGE_PER_PAGE, error_out=False)
+    return applications, _overview_rows(call, applications.items)
+
+
+def _overview_rows(call: Call, applications) -> list[dict]:
+    ids = [a.id for a in applications]
     rows = db.session.scalars(
-        select(Assignment).where(Assignment.call_id == call.id)
-        .options(selectinload(Assignment.expert), selectinload(Assignment.review))
-        .order_by(Assignment.id)).all()
+        select(Assignment).where(Assignment.call_id == call.id,
+                                 Assignment.application_id.in_(ids))
+        .options(selectinload(Assignment.expert).load_only(User.name),
+                 selectinload(Assignment.review).load_only(Review.status))
+        .order_by(Assignment.id)).all() if ids else []
     consensus = {c.application_id: c for c in db.session.scalars(
-        select(Consensus).where(Consensus.call_id == call.id))}
+        select(Consensus).where(Consensus.call_id == call.id,
+                                Consensus.application_id.in_(ids))
+        .options(load_only(Consensus.application_id, Consensus.status)))} if ids else {}
     by_application: dict[int, list[Assignment]] = defaultdict(list)
     for row in rows:
         by_application[row.application_id].append(row)
@@ -293,10 +316,14 @@ def list_team(application_id: int) -> list[Assignment]:
         .order_by(Assignment.id)))
 
 
-def list_my_assignments(*, by: User) -> list[Assignment]:
-    return list(db.session.scalars(
+def list_my_assignments(*, by: User, page: int = 1):
+    """A page of the expert's active assignments with only the columns the list shows."""
+    return db.paginate(
         select(Assignment).where(Assignment.expert_id == by.id,
                                  Assignment.status.in_(ACTIVE_ASSIGNMENT))
-        .options(selectinload(Assignment.application), selectinload(Assignment.call),
-                 selectinload(Assignment.review))
-        .order_by(Assignment.call_id.desc(), Assignment.id)))
+        .options(selectinload(Assignment.application).load_only(
+                     Application.acronym, Application.title),
+                 selectinload(Assignment.call).load_only(Call.reference),
+                 selectinload(Assignment.review).load_only(Review.status))
+        .order_by(Assignment.call_id.desc(), Assignment.id),
+        page=page, per_page=MY_ASSIGNMENTS_PER_PAGE, error_out=False)

@@ -76,7 +76,8 @@ def remove_affiliation(affiliation_id: int):
 @bp.get("/")
 @requires(Role.evaluator)
 def my_evaluations():
-    assignments = assignment_service.list_my_assignments(by=current_user)
+    assignments = assignment_service.list_my_assignments(
+        by=current_user, page=request.args.get("page", 1, type=int))
     return render_template("evaluation/my_evaluations.html", assignments=assignments)
 
 

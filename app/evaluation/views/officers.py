@@ -8,6 +8,7 @@ from app.calls.rules.criteria import TIE_BREAKS
 from app.core.access import requires
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
+from app.core.paging import paginate_list
 from app.evaluation.forms import (
     ActionForm,
     PublishForm,
@@ -20,6 +21,7 @@ from app.evaluation.services import assignment, calls, exports, results
 from app.evaluation.services import ranking as ranking_service
 from app.evaluation.views import bp
 
+RANKING_PER_PAGE = 100
 TRAIL_LABELS = {code: rule.label for code, rule in TIE_BREAKS.items()} | {
     TRAIL_TOTAL: "Weighted total", TRAIL_UNRESOLVED: "Still tied",
     TRAIL_BELOW_THRESHOLD: "Below threshold", "ineligible": "Ineligible"}
@@ -46,11 +48,12 @@ def start_evaluation(call_id: int):
 def _call_page(call_id: int, settings_form=None, status: int = 200):
     call = calls.get_call_to_oversee(call_id, by=current_user)
     settings = calls.current_settings(call)
-    rows = assignment.call_overview(call)
+    proposals, rows = assignment.call_overview_page(
+        call, page=request.args.get("page", 1, type=int))
     # The rapporteur choice of each row is plain HTML posting RapporteurForm's field names with
     # the session's one CSRF token: a WTForms form per proposal cost seconds at 5,000 rows.
     return render_template(
-        "evaluation/call.html", call=call, settings=settings, rows=rows,
+        "evaluation/call.html", call=call, settings=settings, rows=rows, proposals=proposals,
         criteria=calls.criteria_of(call), action_form=ActionForm(),
         settings_form=settings_form or SettingsForm(obj=settings),
         can_act=current_user.is_staff_of(call.funder_id, Role.programme_officer)), status
@@ -103,7 +106,9 @@ def rapporteur(application_id: int):
         flash("Rapporteur set.", "success")
     if call_id is None:
         return redirect(url_for("evaluation.officer_calls"))
-    return redirect(url_for("evaluation.call", call_id=call_id))
+    # Back to the page of the list the officer was on.
+    return redirect(url_for("evaluation.call", call_id=call_id,
+                            page=request.form.get("page", 1, type=int)))
 
 
 def _group_key(ids) -> str:
@@ -121,9 +126,12 @@ def _ranking_page(call_id: int, *, publish_form=None, panel_forms=None, status: 
                     for row in group if row.panel}
             data["reason"] = next((row.panel.reason for row in group if row.panel), "")
             forms[key] = panel_form([row.application.id for row in group], data=data)
+    # The whole ranking is computed (a place depends on every proposal); one page is shown.
+    entries = paginate_list(frozen.entries if frozen else results.ranking_entries(result),
+                            page=request.args.get("page", 1, type=int), per_page=RANKING_PER_PAGE)
     return render_template(
         "evaluation/ranking.html", result=result, frozen=frozen, panel_forms=forms,
-        live_entries=results.ranking_entries(result),
+        entries=entries,
         publish_form=publish_form or PublishForm(), trail_labels=TRAIL_LABELS,
         can_act=current_user.is_staff_of(result.call.funder_id, Role.programme_officer)), status
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import false, select
+from sqlalchemy.orm import load_only, selectinload
 
 from app.accounts.models import Role, User
 from app.applications.models import Application, ApplicationStatus, Participant
@@ -35,6 +35,8 @@ from app.grants.services.permissions import (
 )
 from app.grants.services.shares import rate_for
 
+AWAITING_PER_PAGE = 25
+
 
 def _domain(error: ValueError) -> DomainError:
     if isinstance(error, InvalidMove):
@@ -42,18 +44,20 @@ def _domain(error: ValueError) -> DomainError:
     return DomainError(str(error), field=getattr(error, "field", None))
 
 
-def funded_without_grant(*, by: User) -> list[Application]:
-    """Funded proposals of the officer's funder that have no grant yet, oldest call first."""
+def funded_without_grant(*, by: User, page: int = 1):
+    """A page of the funded proposals of the officer's funder that have no grant yet, oldest
+    call first, with only the columns the list shows."""
     query = (select(Application).join(Call)
              .where(Application.status == ApplicationStatus.FUNDED,
                     ~Application.id.in_(select(Grant.application_id)))
-             .options(selectinload(Application.call))
-             .order_by(Call.closes_at, Application.acronym))
+             .options(load_only(Application.acronym, Application.title),
+                      selectinload(Application.call).load_only(Call.reference))
+             .order_by(Call.closes_at, Application.acronym, Application.id))
     if not is_admin(by):
         if not by.is_staff_of(by.funder_id, Role.programme_officer):
-            return []
+            query = query.where(false())
         query = query.where(Call.funder_id == by.funder_id)
-    return list(db.session.scalars(query))
+    return db.paginate(query, page=page, per_page=AWAITING_PER_PAGE, error_out=False)
 
 
 def get_funded_application(application_id: int, *, by: User) -> Application:

@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import load_only, selectinload
 
 from app.accounts.models import Organisation, User
 from app.calls.models import Call
@@ -26,6 +27,7 @@ from app.grants.services.permissions import is_admin
 ZERO = Decimal("0.00")
 # Claims whose costs count as claimed (a draft is not claimed yet, a rejected one no more).
 CLAIMED_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.PAID)
+UPCOMING_PER_PAGE = 50
 
 
 @dataclass
@@ -152,7 +154,7 @@ class Overview:
 
     currencies: dict[str, CurrencyFigures] = field(default_factory=dict)
     calls: list[CallLine] = field(default_factory=list)
-    upcoming: list[Installment] = field(default_factory=list)
+    upcoming: Pagination | None = None  # a page of the installments due within 90 days
 
     def of(self, currency: str) -> CurrencyFigures:
         return self.currencies.setdefault(currency, CurrencyFigures())
@@ -163,7 +165,8 @@ def _amount(value: Decimal | None) -> Decimal:
     return value if value is not None else ZERO
 
 
-def overview(*, by: User, call_id: int | None = None, today: date | None = None) -> Overview:
+def overview(*, by: User, call_id: int | None = None, today: date | None = None,
+             page: int = 1) -> Overview:
     """Committed vs disbursed for the officer's funder (or one of its calls); admins see all.
 
     Every total is grouped by the call's currency: EUR and other currencies never mix.
@@ -184,17 +187,26 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None)
         result.calls.append(line)
         result.of(call.currency).committed += line.committed
         result.of(call.currency).disbursed += line.disbursed
-    result.upcoming = list(db.session.scalars(
-        select(Installment).join(Grant).where(
-            scope, Installment.status.in_((InstallmentStatus.PAYABLE, InstallmentStatus.PLANNED)),
-            Installment.due_date <= today + timedelta(days=90))
-        .options(selectinload(Installment.grant).selectinload(Grant.call))
-        .order_by(Installment.due_date, Installment.id)))
-    for installment in result.upcoming:
-        figures = result.of(installment.grant.call.currency)
-        figures.due_90 += installment.amount
-        if installment.due_date <= today + timedelta(days=30):
-            figures.due_30 += installment.amount
+    due = (scope & Installment.status.in_((InstallmentStatus.PAYABLE, InstallmentStatus.PLANNED))
+           & (Installment.due_date <= today + timedelta(days=90)))
+    # A page of the installments due; the sums cover all of them, added up by the database.
+    result.upcoming = db.paginate(
+        select(Installment).join(Grant).where(due)
+        .options(load_only(Installment.due_date, Installment.kind, Installment.status,
+                           Installment.payable_amount, Installment.planned_amount,
+                           Installment.grant_id),
+                 selectinload(Installment.grant).load_only(Grant.agreement_number, Grant.call_id)
+                 .selectinload(Grant.call).load_only(Call.currency))
+        .order_by(Installment.due_date, Installment.id),
+        page=page, per_page=UPCOMING_PER_PAGE, error_out=False)
+    within_30 = Installment.due_date <= today + timedelta(days=30)
+    amount = func.coalesce(Installment.payable_amount, Installment.planned_amount)  # .amount
+    for currency, due_90, due_30 in db.session.execute(
+            select(Call.currency, func.sum(amount), func.sum(case((within_30, amount))))
+            .select_from(Installment).join(Grant).join(Grant.call).where(due)
+            .group_by(Call.currency)).all():
+        result.of(currency).due_90 += _amount(due_90)
+        result.of(currency).due_30 += _amount(due_30)
     for currency, country, awarded in db.session.execute(
             select(Call.currency, Organisation.country, func.sum(GrantBeneficiary.awarded_amount))
             .select_from(GrantBeneficiary).join(GrantBeneficiary.organisation)

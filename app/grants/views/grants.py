@@ -43,7 +43,8 @@ def index():
         grants=list_grants(by=current_user, call_id=call_id, status=status, page=_page()),
         calls=calls_of_visible_grants(by=current_user), call_id=call_id,
         status=status, statuses=list(GrantStatus),
-        awaiting=agreements.funded_without_grant(by=current_user))
+        awaiting=agreements.funded_without_grant(
+            by=current_user, page=request.args.get("awaiting_page", 1, type=int)))
 
 
 @bp.get("/mine")

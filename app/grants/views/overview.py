@@ -20,7 +20,8 @@ def overview_page():
     call_id = request.args.get("call_id", type=int)
     if call_id not in {c.id for c in calls}:
         call_id = None  # a call of another funder shows nothing rather than an error
-    figures = overview(by=current_user, call_id=call_id)
+    figures = overview(by=current_user, call_id=call_id,
+                       page=request.args.get("page", 1, type=int))
     charts: dict[str, dict] = {}
     for currency, money in figures.currencies.items():
         countries, codes = sorted(money.by_country), sorted(money.by_ict)

@@ -166,14 +166,14 @@ def summarise(filters: ReportFilters, *, by: User) -> ReportSummary:
 
 
 def filter_choices(*, by: User) -> dict[str, list]:
-    """Calls, countries and beneficiaries the user may report on, for the form's lists."""
+    """Calls and countries the user may report on, for the form's lists (beneficiaries are
+    searched as the user types: services/beneficiaries.py)."""
     scope = scope_for(by)
     calls = db.session.execute(select(Call.id, Call.reference, Call.title).where(
         scope, Call.id.in_(select(Grant.call_id))).order_by(Call.reference)).all()
-    organisations = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.country).distinct()
+    countries = db.session.scalars(
+        select(Organisation.country).distinct()
         .join(GrantBeneficiary, GrantBeneficiary.organisation_id == Organisation.id)
         .join(Grant, GrantBeneficiary.grant_id == Grant.id).join(Call, Grant.call_id == Call.id)
-        .where(scope).order_by(Organisation.name)).all()
-    return {"calls": calls, "organisations": organisations,
-            "countries": sorted({country for _, _, country in organisations})}
+        .where(scope).order_by(Organisation.country)).all()
+    return {"calls": calls, "countries": list(countries)}
