@@ -20,7 +20,7 @@ from app.core.extensions import db
 from app.core.pdf import html_to_pdf
 from app.grants.models import Grant
 from app.grants.rules.payments import add_months
-from app.grants.services import agreements, claims, disbursements
+from app.grants.services import agreements, bank_accounts, claims, disbursements
 from app.grants.services.budgets import application_budget
 
 DEMO_CALL = "CADSES-ICT-2026-09"
@@ -51,6 +51,12 @@ DEMO_GRANTS = (
     DemoGrant("DANUBECMS", "Shared open-source CMS for Danube guesthouses", 14, "claim_paid"),
     DemoGrant("ALPCRAFT", "E-commerce and broadband for Alpine craft SMEs", -1, "signed"),
 )
+
+
+# Example accounts (valid IBANs of SEPA banks) for the demo's beneficiaries.
+DEMO_ACCOUNTS = (("AT61 1904 3002 3457 3201", "BKAUATWW"),
+                 ("IT60 X054 2811 1010 0000 0123 456", "BPMOIT22"),
+                 ("DE89 3704 0044 0532 0130 00", ""))
 
 
 def _user(email: str) -> User | None:
@@ -130,6 +136,7 @@ def _grant(application: Application, spec: DemoGrant, people: dict[str, User]) -
     grant = agreements.prepare_grant(application.id, terms, by=officer)
     agreements.accept_grant(grant.id, by=coordinator)
     agreements.sign_grant(grant.id, by=officer)
+    _bank_details(grant, coordinator, finance, confirm_all=spec.stage != "claim_waiting")
     if spec.stage == "signed":
         return grant  # the pre-financing waits: it shows among upcoming payments
     _pay(grant, 1, finance, start + timedelta(days=10))
@@ -147,6 +154,17 @@ def _grant(application: Application, spec: DemoGrant, people: dict[str, User]) -
         claims.decide_claim(claim.id, by=finance, approve=True)
         _pay(grant, 2, finance, date.today() - timedelta(days=20))
     return grant
+
+
+def _bank_details(grant: Grant, coordinator: User, finance: User, *, confirm_all: bool) -> None:
+    """Every beneficiary's account, confirmed; with `confirm_all` False the last one still
+    waits for the finance officer, who finds it on *Payment batches*."""
+    for index, beneficiary in enumerate(grant.beneficiaries):
+        iban, bic = DEMO_ACCOUNTS[index % len(DEMO_ACCOUNTS)]
+        change = bank_accounts.request_change(beneficiary.id, by=coordinator, iban=iban,
+                                              bic=bic, holder=beneficiary.organisation.name)
+        if confirm_all or index < len(grant.beneficiaries) - 1:
+            bank_accounts.decide_change(change.id, by=finance, confirm=True)
 
 
 def _pay(grant: Grant, sequence: int, finance: User, value_date: date) -> None:

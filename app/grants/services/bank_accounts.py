@@ -98,7 +98,9 @@ def _tell(grant: Grant, beneficiary: GrantBeneficiary, subject: str, text: str,
     """Everyone who must see a change: the coordinator, the beneficiary, and on a request
     the funder's finance officers, who confirm it."""
     link = public_url("grants.bank_accounts_page", grant_id=grant.id)
-    people = {grant.application.created_by.email, beneficiary.participant.contact_user.email}
+    people = {grant.application.created_by.email}
+    if beneficiary.participant.contact_user is not None:  # a member may have no contact
+        people.add(beneficiary.participant.contact_user.email)
     if finance:
         officers = db.session.scalars(select(User).where(
             User.funder_id == grant.call.funder_id, User.is_active_account.is_(True)))

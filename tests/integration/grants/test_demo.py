@@ -13,6 +13,8 @@ from app.demo.grants import DEMO_CALL, FINANCE, PARTNER, seed_grants
 from app.demo.seed import DEMO_PASSWORD, seed_demo
 from app.grants.models import Disbursement, ExpenseClaim, Grant
 from app.grants.rules.lifecycle import ClaimStatus, GrantStatus
+from app.grants.services.bank_accounts import accounts_of
+from app.grants.services.batches import candidates
 from tests.conftest import csrf_token
 
 
@@ -79,3 +81,17 @@ def test_demo_finance_officer_sees_real_figures(demo, client):
     client.post("/reports/", data={"report_format": "csv",
                                    "csrf_token": csrf_token(client, "/reports/")})
     assert "Download" in client.get("/reports/").get_data(as_text=True)
+
+
+def test_demo_beneficiaries_have_bank_details_one_change_waiting(demo):
+    waiting, paid, signed = seed_grants()
+    for grant in (paid, signed):
+        assert all("confirmed" in found and "pending" not in found
+                   for found in accounts_of(grant).values())
+        assert len(accounts_of(grant)) == len(grant.beneficiaries)
+    statuses = sorted(tuple(sorted(found)) for found in accounts_of(waiting).values())
+    assert statuses.count(("pending",)) == 1  # the finance officer finds it to confirm
+    finance = db.session.scalar(select(User).where(User.email == FINANCE))
+    [prefinancing] = [c for c in candidates(by=finance, currency="EUR")
+                      if c.installment.grant_id == signed.id]
+    assert prefinancing.batchable  # the demo's due pre-financing can go into a batch
