@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, has_request_context, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from app.accounts.forms import SecondFactorCodeForm
@@ -90,7 +90,7 @@ def step_up():
     if form.validate_on_submit():
         with errors_shown_on(form):
             try:
-                factors.verify_second_factor(current_user, form.code.data,
+                factors.verify_second_factor(current_user._get_current_object(), form.code.data,
                                              ip=request.remote_addr or "unknown")
             finally:
                 db.session.commit()  # a wrong code counts toward the delays
@@ -107,6 +107,8 @@ def step_up():
 @bp.app_context_processor
 def restored_form() -> dict:
     """The fields of a POST stopped by step-up, once, on the page it came from."""
+    if not has_request_context():  # PDFs and mails rendered by jobs have no session
+        return {"restored_form": None}
     kept = session.get(_FORM_KEY)
     if not kept or request.method != "GET" or kept.get("path") != request.path \
             or not has_recent_second_factor():
