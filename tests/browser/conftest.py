@@ -2,10 +2,12 @@
 
 import threading
 
+import pyotp
 import pytest
 from werkzeug.serving import make_server
 
 from tests import services
+from tests.factories.accounts import current_code
 
 pytestmark = pytest.mark.browser
 
@@ -48,8 +50,27 @@ def page(browser, live_server):
 
 
 def sign_in_as(page, email: str, password: str) -> None:
+    """Sign in through the pages; staff answer the second factor as their authenticator app
+    would (the code from the stored secret), or set one up if their role needs it."""
     page.goto("/accounts/login")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("#signed-in-as, #code")
+    if page.url.endswith("/accounts/login/code"):
+        page.get_by_label("Code from your authenticator app").fill(current_code(email))
+        page.get_by_role("button", name="Confirm").click()
+    elif page.url.endswith("/accounts/two-factor"):
+        enrol_in_browser(page)
     page.wait_for_selector("#signed-in-as")
+
+
+def enrol_in_browser(page) -> list[str]:
+    """Set up TOTP on the enrolment page, reading the secret from it; returns the recovery
+    codes shown."""
+    secret = page.locator("#totp-secret").inner_text()
+    page.get_by_label("First code shown by the app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    codes = page.locator("#recovery-codes li").all_inner_texts()
+    page.get_by_role("link", name="I have kept them: continue").click()
+    return codes

@@ -106,6 +106,10 @@ def sign_in(client):
     from tests.conftest import csrf_token
 
     def sign(user: User, password: str = PASSWORD):
+        if second_factor_required(user.roles) and not db.session.scalar(
+                select(SecondFactor.id).where(SecondFactor.user_id == user.id,
+                                              SecondFactor.confirmed_at.is_not(None))):
+            enrol(user)  # e.g. demo staff, who enrol at their first sign-in
         response = client.post("/accounts/login", data={
             "email": user.email, "password": password, "csrf_token": csrf_token(client)})
         return answer_second_factor(client, response, user.email)

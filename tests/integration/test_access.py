@@ -38,6 +38,9 @@ EXPECTED_ACCESS = {
     "accounts.account": SIGNED_IN,
     "accounts.step_up": SIGNED_IN,
     "admin.users": frozenset({ADMIN}),
+    "admin.user": frozenset({ADMIN}),
+    "admin.change_roles": frozenset({ADMIN}),  # and a fresh second factor (step-up)
+    "admin.reset_second_factor": frozenset({ADMIN}),  # likewise
     "admin.new_staff_user": frozenset({ADMIN}),
     "admin.invite_evaluator": frozenset({ADMIN, OFFICER}),
     "admin.outbox": frozenset({ADMIN}),

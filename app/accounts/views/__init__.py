@@ -17,4 +17,10 @@ MENU = (
 )
 
 # The page modules register their routes on the blueprints when imported.
-from app.accounts.views import account, admin, second_factor, step_up  # noqa: E402, F401
+from app.accounts.views import (  # noqa: E402, F401
+    account,
+    admin,
+    admin_users,
+    second_factor,
+    step_up,
+)

@@ -12,6 +12,7 @@ from flask_login import current_user, login_user
 
 from app.accounts.forms import EnrolmentForm, SecondFactorCodeForm
 from app.accounts.models import User
+from app.accounts.rules.second_factor import second_factor_required
 from app.accounts.services import second_factor as factors
 from app.accounts.services import users as services
 from app.accounts.views import bp
@@ -21,6 +22,9 @@ from app.core.extensions import db
 from app.core.forms import errors_shown_on
 
 PENDING_KEY = "pending_second_factor"
+# Set once the session is known to belong to a user with a factor, so that pages do not ask
+# the database again: a reset of the factor ends the session anyway.
+ENROLLED_KEY = "has_second_factor"
 # What a user who must still enrol may reach: the enrolment itself and signing out.
 _WHILE_ENROLLING = frozenset({"accounts.enrol_second_factor", "accounts.logout"})
 
@@ -79,6 +83,7 @@ def login_code():
             next_url = session[PENDING_KEY].get("next") or url_for("system.home")
             sign_in(user)
             mark_second_factor_given()
+            session[ENROLLED_KEY] = True
             db.session.commit()
             if how == "recovery code":
                 flash(f"You signed in with a recovery code; {factors.unused_recovery_codes(user)}"
@@ -92,28 +97,28 @@ def login_code():
 @bp.route("/two-factor", methods=["GET", "POST"])
 @signed_in
 def enrol_second_factor():
-    if factors.has_second_factor(current_user):
+    user = current_user._get_current_object()  # the audit names the model, not the proxy
+    if factors.has_second_factor(user):
         flash("Two-factor sign-in is already on for your account.", "info")
         return redirect(url_for("accounts.account"))
-    factor = factors.start_enrolment(by=current_user)
+    factor = factors.start_enrolment(by=user)
     db.session.commit()  # the secret shown must be the one checked on submit
     form = EnrolmentForm()
     if form.validate_on_submit():
         with errors_shown_on(form):
             try:
-                codes = factors.confirm_enrolment(by=current_user, code=form.code.data,
-                                                  ip=_ip())
+                codes = factors.confirm_enrolment(by=user, code=form.code.data, ip=_ip())
             finally:
                 db.session.commit()
             # Every session ended with the change; this one starts again, proven by the code.
-            sign_in(current_user._get_current_object())
+            sign_in(user)
             mark_second_factor_given()
+            session[ENROLLED_KEY] = True
             db.session.commit()
             return render_template("accounts/recovery_codes.html", codes=codes)
-    uri = factors.provisioning_uri(factor, current_user)
+    uri = factors.provisioning_uri(factor, user)
     return render_template("accounts/enrol.html", form=form, secret=factor.secret,
-                           qr_svg=factors.qr_code_svg(uri), uri=uri,
-                           required=factors.must_enrol(current_user))
+                           qr_svg=factors.qr_code_svg(uri), required=factors.must_enrol(user))
 
 
 @bp.get("/account")
@@ -130,9 +135,12 @@ def require_enrolment():
     have none do nothing but enrol (or sign out)."""
     endpoint = request.endpoint
     if endpoint is None or endpoint in _WHILE_ENROLLING or endpoint == "static" \
-            or endpoint.startswith("api.") or "sid" not in session:
+            or endpoint.startswith("api.") or "sid" not in session or session.get(ENROLLED_KEY):
         return None
-    if not current_user.is_authenticated or not factors.must_enrol(current_user):
+    if not current_user.is_authenticated or not second_factor_required(current_user.roles):
+        return None
+    if factors.has_second_factor(current_user):
+        session[ENROLLED_KEY] = True
         return None
     flash("Your role needs two-factor sign-in: set it up to continue.", "warning")
     return redirect(url_for("accounts.enrol_second_factor"))

@@ -66,10 +66,9 @@ def test_demo_acronyms_already_used_on_the_call_get_a_variant(demo_without_grant
     assert [g.application.acronym for g in grants] == ["ADRIAWEB-2", "DANUBECMS", "ALPCRAFT"]
 
 
-def test_demo_finance_officer_sees_real_figures(demo, client):
+def test_demo_finance_officer_sees_real_figures(demo, client, sign_in):
     grants = seed_grants()
-    client.post("/accounts/login", data={"email": FINANCE, "password": DEMO_PASSWORD,
-                                         "csrf_token": csrf_token(client)})
+    sign_in(db.session.scalar(select(User).where(User.email == FINANCE)), DEMO_PASSWORD)
     listing = client.get("/grants/").get_data(as_text=True)
     assert all(g.agreement_number in listing for g in grants)
     overview = client.get("/grants/overview").get_data(as_text=True)
