@@ -9,12 +9,13 @@ whose hand-over was lost (Redis down), and tries whose worker died while sending
 
 import logging
 import smtplib
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from enum import StrEnum
 
 from flask import Flask, current_app
-from sqlalchemy import CheckConstraint, Integer, String, Text, or_, select, update
+from sqlalchemy import JSON, CheckConstraint, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import UTCDateTime, after_commit, utcnow
@@ -64,18 +65,34 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(300))
+    # The parts of `body` to remove once the message has left; None when there are none left.
+    redact_after_sending: Mapped[list | None] = mapped_column(JSON)
 
     @property
     def status_label(self) -> str:
         return MailStatus(self.status).label
 
+    def redact(self) -> None:
+        """Replace the message's secrets in the stored body (the mail itself had them)."""
+        for secret in self.redact_after_sending or ():
+            self.body = self.body.replace(secret, REDACTED)
+        self.redact_after_sending = None
 
-def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
-    """Add a message in the current transaction; it is handed to the queue after commit."""
+
+REDACTED = "[link removed from the outbox once sent]"
+
+
+def send_mail(recipient: str, subject: str, body: str, *,
+              secrets: Iterable[str] = ()) -> OutboxMessage:
+    """Add a message in the current transaction; it is handed to the queue after commit.
+
+    `secrets`: parts of the body (links with tokens) redacted from the outbox once sent.
+    """
     recipient = recipient.strip().lower()
     configured = bool(current_app.config.get("MAIL_SERVER"))
     message = OutboxMessage(recipient=recipient, subject=subject, body=body,
-                            status=MailStatus.queued if configured else MailStatus.kept)
+                            status=MailStatus.queued if configured else MailStatus.kept,
+                            redact_after_sending=[s for s in secrets if s] or None)
     db.session.add(message)
     if configured:
         db.session.flush()
@@ -129,6 +146,7 @@ def _deliver(message_id: int) -> str:
         message.last_error = f"{type(error).__name__}: {error}"[:300]
         if message.attempts > len(delays):
             message.status, message.next_attempt_at = MailStatus.failed, None
+            message.redact()  # given up: a new link is asked for, never this one forwarded
             log.error("Gave up sending mail %s after %s tries", message_id, message.attempts)
         else:
             message.status = MailStatus.retrying
@@ -136,6 +154,7 @@ def _deliver(message_id: int) -> str:
     else:
         message.status, message.sent_at = MailStatus.sent, utcnow()
         message.next_attempt_at, message.last_error = None, None
+        message.redact()
     db.session.commit()
     return message.status
 

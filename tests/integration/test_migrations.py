@@ -46,6 +46,8 @@ MIGRATION_SHA256 = {
     "0017_payment_batches.py":
         "2335377a47db6a4507e16db90c14a937855c9d2f4b4b93cb873ffc710de0a986",
     "0018_audit_chain.py": "97146b6168ba2fdb4087223549402f0756229d544dc966940b98858fee073b9a",
+    "0019_outbox_redaction.py":
+        "3fe1ce41b7a6c03d46ec7fc2d7040d2d6b9c474df6780f8b71eff030801be0fd",
 }
 
 
@@ -190,6 +192,22 @@ def test_the_audit_chain_migration_chains_existing_events(scratch_app):
         command.upgrade(config, "0018_audit_chain")
         assert verify(db.session) == (3, None)
         db.session.remove()
+
+
+def test_the_outbox_migration_removes_links_from_messages_that_left(scratch_app):
+    config = _config(scratch_app)
+    with scratch_app.app_context():
+        command.upgrade(config, "0018_audit_chain")
+        for status in ("sent", "kept"):
+            _execute(scratch_app, "INSERT INTO outbox_messages (recipient, subject, body, "
+                                  "created_at, status, attempts) VALUES ('a@example.org', 'Reset', "
+                                  "'Here: https://x.eu/accounts/reset/abc.def ok', "
+                                  f"'2026-01-01 00:00:00', '{status}', 1)")
+        command.upgrade(config, "0019_outbox_redaction")
+    assert _scalar(scratch_app, "SELECT body FROM outbox_messages WHERE status = 'sent'") == (
+        "Here: [link removed from the outbox once sent] ok")
+    assert "abc.def" in _scalar(scratch_app,
+                                "SELECT body FROM outbox_messages WHERE status = 'kept'")
 
 
 def test_models_and_migrations_agree(app):

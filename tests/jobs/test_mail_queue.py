@@ -1,19 +1,27 @@
 """Mail goes through the queue (real Redis, RQ worker) to a real SMTP server (aiosmtpd), with
 retries and backoff; each try is claimed once; the outbox shows every message's state."""
 
+import re
 import socket
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.accounts.models import Role
 from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.jobs import rq_queue
-from app.core.mail import MailStatus, OutboxMessage, hand_over, send_due_mail, send_mail
+from app.core.mail import (
+    REDACTED,
+    MailStatus,
+    OutboxMessage,
+    hand_over,
+    send_due_mail,
+    send_mail,
+)
 from tests.jobs.conftest import work_off
 
 pytestmark = pytest.mark.redis
@@ -160,3 +168,35 @@ def test_the_outbox_shows_each_message_state(mail_app, client, make_user, sign_i
     page = client.get("/admin/outbox").get_data(as_text=True)
     assert "Sent</span>" in page and "Will be tried again</span>" in page
     assert "2 tries" in page and "Last error: ConnectionRefusedError" in page
+
+
+def test_a_reset_link_is_mailed_and_then_removed_from_the_outbox(mail_app, smtp_port, client,
+                                                                  make_user):
+    from tests.conftest import csrf_token
+
+    user = make_user(Role.applicant, email="rita@example.org")
+    with smtp_server(smtp_port) as inbox:
+        client.post("/accounts/reset", data={"email": user.email,
+                                             "csrf_token": csrf_token(client, "/accounts/reset")})
+        work_off(mail_app)
+    [(_, content)] = inbox.received
+    link = re.search(r"http://localhost(/accounts/reset/\S+)", content).group(1)
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == user.email))
+    assert message.status == MailStatus.sent and message.redact_after_sending is None
+    assert link not in message.body and REDACTED in message.body
+    assert "choose a new password here" in message.body  # the rest stays readable
+    assert client.get(link).status_code == 200  # the recipient's own copy still works
+
+
+def test_secrets_are_removed_when_a_message_is_given_up(mail_app):
+    message = send_mail("x@example.org", "Invitation", "Accept: https://x/token-123",
+                        secrets=["https://x/token-123"])
+    db.session.commit()
+    work_off(mail_app)  # nobody listens there: the first try, then one retry per delay
+    for _ in range(2):
+        _make_due(message.id)
+        send_due_mail()
+        work_off(mail_app)
+    given_up = _message(message.id)
+    assert given_up.status == MailStatus.failed
+    assert given_up.body == f"Accept: {REDACTED}"

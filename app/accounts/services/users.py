@@ -236,9 +236,10 @@ def request_password_reset(email: str) -> None:
             OutboxMessage.recipient == user.email, OutboxMessage.subject == RESET_SUBJECT,
             OutboxMessage.created_at >= since)) >= current_app.config["PASSWORD_RESETS_PER_HOUR"]:
         return
+    link = password_reset_link(user)
     send_mail(user.email, RESET_SUBJECT,
               f"Hello {user.name},\n\nchoose a new password here (valid for one hour):\n"
-              f"{password_reset_link(user)}\n\nIf you did not ask for this, ignore this e-mail.")
+              f"{link}\n\nIf you did not ask for this, ignore this e-mail.", secrets=[link])
 
 
 def reset_password(token: str, password: str) -> User:
@@ -272,10 +273,11 @@ def create_staff_user(*, by: User, email: str, name: str, roles: list[Role],
         user.grant(role)
     db.session.add(user)
     db.session.flush()
+    link = password_reset_link(user)
     send_mail(user.email, "Your OpenCall staff account",
               f"Hello {user.name},\n\n{by.name} created an OpenCall account for you "
               f"({', '.join(r.label for r in roles)}).\nChoose your password here:\n"
-              f"{password_reset_link(user)}\n")
+              f"{link}\n", secrets=[link])
     audit.record(by, "account.staff_created", user, {"roles": sorted(roles)})
     return user
 
@@ -292,7 +294,7 @@ def invite_evaluator(*, by: User, email: str, funder_id: int | None) -> Invitati
     link = public_url("accounts.accept_invitation", token=token)
     send_mail(invitation.email, "Invitation to evaluate for OpenCall",
               f"Hello,\n\n{by.name} invites you to join OpenCall as an expert evaluator.\n"
-              f"Accept here (valid for 14 days):\n{link}\n")
+              f"Accept here (valid for 14 days):\n{link}\n", secrets=[link])
     audit.record(by, "account.evaluator_invited", invitation, {"email": invitation.email})
     return invitation
 

@@ -43,6 +43,7 @@ def invitation_link(participant: Participant) -> str:
 
 def _send_invitation(application: Application, participant: Participant, by: User) -> None:
     days = _max_age() // (24 * 3600)
+    link = invitation_link(participant)
     send_mail(participant.invited_email,
               f"Join the consortium {application.acronym} on OpenCall",
               f"Hello,\n\n{by.name} invites your organisation to apply together for the call "
@@ -50,7 +51,7 @@ def _send_invitation(application: Application, participant: Participant, by: Use
               f"{application.acronym} — {application.title}.\n\n"
               f"Accept here (valid for {days} days); if you have no OpenCall account yet, "
               f"register first and then open this link again:\n"
-              f"{invitation_link(participant)}\n")
+              f"{link}\n", secrets=[link])
 
 
 def _normalise(email: str) -> str:

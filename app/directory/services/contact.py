@@ -97,6 +97,7 @@ def _mail_request(request, application, organisation, recipient: User, by: User)
     coordinator = by.organisation
     days = _max_age() // (24 * 3600)
     note = f"Their note:\n{request.note}\n\n" if request.note else ""
+    link = answer_link(request)
     send_mail(
         recipient.email,
         f"{coordinator.name} asks {organisation.name} to join {application.acronym}",
@@ -107,9 +108,9 @@ def _mail_request(request, application, organisation, recipient: User, by: User)
         f"They found {organisation.name} in the OpenCall partner directory and ask whether "
         f"you would like to join the consortium.\n\n{note}"
         f"Answer yes or no here (valid for {days} days; sign in with your OpenCall account):\n"
-        f"{answer_link(request)}\n\n"
+        f"{link}\n\n"
         "If you answer yes, the coordinator's invitation to join is sent to your address. "
-        "Otherwise the coordinator does not see your e-mail address.\n")
+        "Otherwise the coordinator does not see your e-mail address.\n", secrets=[link])
 
 
 def read_contact_request(token: str, *, by: User) -> ContactRequest:
