@@ -184,6 +184,12 @@ class RolesForm(FlaskForm):
     submit = SubmitField("Save roles")
 
 
+class TurnOffSecondFactorForm(FlaskForm):
+    confirm = BooleanField("I understand that my password alone will sign me in again",
+                           validators=[DataRequired()])
+    submit = SubmitField("Turn off two-factor sign-in")
+
+
 class ResetSecondFactorForm(FlaskForm):
     reason = StringField("How you checked who asked",
                          validators=[DataRequired(), Length(max=300)],

@@ -37,6 +37,8 @@ EXPECTED_ACCESS = {
     "accounts.enrol_second_factor": SIGNED_IN,
     "accounts.account": SIGNED_IN,
     "accounts.step_up": SIGNED_IN,
+    "accounts.new_recovery_codes": SIGNED_IN,  # and a fresh second factor (step-up)
+    "accounts.turn_off_second_factor": SIGNED_IN,  # likewise; refused to staff who need it
     "admin.users": frozenset({ADMIN}),
     "admin.user": frozenset({ADMIN}),
     "admin.change_roles": frozenset({ADMIN}),  # and a fresh second factor (step-up)

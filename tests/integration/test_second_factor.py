@@ -152,12 +152,11 @@ def test_the_code_page_needs_a_recent_password(app, client, make_user, monkeypat
 
 @pytest.mark.parametrize("role", [Role.admin, Role.programme_officer, Role.finance_officer,
                                   Role.evaluator])
-def test_staff_without_a_factor_can_only_enrol(app, client, make_user, make_funder, sign_in,
-                                               role):
+def test_staff_without_a_factor_can_only_enrol(app, client, make_user, make_funder, role):
     user = make_user(role, funder=make_funder())
     db.session.delete(db.session.scalar(select(SecondFactor)))
     db.session.commit()
-    assert sign_in(user).headers["Location"] == "/"
+    assert _password(client, user.email).headers["Location"] == "/"  # signed in, but ...
     for url in ("/", "/calls/", "/accounts/account", "/organisations/"):
         response = client.get(url)
         assert response.headers.get("Location", "").endswith("/accounts/two-factor"), url
@@ -171,3 +170,49 @@ def test_applicants_are_offered_two_factors_but_not_forced(client, make_user, si
     page = client.get("/accounts/account").get_data(as_text=True)
     assert "Set up two-factor sign-in" in page
     assert client.get("/applications/").status_code == 200
+
+
+def test_new_recovery_codes_replace_the_old_ones(client, make_user, sign_in):
+    user = make_user(Role.applicant)
+    sign_in(user)
+    _, old = _enrol(client)
+    page = client.post("/accounts/two-factor/recovery-codes",
+                       data={"csrf_token": csrf_token(client, "/accounts/account")})
+    new = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", page.get_data(as_text=True))
+    assert len(set(new)) == 10 and not set(new) & set(old)
+    assert [e.target_id for e in _events("account.recovery_codes_replaced")] == [str(user.id)]
+    client.post("/accounts/logout", data={"csrf_token": csrf_token(client, "/")})
+    _password(client, user.email)
+    assert "already used" in _code(client, old[0]).get_data(as_text=True)
+    assert _code(client, new[0]).status_code == 302
+
+
+def test_who_does_not_need_it_may_turn_it_off_and_every_other_session_ends(
+        app, client, make_user, sign_in):
+    user = make_user(Role.applicant)
+    sign_in(user)
+    _enrol(client)
+    other_device = app.test_client()
+    _password(other_device, user.email)
+    _code(other_device, pyotp.TOTP(db.session.scalar(select(SecondFactor.secret))).at(
+        utcnow(), counter_offset=1))
+    assert other_device.get("/accounts/account").status_code == 200
+    token = csrf_token(client, "/accounts/account")
+    unconfirmed = client.post("/accounts/two-factor/off", data={"csrf_token": token})
+    assert unconfirmed.status_code == 422
+    assert db.session.scalar(select(SecondFactor.id)) is not None
+    done = client.post("/accounts/two-factor/off", data={"confirm": "y", "csrf_token": token})
+    assert done.headers["Location"] == "/accounts/account"
+    assert db.session.scalar(select(SecondFactor.id)) is None
+    assert db.session.scalar(select(RecoveryCode.id)) is None
+    assert other_device.get("/accounts/account").status_code == 302
+    assert "Off." in client.get("/accounts/account").get_data(as_text=True)
+    assert len(_events("account.second_factor_removed")) == 1
+
+
+def test_staff_cannot_turn_it_off(client, make_user, sign_in):
+    sign_in(make_user(Role.evaluator))
+    response = client.post("/accounts/two-factor/off", data={
+        "confirm": "y", "csrf_token": csrf_token(client, "/accounts/account")})
+    assert response.status_code == 403
+    assert db.session.scalar(select(SecondFactor.id)) is not None

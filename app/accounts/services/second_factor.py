@@ -98,6 +98,30 @@ def _replace_recovery_codes(user: User) -> list[str]:
     return codes
 
 
+def replace_recovery_codes(*, by: User) -> list[str]:
+    """Ten new recovery codes; the old ones stop working (for a user who used or lost them)."""
+    if not has_second_factor(by):
+        raise Conflict("Set up two-factor sign-in first.")
+    codes = _replace_recovery_codes(by)
+    audit.record(by, "account.recovery_codes_replaced", by)
+    return codes
+
+
+def turn_off(*, by: User) -> None:
+    """A user whose roles do not require it may go back to the password alone; like any
+    factor change, every session ends."""
+    if second_factor_required(by.roles):
+        raise Forbidden("Your role needs two-factor sign-in: it stays on.")
+    factor = db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == by.id)
+                               .with_for_update())
+    if factor is None or factor.confirmed_at is None:
+        raise Conflict("Two-factor sign-in is already off.")
+    db.session.delete(factor)
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == by.id))
+    end_all_sessions(by)
+    audit.record(by, "account.second_factor_removed", by)
+
+
 # --- codes --------------------------------------------------------------------------------
 
 

@@ -10,13 +10,16 @@ from datetime import UTC, datetime
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
-from app.accounts.forms import EnrolmentForm, SecondFactorCodeForm
+from app.accounts.forms import EnrolmentForm, SecondFactorCodeForm, TurnOffSecondFactorForm
 from app.accounts.models import User
 from app.accounts.rules.second_factor import second_factor_required
 from app.accounts.services import second_factor as factors
 from app.accounts.services import users as services
 from app.accounts.views import bp
-from app.accounts.views.step_up import mark_second_factor_given
+from app.accounts.views.step_up import (
+    mark_second_factor_given,
+    recent_second_factor_required,
+)
 from app.core.access import public, signed_in
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
@@ -124,10 +127,40 @@ def enrol_second_factor():
 @bp.get("/account")
 @signed_in
 def account():
+    return _account_page(TurnOffSecondFactorForm())
+
+
+def _account_page(turn_off_form, status: int = 200):
+    required = second_factor_required(current_user.roles)
     return render_template("accounts/account.html",
                            enrolled=factors.has_second_factor(current_user),
                            codes_left=factors.unused_recovery_codes(current_user),
-                           required=factors.must_enrol(current_user))
+                           required=required, turn_off_form=turn_off_form), status
+
+
+@bp.post("/two-factor/recovery-codes")
+@signed_in
+@recent_second_factor_required
+def new_recovery_codes():
+    codes = factors.replace_recovery_codes(by=current_user._get_current_object())
+    db.session.commit()
+    return render_template("accounts/recovery_codes.html", codes=codes, renewed=True)
+
+
+@bp.post("/two-factor/off")
+@signed_in
+@recent_second_factor_required
+def turn_off_second_factor():
+    user = current_user._get_current_object()
+    form = TurnOffSecondFactorForm()
+    if form.validate_on_submit():
+        with errors_shown_on(form):
+            factors.turn_off(by=user)
+            sign_in(user)  # every session ended with the change; this one starts anew
+            db.session.commit()
+            flash("Two-factor sign-in is off. You can turn it on again here.", "info")
+            return redirect(url_for("accounts.account"))
+    return _account_page(form, status=422)
 
 
 def require_enrolment():
