@@ -15,6 +15,7 @@ from app.grants.rules.agreement import (
     duration_in_months,
     effective_funding_rate,
     ict_plan,
+    period_not_started,
     reporting_periods,
 )
 from app.grants.rules.payments import payment_schedule
@@ -163,3 +164,10 @@ def test_ict_plan_with_open_source_shares():
 def test_ict_plan_of_nothing():
     rows, total = ict_plan([])
     assert rows == () and total.amount == D("0.00") and total.open_source_share == D("0.0000")
+
+
+def test_a_period_is_claimed_from_its_first_day_not_before():
+    second = reporting_periods(date(2026, 1, 1), 24, 1)[1]
+    assert period_not_started(second, date(2026, 12, 31)) == (
+        "Reporting period 2 starts on 01 Jan 2027: its claim can be submitted from that day.")
+    assert period_not_started(second, date(2027, 1, 1)) is None

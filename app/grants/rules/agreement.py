@@ -62,6 +62,15 @@ def reporting_periods(start: date, duration_months: int,
     )
 
 
+def period_not_started(period: ReportingPeriod, today: date) -> str | None:
+    """Why a claim for `period` cannot be submitted yet, or None once the period has begun:
+    costs of a period are claimed once it runs, never ahead of it."""
+    if today < period.start:
+        return (f"Reporting period {period.number} starts on {period.start:%d %b %Y}: its "
+                "claim can be submitted from that day.")
+    return None
+
+
 def check_awarded(awarded: Decimal, requested: Decimal) -> Decimal:
     """The awarded grant: positive, in cents, and never more than was requested."""
     try:

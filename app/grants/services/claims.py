@@ -1,6 +1,7 @@
 """Expense claim use cases: open, fill in, attach PDFs, submit, assess and decide."""
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -31,7 +32,7 @@ from app.grants.models import (
     GrantBeneficiary,
     Installment,
 )
-from app.grants.rules.agreement import reporting_periods
+from app.grants.rules.agreement import period_not_started, reporting_periods
 from app.grants.rules.lifecycle import (
     CLAIM_MOVES,
     LIVE_CLAIM_STATUSES,
@@ -186,6 +187,10 @@ def submit_claim(claim_id: int, *, by: User) -> ExpenseClaim:
         raise DomainError("Add at least one cost line before submitting.")
     if not claim.documents:
         raise DomainError("Attach at least one supporting PDF before submitting.")
+    period = {p.number: p for p in periods_of(claim.grant)}[claim.period]
+    today = utcnow().astimezone(ZoneInfo(claim.grant.call.timezone)).date()
+    if problem := period_not_started(period, today):
+        raise DomainError(problem)
     _move(claim, ClaimStatus.SUBMITTED)
     claim.submitted_at = utcnow()
     db.session.flush()

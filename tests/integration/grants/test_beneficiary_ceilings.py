@@ -40,7 +40,8 @@ def innovation_grant(make_grant, make_call):
     def make():
         call = make_call(status=CallStatus.PUBLISHED, payment_model=PAYMENT_MODEL,
                          funding_rates=INNOVATION)
-        return make_grant(call=call, awarded=AWARDED)
+        # Started long ago, so that every reporting period has begun and may be claimed.
+        return make_grant(call=call, awarded=AWARDED, start=date(2024, 1, 1))
 
     return make
 

@@ -1,6 +1,7 @@
 """Expense claims: lines and PDFs from the coordinator, decisions by the finance officer."""
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -162,6 +163,18 @@ def test_partial_approval_needs_an_amount_below_the_computed_one_and_a_reason(
     assert claim.assessment["cuts"][-1]["message"] == "Travel without boarding passes"
 
 
+def test_a_claim_for_a_period_not_started_cannot_be_submitted(client, sign_in, make_grant,
+                                                              make_claim):
+    case = make_grant(start=date.today().replace(day=1))  # period 2 starts in a year
+    make_claim(case, approve=True)
+    draft = make_claim(case, period=2, submit=False)
+    sign_in(case.coordinator)
+    page = f"/grants/claims/{draft.id}"
+    answer = _post(client, f"{page}/submit", page, understood="y").get_data(as_text=True)
+    assert "Reporting period 2 starts on" in answer
+    assert db.session.get(ExpenseClaim, draft.id).status == ClaimStatus.DRAFT
+
+
 def test_rejection_needs_a_reason_and_lets_the_period_be_claimed_again(
         client, sign_in, make_grant, make_claim):
     case = make_grant()
@@ -206,7 +219,7 @@ def test_other_applicants_cannot_read_claim_documents(client, sign_in, make_gran
 
 def test_a_final_claim_below_what_was_paid_records_a_recovery_and_closes_the_grant(
         make_grant, make_claim, pay_installment):
-    case = make_grant()
+    case = make_grant(start=date(2024, 1, 1))  # the final period has begun
     pay_installment(case, 1)
     make_claim(case, lines=(("A", "broadband", "70000.00"), ("C2", "broadband", "10000.00")),
                approve=True)  # the coordinator's 40,000 of A + 10,000 + 25 % indirect

@@ -275,7 +275,7 @@ def test_concurrent_payments_never_exceed_the_grant(app, make_grant, make_claim)
 
 def test_the_final_payment_closes_the_grant_and_its_reversal_reopens_it(
         make_grant, make_claim, pay_installment):
-    case = make_grant()
+    case = make_grant(start=date(2024, 1, 1))  # the final period has begun
     pay_installment(case, 1)
     make_claim(case, approve=True)  # 20,000 + 25 % indirect: 25,000
     pay_installment(case, 2)
