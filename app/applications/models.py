@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
+from app.applications.rules.submitted_fields import submitted_fields
 from app.calls.models import Call
 from app.core.database import Money, StoredFile, UTCDateTime, utcnow
 from app.core.extensions import db
@@ -190,9 +191,24 @@ class Submission(db.Model):
     receipt_path: Mapped[str | None] = mapped_column(String(300))
     # Copied from the snapshot so that officers can sort and the funding line can add up.
     requested_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    # Copied from the snapshot on insert (rules/submitted_fields.py) for the ranking and the
+    # screening list, which then read no snapshot.
+    strategic_area: Mapped[str | None] = mapped_column(String(120))
+    countries: Mapped[str] = mapped_column(Text, default="")  # "AT,DE,IT"
+    key_personnel_women: Mapped[int | None] = mapped_column(Integer)
+    key_personnel_men: Mapped[int | None] = mapped_column(Integer)
+    bid_price: Mapped[Decimal | None] = mapped_column(Money)
+    participant_count: Mapped[int] = mapped_column(Integer, default=0)
+    failed_checks: Mapped[int] = mapped_column(Integer, default=0)
 
     application: Mapped[Application] = relationship(back_populates="submissions")
     submitted_by: Mapped[User] = relationship()
+
+
+@event.listens_for(Submission, "before_insert")
+def _copy_fields_from_the_snapshot(mapper, connection, target):
+    for name, value in submitted_fields(target.snapshot or {}).items():
+        setattr(target, name, value)
 
 
 @event.listens_for(Submission, "before_update")

@@ -48,6 +48,8 @@ MIGRATION_SHA256 = {
     "0018_audit_chain.py": "97146b6168ba2fdb4087223549402f0756229d544dc966940b98858fee073b9a",
     "0019_outbox_redaction.py":
         "3fe1ce41b7a6c03d46ec7fc2d7040d2d6b9c474df6780f8b71eff030801be0fd",
+    "0020_submission_ranking_fields.py":
+        "71a9c4a797a55636476afd407f6255306c71315994319e6c1e00461312976218",
 }
 
 

@@ -91,7 +91,7 @@ def list_call_applications(call: Call, *, status: str | None = None, sort: str =
             select(Submission).join(on_page, _latest_submission_join(on_page))
             .options(load_only(Submission.application_id, Submission.number,
                                Submission.submitted_at, Submission.requested_amount,
-                               Submission.snapshot)))
+                               Submission.participant_count, Submission.failed_checks)))
         submissions = {submission.application_id: submission for submission in rows}
     return applications, submissions
 

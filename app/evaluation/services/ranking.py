@@ -4,10 +4,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import select
+from sqlalchemy import Row, and_, func, select
+from sqlalchemy.orm import load_only
 
 from app.accounts.models import User
 from app.applications.models import Application, ApplicationStatus, Submission
+from app.applications.rules.submitted_fields import country_codes
 from app.calls.models import Call
 from app.calls.rules.lifecycle import CallKind, CallStatus
 from app.core import audit
@@ -26,7 +28,6 @@ from app.evaluation.rules.scoring import (
     weighted_total,
 )
 from app.evaluation.services.calls import (
-    counted_submissions,
     criteria_of,
     evaluated_applications,
     get_call_to_oversee,
@@ -91,46 +92,51 @@ class RankingResult:
         return reasons + self.problems
 
 
-def tendered_price(submission: Submission | None) -> Decimal | None:
+def _ranking_fields(call: Call) -> dict[int, Row]:
+    """Of each application's counted submission (the last before the deadline), only what the
+    ranking needs: columns copied from the snapshot at submit, never the snapshot itself."""
+    latest = (
+        select(Submission.application_id, func.max(Submission.number).label("number"))
+        .join(Application, Application.id == Submission.application_id)
+        .where(Application.call_id == call.id, Submission.submitted_at <= call.closes_at)
+        .group_by(Submission.application_id).subquery())
+    rows = db.session.execute(
+        select(Submission.application_id, Submission.requested_amount, Submission.bid_price,
+               Submission.strategic_area, Submission.countries, Submission.key_personnel_women,
+               Submission.key_personnel_men)
+        .join(latest, and_(Submission.application_id == latest.c.application_id,
+                           Submission.number == latest.c.number)))
+    return {row.application_id: row for row in rows}
+
+
+def tendered_price(submission: Row | None) -> Decimal | None:
     """The bid price as submitted (the live application may have changed since)."""
-    if submission is None:
-        return None
-    price = (submission.snapshot.get("application") or {}).get("bid_price")
-    return Decimal(str(price)) if price not in (None, "") else None
+    return None if submission is None else submission.bid_price
 
 
-def _requested(call: Call, submission: Submission) -> Decimal:
+def _requested(call: Call, submission: Row) -> Decimal:
     price = tendered_price(submission)
     if call.kind == CallKind.TENDER and price is not None:
         return price
-    return Decimal(str((submission.snapshot.get("budget") or {}).get("requested") or "0"))
+    return submission.requested_amount
 
 
-def _people(snapshot: dict, key: str) -> int | None:
-    counts = [p.get(key) for p in snapshot.get("participants", []) if p.get(key) is not None]
-    return sum(counts) if counts else None
-
-
-def _candidate(application: Application, submission: Submission, scores: dict[str, Decimal],
+def _candidate(application: Application, submission: Row, scores: dict[str, Decimal],
                criteria: AwardCriteria, requested: Decimal, panel: PanelDecision | None
                ) -> tuple[RankingCandidate, ThresholdResult]:
-    snapshot = submission.snapshot
-    area = (snapshot.get("application") or {}).get("strategic_area") or application.strategic_area
-    countries = {(p.get("organisation") or {}).get("country")
-                 for p in snapshot.get("participants", [])} - {None}
+    area = submission.strategic_area or application.strategic_area
     thresholds = passes_thresholds(criteria, scores)
     candidate = RankingCandidate(
         key=str(application.id), scores=scores,
         weighted_total=weighted_total(criteria, scores), passed_thresholds=thresholds.passed,
-        areas=(area,) if area else (), countries=tuple(sorted(countries)),
-        women=_people(snapshot, "key_personnel_women"),
-        men=_people(snapshot, "key_personnel_men"), requested=requested,
-        panel_position=panel.position if panel else None)
+        areas=(area,) if area else (), countries=country_codes(submission.countries),
+        women=submission.key_personnel_women, men=submission.key_personnel_men,
+        requested=requested, panel_position=panel.position if panel else None)
     return candidate, thresholds
 
 
 def _price_points(criteria: AwardCriteria, applications: list[Application],
-                  submissions: dict[int, Submission], problems: list[str]) -> dict[int, Decimal]:
+                  submissions: dict[int, Row], problems: list[str]) -> dict[int, Decimal]:
     price = next((c for c in criteria.criteria if c.kind is CriterionKind.PRICE), None)
     if price is None:
         return {}
@@ -153,9 +159,10 @@ def compute_ranking(call: Call) -> RankingResult:
         call, (ApplicationStatus.INELIGIBLE, ApplicationStatus.SUBMITTED))
     ineligible = [a for a in outside if a.status == ApplicationStatus.INELIGIBLE]
     unscreened = [a for a in outside if a.status == ApplicationStatus.SUBMITTED]
-    submissions = counted_submissions(call)
+    submissions = _ranking_fields(call)
     approved = {c.application_id: c for c in db.session.scalars(select(Consensus).where(
-        Consensus.call_id == call.id, Consensus.status == ConsensusStatus.APPROVED))}
+        Consensus.call_id == call.id, Consensus.status == ConsensusStatus.APPROVED)
+        .options(load_only(Consensus.application_id, Consensus.scores, Consensus.proposal)))}
     panels = {p.application_id: p for p in db.session.scalars(
         select(PanelDecision).where(PanelDecision.call_id == call.id))}
     problems: list[str] = []
