@@ -74,7 +74,8 @@ def _pending_user() -> User | None:
 def login_code():
     user = _pending_user()
     if user is None:
-        flash("Sign in with your password first (the code is asked for 5 minutes).", "info")
+        flash("Sign in with your password first: the code is asked only for "
+              f"{current_app.config['SECOND_FACTOR_PENDING_MINUTES']} minutes after it.", "info")
         return redirect(url_for("accounts.login"))
     form = SecondFactorCodeForm()
     if form.validate_on_submit():
