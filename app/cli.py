@@ -88,6 +88,8 @@ def seed_command():
     for user in users:
         click.echo(f"  {user.email:<32} {', '.join(r.label for r in user.roles)}")
     click.echo("  (and contact-<PIC>@demo.opencall.eu for the demo partner organisations)")
+    click.echo("Admins, officers, finance officers and experts set up two-factor sign-in at "
+               "their first sign-in: keep an authenticator app at hand.")
 
 
 @click.command("worker")
