@@ -204,7 +204,7 @@ def reference_rank(
                     trail, reason = previous_knockouts[winner.key]
                 else:
                     trail, reason = TRAIL_TOTAL, _total_reason(entries, winner)
-                entries.append(_entry(winner, position, trail, reason, unresolved))
+                entries.append(_entry(winner, position, trail, reason, unresolved, chain))
                 areas.update(winner.areas)
                 countries.update(winner.countries)
             previous_knockouts = knockouts
@@ -239,7 +239,8 @@ def _unresolved_reason(chain: Sequence[TieBreak]) -> str:
 
 
 def _entry(
-    candidate: RankingCandidate, position: int | None, trail: str, reason: str, unresolved: bool
+    candidate: RankingCandidate, position: int | None, trail: str, reason: str, unresolved: bool,
+    chain: Sequence[TieBreak] = (),
 ) -> RankedEntry:
     return RankedEntry(
         position=position,
@@ -250,4 +251,18 @@ def _entry(
         reason=reason,
         unresolved_tie=unresolved,
         requested=candidate.requested,
+        tried=_tried(trail, chain),
     )
+
+
+def _tried(trail: str, chain: Sequence[TieBreak]) -> tuple[str, ...]:
+    """Written out here, not taken from ranking.rules_tried: the rules up to the one that
+    decided; the whole chain when still tied; none on a different total."""
+    tried: list[str] = []
+    if trail in (TRAIL_TOTAL, TRAIL_BELOW_THRESHOLD):
+        return ()
+    for rule in chain:
+        tried.append(rule.value)
+        if rule.value == trail:
+            break
+    return tuple(tried)

@@ -196,6 +196,8 @@ def test_each_tie_break_decides_a_tie_on_its_own(rule, tied, above, order, sente
     assert [e.key for e in entries] == order
     loser = entries[1]
     assert loser.trail == rule.value
+    # Every rule tried names itself: those before the deciding one found the two equal.
+    assert loser.tried == tuple(r.value for r in tie_breaks[:tie_breaks.index(rule) + 1])
     assert sentence in loser.reason
     assert not loser.unresolved_tie
     assert loser.position == entries[0].position + 1
@@ -211,6 +213,7 @@ def test_without_that_rule_the_same_tie_is_unresolved(rule, tied, above, order, 
     assert [e.position for e in entries] == [entries[0].position] * 2
     assert all(e.unresolved_tie for e in entries)
     assert entries[1].trail == "unresolved"
+    assert entries[1].tried == tuple(r.value for r in other_rules)
 
 
 def test_chain_order_decides_which_rule_wins():
@@ -335,6 +338,7 @@ def test_entries_carry_requested_and_serialise():
         "reason": "Highest weighted total (12.25).",
         "unresolved_tie": False,
         "requested": "123.45",
+        "tried": [],
     }
 
 

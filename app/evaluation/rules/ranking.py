@@ -54,6 +54,9 @@ class RankedEntry:
     reason: str  # one sentence for the evaluation summary report
     unresolved_tie: bool = False
     requested: Decimal = Decimal(0)
+    # Every tie-break code tried, in chain order: all but the last found the proposals equal,
+    # the last decided (all equal when the tie is unresolved); empty when totals differed.
+    tried: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +68,7 @@ class RankedEntry:
             "reason": self.reason,
             "unresolved_tie": self.unresolved_tie,
             "requested": str(self.requested),
+            "tried": list(self.tried),
         }
 
 
@@ -258,7 +262,8 @@ def rank(
     for _, tied_total in groupby(passing, key=lambda c: c.weighted_total):
         group = list(tied_total)
         if len(group) == 1:  # nothing to break: skip the machinery
-            entries.append(_entry(group[0], len(entries) + 1, *_total_trail(entries, group[0])))
+            entries.append(_entry(group[0], len(entries) + 1, *_total_trail(entries, group[0]),
+                                  chain=chain))
             above = _cover(above, group)
             continue
         tied_group = _TiedGroup(group, chain, above)
@@ -280,7 +285,7 @@ def rank(
                     )
                 else:
                     trail = (*_total_trail(entries, winner)[:2], unresolved)
-                entries.append(_entry(winner, position, *trail))
+                entries.append(_entry(winner, position, *trail, chain=chain))
                 tied_group.placed.add(winner.key)
             placed = {w.key for w in winners}
             tied_group.put_back(best, (c for c in tied if c.key not in placed))
@@ -331,8 +336,24 @@ def _unresolved_reason(chain: Sequence[TieBreak]) -> str:
     return "Still tied after every tie-break rule of the call."
 
 
+def rules_tried(trail: str, chain: Sequence[TieBreak]) -> tuple[str, ...]:
+    """The tie-break rules tried before an entry's place was decided, in chain order.
+
+    A proposal knocked out by a rule was kept by every rule before it (sequential filtering),
+    so those found it equal to the one above; an unresolved tie tried the whole chain; a
+    different total or a place below the thresholds tried none.
+    """
+    codes = tuple(rule.value for rule in chain)
+    if trail == TRAIL_UNRESOLVED:
+        return codes
+    if trail in codes:
+        return codes[: codes.index(trail) + 1]
+    return ()
+
+
 def _entry(
-    candidate: RankingCandidate, position: int | None, trail: str, reason: str, unresolved: bool
+    candidate: RankingCandidate, position: int | None, trail: str, reason: str, unresolved: bool,
+    chain: Sequence[TieBreak] = (),
 ) -> RankedEntry:
     return RankedEntry(
         position=position,
@@ -343,4 +364,5 @@ def _entry(
         reason=reason,
         unresolved_tie=unresolved,
         requested=candidate.requested,
+        tried=rules_tried(trail, chain),
     )

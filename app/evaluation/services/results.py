@@ -53,7 +53,7 @@ def ranking_entries(result: RankingResult) -> list[dict]:
             "quality_total": plain(row.thresholds.total), "passed": row.thresholds.passed,
             "failed_criteria": list(row.thresholds.failed_criteria),
             "scores": {code: plain(value) for code, value in row.scores.items()},
-            "trail": entry.trail, "reason": entry.reason,
+            "trail": entry.trail, "reason": entry.reason, "tried": list(entry.tried),
             "unresolved_tie": entry.unresolved_tie, "outcome": str(decision.outcome),
             "requested": str(decision.requested), "awarded": str(decision.awarded),
             "reserve_rank": decision.reserve_rank,

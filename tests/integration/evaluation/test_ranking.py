@@ -133,6 +133,10 @@ def test_a_panel_decision_needs_a_reason(client, sign_in, ranking_world):
         f'data-application="{first.id}"')
     assert 'data-trail="panel_decision"' in _row(page, first)
     assert "Panel: Closer fit to the regional strategy." in _row(page, first)
+    # The trail names every rule tried before the panel, each of which found them equal.
+    assert ("Tie-breaks tried: Part of the call not yet covered (equal), Excellence, then "
+            "Impact (equal), Gender balance (equal), Geographical diversity, then budget "
+            "(equal), Panel decision (decided)") in _row(page, first)
 
 
 def test_a_tie_across_the_funding_line_blocks_publication(client, sign_in, ranking_world):
