@@ -92,7 +92,8 @@ def test_expert_rapporteur_officer_and_coordinator(page, evaluation):
     # The coordinator reads the outcome and downloads the evaluation summary report.
     _switch_user(page, application.created_by.email)
     page.get_by_role("link", name="My results").first.click()
-    page.get_by_role("link", name="read the evaluation of TOURWEB").click()
+    expect(page.locator("#my-results")).to_contain_text("Selected for funding")  # at once
+    page.get_by_role("link", name="Scores and comments of TOURWEB").click()
     expect(page.locator("body")).to_contain_text("above the funding line")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the evaluation summary report (PDF)").click()

@@ -144,8 +144,7 @@ def outcome_for_member(application_id: int, *, by: User) -> Outcome:
     if application is None or not services.is_consortium_member(application, by):
         raise NotFound("This proposal is not one of yours.")
     ranking = frozen_ranking(application.call)
-    published = ranking is not None and application.call.status in (
-        CallStatus.RESULTS_PUBLISHED, CallStatus.ARCHIVED)
+    published = ranking is not None and application.call.status in _PUBLISHED
     entry = ranking.entry_for(application.id) if published else None
     if entry is None:
         return Outcome(application=application, published=False)
@@ -156,15 +155,37 @@ def outcome_for_member(application_id: int, *, by: User) -> Outcome:
                    consensus=consensus, summary=ranking.summary)
 
 
-def list_member_results(*, by: User) -> list[tuple[Application, bool]]:
-    """The user's submitted proposals, each with whether its results are published."""
+@dataclass(frozen=True)
+class MemberResult:
+    """One of the user's proposals on "My results"; `entry` is its place in the frozen
+    ranking once the call's results are published, so the page shows the outcome at once."""
+
+    application: Application
+    entry: dict | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.entry is not None
+
+    @property
+    def sentence(self) -> str:
+        return OUTCOME_SENTENCES.get(self.entry["outcome"], "") if self.entry else ""
+
+
+_PUBLISHED = (CallStatus.RESULTS_PUBLISHED, CallStatus.ARCHIVED)
+
+
+def list_member_results(*, by: User) -> list[MemberResult]:
+    """The user's submitted proposals, each with its outcome once its results are published."""
     applications = db.session.scalars(
         services.member_applications_query(by)
         .where(Application.status != ApplicationStatus.DRAFT)
         .options(selectinload(Application.call)).order_by(Application.id.desc())).all()
-    published_calls = set(db.session.scalars(select(Ranking.call_id).where(
-        Ranking.call_id.in_({a.call_id for a in applications}))))
-    return [(a, a.call_id in published_calls) for a in applications]
+    rankings = {ranking.call_id: ranking for ranking in db.session.scalars(select(Ranking).where(
+        Ranking.call_id.in_({a.call_id for a in applications})))}
+    return [MemberResult(a, rankings[a.call_id].entry_for(a.id)
+                         if a.call_id in rankings and a.call.status in _PUBLISHED else None)
+            for a in applications]
 
 
 def summary_pdf(application_id: int, *, by: User) -> tuple[str, bytes]:

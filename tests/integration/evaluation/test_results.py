@@ -140,3 +140,18 @@ def test_an_invited_partner_who_never_accepted_reads_no_results(
     assert client.get(f"/evaluation/results/{good.id}").status_code == 200
     assert client.get(f"/evaluation/results/{good.id}/summary.pdf").status_code == 200
     assert "GOOD" in client.get("/evaluation/results").get_data(as_text=True)
+
+
+def test_my_results_shows_the_outcome_as_soon_as_it_is_published(client, sign_in, evaluated):
+    call, officer, driver, strong, good, weak = evaluated
+    sign_in(good.created_by)
+    before = client.get("/evaluation/results").get_data(as_text=True)
+    assert "Not published yet" in before and "Reserve list" not in before
+    _publish(client, sign_in, call, officer, confirm="y")
+    sign_in(good.created_by)
+    page = client.get("/evaluation/results").get_data(as_text=True)
+    row = page[page.index(f'data-application="{good.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert '<strong class="outcome">Reserve list</strong>' in row
+    assert "<td>2</td>" in row and "Not published yet" not in row
+    assert f'href="/evaluation/results/{good.id}/summary.pdf"' in row
