@@ -1,13 +1,16 @@
 """Grant lists: the grants a user may know, filtered, and the calls they belong to."""
 
-from sqlalchemy import select
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.calls.models import Call
 from app.core.extensions import db
-from app.grants.models import Grant, GrantBeneficiary
-from app.grants.rules.lifecycle import GrantStatus
+from app.grants.models import ExpenseClaim, Grant, GrantBeneficiary, Installment
+from app.grants.rules.lifecycle import ClaimStatus, GrantStatus, InstallmentStatus
 from app.grants.services.permissions import visible_to
 
 PER_PAGE = 50
@@ -24,6 +27,32 @@ def list_grants(*, by: User, call_id: int | None = None, status: str = "", page:
         query.options(selectinload(Grant.call), selectinload(Grant.application))
         .order_by(Grant.prepared_at.desc(), Grant.id.desc()),
         page=page, per_page=PER_PAGE, error_out=False)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """What waits on a grant in a list: claims for a decision, installments to pay."""
+
+    claims_waiting: int = 0
+    installments_payable: int = 0
+
+
+def attention_of(grants: Iterable[Grant]) -> dict[int, Attention]:
+    """The grants of a list page that wait for someone, by id: two grouped counts, whatever
+    the number of grants."""
+    ids = [grant.id for grant in grants]
+    if not ids:
+        return {}
+
+    def counted(model, status) -> dict[int, int]:
+        return dict(db.session.execute(
+            select(model.grant_id, func.count()).where(
+                model.grant_id.in_(ids), model.status == status).group_by(model.grant_id)).all())
+
+    claims = counted(ExpenseClaim, ClaimStatus.SUBMITTED)
+    payable = counted(Installment, InstallmentStatus.PAYABLE)
+    return {grant_id: Attention(claims.get(grant_id, 0), payable.get(grant_id, 0))
+            for grant_id in ids if grant_id in claims or grant_id in payable}
 
 
 def calls_of_visible_grants(*, by: User) -> list[Call]:

@@ -15,7 +15,12 @@ from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS, GrantStatus
 from app.grants.services import agreements
 from app.grants.services.budgets import application_budget, beneficiaries_of, plan_lines_of
 from app.grants.services.claims import periods_of
-from app.grants.services.listing import beneficiaries_of_grant, calls_of_visible_grants, list_grants
+from app.grants.services.listing import (
+    attention_of,
+    beneficiaries_of_grant,
+    calls_of_visible_grants,
+    list_grants,
+)
 from app.grants.services.permissions import get_grant, is_coordinator
 from app.grants.services.statements import payment_statement_pdf
 from app.grants.services.tracking import grant_records, grant_timeline, grant_tracking
@@ -38,9 +43,9 @@ def _page() -> int:
 def index():
     call_id = request.args.get("call_id", type=int)
     status = request.args.get("status", "")
+    grants = list_grants(by=current_user, call_id=call_id, status=status, page=_page())
     return render_template(
-        "grants/index.html",
-        grants=list_grants(by=current_user, call_id=call_id, status=status, page=_page()),
+        "grants/index.html", grants=grants, attention=attention_of(grants.items),
         calls=calls_of_visible_grants(by=current_user), call_id=call_id,
         status=status, statuses=list(GrantStatus),
         awaiting=agreements.funded_without_grant(
@@ -50,7 +55,8 @@ def index():
 @bp.get("/mine")
 @requires(Role.applicant)
 def mine():
-    return render_template("grants/mine.html", grants=list_grants(by=current_user, page=_page()))
+    grants = list_grants(by=current_user, page=_page())
+    return render_template("grants/mine.html", grants=grants, attention=attention_of(grants.items))
 
 
 @bp.route("/prepare/<int:application_id>", methods=["GET", "POST"])

@@ -229,3 +229,21 @@ def test_my_grants_runs_the_same_queries_for_1_and_50_grants(client, sign_in, ma
     db.session.commit()
     assert queries() == one
     assert client.get("/grants/mine").get_data(as_text=True).count("/grants/") >= 50
+
+
+def test_the_grant_list_flags_a_claim_awaiting_a_decision_and_a_payable_installment(
+        client, sign_in, make_grant, make_claim, pay_installment):
+    waiting = make_grant()
+    quiet = make_grant(call=waiting.grant.call)
+    make_claim(waiting)  # submitted; the signed grant's pre-financing is payable
+    pay_installment(quiet, 1)  # nothing waits on this one
+    sign_in(waiting.finance)
+    page = client.get("/grants/").get_data(as_text=True)
+
+    def row(case):
+        start = page.index(f">{case.grant.agreement_number}</a>")
+        return page[start:page.index("</tr>", start)]
+
+    assert "1 claim awaiting a decision" in row(waiting)
+    assert "1 installment payable" in row(waiting)
+    assert 'class="list-unstyled small mb-0 attention"' not in row(quiet)
