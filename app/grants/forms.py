@@ -37,6 +37,10 @@ class PrepareGrantForm(FlaskForm):
     start_date = DateField("Start date", validators=[DataRequired(), sane_date()])
     end_date = DateField("End date", validators=[Optional(), sane_date()],
                          description="Leave empty for the proposal's duration.")
+    de_minimis = BooleanField(
+        "Aid under the de minimis regulation",
+        description="Each beneficiary's share must then fit in its undertaking's headroom: "
+                    "EUR 300,000 over three rolling years, less the aid it declared.")
     submit = SubmitField("Prepare grant agreement")
 
     beneficiary_field_names: list[str] = []
@@ -162,3 +166,16 @@ class ExecuteBatchForm(FlaskForm):
 class DiscardBatchForm(FlaskForm):
     understood = _understood("Discard this batch; its installments stay payable.")
     submit = SubmitField("Discard the batch")
+
+
+class DeMinimisForm(FlaskForm):
+    granted_on = DateField("Date the aid was granted", validators=[DataRequired(), sane_date()])
+    grantor = StringField("Granted by", validators=[DataRequired(), Length(max=200)],
+                          description="The authority or body that granted the aid.")
+    amount = money_field("Amount in euro", validators=[InputRequired()],
+                         description="The gross grant equivalent, as the grantor stated it.")
+    submit = SubmitField("Declare this aid")
+
+
+class WithdrawDeclarationForm(FlaskForm):
+    submit = SubmitField("Withdraw")

@@ -41,6 +41,9 @@ class Grant(db.Model):
         CheckConstraint("disbursed_amount >= 0", name="disbursed_not_negative"),
         CheckConstraint("awarded_amount > 0", name="awarded_positive"),
         CheckConstraint("end_date >= start_date", name="ends_after_start"),
+        # The officer signs the very document the coordinator accepted.
+        CheckConstraint("signed_sha256 IS NULL OR signed_sha256 = accepted_sha256",
+                        name="signed_what_was_accepted"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +68,15 @@ class Grant(db.Model):
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Aid under the de minimis regulation: each share counts against its undertaking's
+    # ceiling (rules/state_aid.py), checked when the grant is prepared.
+    de_minimis: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The agreement PDF (services/agreement_document.py) and the SHA-256 of what was accepted
+    # and signed.
+    agreement_storage_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    agreement_sha256: Mapped[str | None] = mapped_column(String(64))
+    accepted_sha256: Mapped[str | None] = mapped_column(String(64))
+    signed_sha256: Mapped[str | None] = mapped_column(String(64))
 
     application: Mapped[Application] = relationship()
     call: Mapped[Call] = relationship()
@@ -102,6 +114,8 @@ class GrantBeneficiary(db.Model):
     # The call's rate for this organisation's kind (rules/shares.py), e.g. "0.70" for PRC.
     funding_rate: Mapped[str] = mapped_column(String(12), default="1")
     disbursed_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    # De minimis grants: the headroom its undertaking had on the start date, as shown then.
+    de_minimis_headroom: Mapped[Decimal | None] = mapped_column(Money)
 
     grant: Mapped[Grant] = relationship(back_populates="beneficiaries")
     participant: Mapped[Participant] = relationship()
@@ -374,3 +388,20 @@ class PaymentBatchItem(db.Model):
     batch: Mapped[PaymentBatch] = relationship(back_populates="items")
     installment: Mapped[Installment] = relationship()
     disbursement: Mapped[Disbursement | None] = relationship()
+
+
+class DeMinimisDeclaration(db.Model):
+    """De minimis aid an organisation (its single undertaking) declares it has received."""
+
+    __tablename__ = "de_minimis_declarations"
+    __table_args__ = (CheckConstraint("amount > 0", name="de_minimis_amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    granted_on: Mapped[date] = mapped_column(Date)
+    grantor: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Money)  # in euro, as the regulation counts
+    declared_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    declared_by: Mapped[User] = relationship()

@@ -138,6 +138,9 @@ EXPECTED_ACCESS = {
     "grants.batch_file": frozenset({FINANCE}),
     "grants.execute_batch": frozenset({FINANCE}),
     "grants.discard_batch": frozenset({FINANCE}),
+    "grants.de_minimis": frozenset({APPLICANT}),
+    "grants.withdraw_de_minimis": frozenset({APPLICANT}),
+    "grants.agreement_pdf": SIGNED_IN,
     # reports
     "reports.index": frozenset({FINANCE, ADMIN}),
     "reports.progress": frozenset({FINANCE, ADMIN}),

@@ -50,6 +50,7 @@ MIGRATION_SHA256 = {
         "3fe1ce41b7a6c03d46ec7fc2d7040d2d6b9c474df6780f8b71eff030801be0fd",
     "0020_submission_ranking_fields.py":
         "71a9c4a797a55636476afd407f6255306c71315994319e6c1e00461312976218",
+    "0021_de_minimis.py": "b92a8e57b4a8bcceaca9d21a8136d3b9787ca328a5f8ed7e010bcdeb71f93448",
 }
 
 

@@ -26,6 +26,8 @@ from app.grants.rules.lifecycle import (
     check_move,
 )
 from app.grants.rules.payments import InstallmentKind, payment_schedule
+from app.grants.services import state_aid
+from app.grants.services.agreement_document import agreement_document
 from app.grants.services.budgets import application_budget, beneficiaries_of
 from app.grants.services.permissions import (
     get_grant,
@@ -86,6 +88,7 @@ class GrantTerms:
     start_date: date
     end_date: date | None = None
     beneficiary_amounts: dict[str, Decimal | None] | None = None  # participant id -> amount
+    de_minimis: bool = False  # aid under the de minimis regulation (services/state_aid.py)
 
 
 def suggested_agreement_number(application: Application) -> str:
@@ -117,20 +120,25 @@ def prepare_grant(application_id: int, terms: GrantTerms, *, by: User) -> Grant:
         payment_schedule(awarded, model, start=terms.start_date, duration_months=duration)
     except ValueError as error:
         raise _domain(error) from None
+    headroom = state_aid.check_shares(
+        beneficiaries_of(application), amounts, on=terms.start_date, currency=call.currency,
+        application_id=application.id) if terms.de_minimis else {}
     grant = Grant(
         application=application, call=call, agreement_number=number,
         requested_amount=budget.requested, eligible_amount=budget.eligible,
         awarded_amount=awarded, disbursed_amount=Decimal("0.00"),
         funding_rate=str(agreement.effective_funding_rate(awarded, budget.eligible)),
         start_date=terms.start_date, end_date=end, duration_months=duration,
-        payment_model=model.to_dict(), prepared_by_id=by.id, status=GrantStatus.PREPARED)
+        payment_model=model.to_dict(), prepared_by_id=by.id, status=GrantStatus.PREPARED,
+        de_minimis=terms.de_minimis)
     for participant in beneficiaries_of(application):
         key = str(participant.id)
         beneficiary = GrantBeneficiary(
             participant=participant, organisation=participant.organisation,
             role=participant.role, requested_amount=budget.participants[key].requested,
             awarded_amount=amounts[key],
-            funding_rate=str(rate_for(call, participant.organisation)))
+            funding_rate=str(rate_for(call, participant.organisation)),
+            de_minimis_headroom=headroom.get(key))
         grant.beneficiaries.append(beneficiary)
         for row in participant.budget_lines:
             grant.plan_lines.append(GrantPlanLine(
@@ -139,7 +147,8 @@ def prepare_grant(application_id: int, terms: GrantTerms, *, by: User) -> Grant:
     db.session.add(grant)
     db.session.flush()
     audit.record(by, "grant.prepared", grant, {
-        "agreement_number": number, "awarded": str(awarded), "application_id": application.id})
+        "agreement_number": number, "awarded": str(awarded), "application_id": application.id,
+        "de_minimis_headroom": {key: str(room) for key, room in headroom.items()}})
     send_mail(application.created_by.email, f"Grant agreement {number} is ready for you",
               f"The grant agreement {number} for {application.acronym} awards "
               f"{awarded:,.2f} {call.currency}. Sign in to OpenCall and open My grants to "
@@ -159,9 +168,12 @@ def accept_grant(grant_id: int, *, by: User) -> Grant:
     grant = get_grant(grant_id, by=by)
     require(is_coordinator(by, grant), "Only the coordinator accepts the grant agreement.")
     _move(grant, GrantStatus.ACCEPTED)
+    agreement_document(grant)  # made now if nobody opened it yet: what is accepted is fixed
     grant.accepted_by_id, grant.accepted_at = by.id, utcnow()
+    grant.accepted_sha256 = grant.agreement_sha256
     db.session.flush()
-    audit.record(by, "grant.accepted", grant, {"agreement_number": grant.agreement_number})
+    audit.record(by, "grant.accepted", grant, {"agreement_number": grant.agreement_number,
+                                               "sha256": grant.accepted_sha256})
     officer = db.session.get(User, grant.prepared_by_id)
     send_mail(officer.email, f"Grant agreement {grant.agreement_number} accepted",
               f"The coordinator accepted grant agreement {grant.agreement_number}; "
@@ -175,7 +187,12 @@ def sign_grant(grant_id: int, *, by: User) -> Grant:
     require(by.is_staff_of(grant.call.funder_id, Role.programme_officer),
             "Only a programme officer of the funder signs grant agreements.")
     _move(grant, GrantStatus.SIGNED)
+    agreement_document(grant)  # refuses a stored document that no longer matches
+    if grant.agreement_sha256 != grant.accepted_sha256:
+        raise Conflict("The agreement document is not the one the coordinator accepted; "
+                       "nothing was signed.")
     grant.signed_by_id, grant.signed_at = by.id, utcnow()
+    grant.signed_sha256 = grant.accepted_sha256
     model = PaymentModel.from_dict(grant.payment_model)
     for planned in payment_schedule(grant.awarded_amount, model, start=grant.start_date,
                                     duration_months=grant.duration_months):
@@ -189,7 +206,7 @@ def sign_grant(grant_id: int, *, by: User) -> Grant:
     grant.application.status = ApplicationStatus.GRANT
     db.session.flush()
     audit.record(by, "grant.signed", grant, {
-        "agreement_number": grant.agreement_number,
+        "agreement_number": grant.agreement_number, "sha256": grant.signed_sha256,
         "installments": [str(i.planned_amount) for i in grant.installments]})
     send_mail(grant.application.created_by.email,
               f"Grant agreement {grant.agreement_number} signed",

@@ -20,4 +20,5 @@ from app.grants.views import (  # noqa: E402, F401
     grants,
     overview,
     payments,
+    state_aid,
 )

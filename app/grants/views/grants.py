@@ -1,5 +1,8 @@
 """Grant pages: lists, preparation, acceptance, signature, the grant's page and its statement."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -12,7 +15,8 @@ from app.core.forms import errors_shown_on
 from app.grants.forms import ConfirmForm, prepare_form_class
 from app.grants.rules.agreement import ict_plan
 from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS, GrantStatus
-from app.grants.services import agreements
+from app.grants.services import agreements, state_aid
+from app.grants.services.agreement_document import agreement_document
 from app.grants.services.budgets import application_budget, beneficiaries_of, plan_lines_of
 from app.grants.services.claims import periods_of
 from app.grants.services.listing import (
@@ -74,15 +78,18 @@ def prepare(application_id: int):
             agreement_number=form.agreement_number.data, awarded_amount=form.awarded_amount.data,
             start_date=form.start_date.data, end_date=form.end_date.data,
             beneficiary_amounts={str(p.id): form[f"beneficiary_{p.id}"].data
-                                 for p in participants})
+                                 for p in participants}, de_minimis=form.de_minimis.data)
         with errors_shown_on(form):
             grant = agreements.prepare_grant(application.id, terms, by=current_user)
             db.session.commit()
             flash(f"Grant agreement {grant.agreement_number} prepared; the coordinator was "
                   "asked to accept it.", "success")
             return redirect(url_for("grants.detail", grant_id=grant.id))
+    headroom_on = form.start_date.data or datetime.now(ZoneInfo(application.call.timezone)).date()
     return render_template("grants/prepare.html", form=form, application=application,
-                           participants=participants, budget=budget)
+                           participants=participants, budget=budget, headroom_on=headroom_on,
+                           headrooms=state_aid.headrooms(participants, on=headroom_on,
+                                                         application_id=application.id))
 
 
 @bp.get("/<int:grant_id>")
@@ -146,3 +153,13 @@ def statement(grant_id: int):
     pdf = payment_statement_pdf(grant)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="statement-{grant.agreement_number}.pdf"'})
+
+
+@bp.get("/<int:grant_id>/agreement.pdf")
+@signed_in
+def agreement_pdf(grant_id: int):
+    grant = get_grant(grant_id, by=current_user)
+    pdf = agreement_document(grant)
+    db.session.commit()  # the first download keeps the document it made
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="agreement-{grant.agreement_number}.pdf"'})

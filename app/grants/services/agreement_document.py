@@ -1,0 +1,61 @@
+"""The grant agreement as a PDF — parties, shares, rates, schedule, ICT-investment plan —
+made once, stored, and fingerprinted (SHA-256), so that the coordinator's acceptance and the
+officer's signature each record which document they agreed to.
+
+The document is made when someone first asks for it (downloading it, accepting the grant)
+and is the same bytes for everyone afterwards: rendering again (in another locale, or after
+a template change) never changes what was accepted.
+"""
+
+import hashlib
+
+from sqlalchemy import update
+
+from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, PaymentModel
+from app.core import storage
+from app.core.database import utcnow
+from app.core.errors import Conflict
+from app.core.extensions import db
+from app.core.pdf import render_pdf
+from app.grants.models import Grant
+from app.grants.rules.agreement import ict_plan
+from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS
+from app.grants.rules.payments import payment_schedule
+from app.grants.services.budgets import plan_lines_of
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _render(grant: Grant) -> bytes:
+    schedule = payment_schedule(grant.awarded_amount,
+                                PaymentModel.from_dict(grant.payment_model or {}),
+                                start=grant.start_date, duration_months=grant.duration_months)
+    plan_rows, plan_total = ict_plan(plan_lines_of(grant.plan_lines))
+    return render_pdf("pdf/grant_agreement.html", grant=grant, schedule=schedule,
+                      plan_rows=plan_rows, plan_total=plan_total, made_at=utcnow(),
+                      ict_labels=ICT_CATEGORY_LABELS, cost_labels=COST_CATEGORY_LABELS,
+                      kind_labels=INSTALLMENT_KIND_LABELS)
+
+
+def agreement_document(grant: Grant) -> bytes:
+    """The grant's agreement PDF, made and stored on first use; refused if the stored file
+    no longer matches its fingerprint."""
+    if grant.agreement_storage_key:
+        data = storage.read(grant.agreement_storage_key)
+        if fingerprint(data) != grant.agreement_sha256:
+            raise Conflict("The stored grant agreement does not match its SHA-256 "
+                           "fingerprint; nothing was accepted or signed. Tell an administrator.")
+        return data
+    data = _render(grant)
+    key = storage.new_key("agreements", ".pdf")
+    digest = storage.save(key, data, owner="agreement")
+    # Two first requests at once: the first stored document is the document.
+    if db.session.execute(update(Grant).where(
+            Grant.id == grant.id, Grant.agreement_storage_key.is_(None))
+            .values(agreement_storage_key=key, agreement_sha256=digest)
+            .execution_options(synchronize_session=False)).rowcount != 1:
+        storage.discard(key)
+    db.session.expire(grant, ["agreement_storage_key", "agreement_sha256"])
+    return agreement_document(grant) if grant.agreement_storage_key != key else data

@@ -1,0 +1,156 @@
+"""De minimis: declarations per organisation, and grant preparation refusing a share above
+the undertaking's headroom (EUR 300,000 over three rolling years)."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import Role
+from app.core.audit import AuditEvent
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.grants.models import DeMinimisDeclaration, Grant
+from app.grants.services import agreements, state_aid
+from tests.conftest import csrf_token
+from tests.factories.grants import PAYMENT_MODEL
+
+D = Decimal
+START = date(2026, 1, 1)
+
+
+def _prepare(client, application, **changes):
+    url = f"/grants/prepare/{application.id}"
+    data = {"agreement_number": "AGR-DM", "awarded_amount": "100000.00",
+            "start_date": START.isoformat(), "end_date": "", "de_minimis": "y",
+            "csrf_token": csrf_token(client, url), **changes}
+    return client.post(url, data=data)
+
+
+@pytest.fixture
+def declaring(make_funded_application, make_user):
+    """A funded application whose coordinator speaks for the first beneficiary's organisation,
+    and a programme officer of its funder."""
+    application = make_funded_application()
+    coordinator = application.created_by
+    coordinator.organisation_id = application.participants[0].organisation_id
+    db.session.commit()
+    officer = make_user(Role.programme_officer, funder=application.call.funder)
+    return application, coordinator, officer
+
+
+def _declare(user, granted_on: date, amount: str, grantor: str = "Land Steiermark"):
+    declaration = state_aid.add_declaration(by=user, granted_on=granted_on, grantor=grantor,
+                                            amount=D(amount), today=date(2026, 6, 1))
+    db.session.commit()
+    return declaration
+
+
+def test_an_organisation_declares_its_aid_and_sees_its_headroom(client, sign_in, declaring):
+    _, coordinator, _ = declaring
+    sign_in(coordinator)
+    response = client.post("/grants/de-minimis", data={
+        "granted_on": "2025-03-01", "grantor": "Regione Friuli Venezia Giulia",
+        "amount": "120000.00", "csrf_token": csrf_token(client, "/grants/de-minimis")})
+    assert response.status_code == 302
+    [declaration] = db.session.scalars(select(DeMinimisDeclaration))
+    assert (declaration.amount, declaration.organisation_id) == (
+        D("120000.00"), coordinator.organisation_id)
+    page = client.get("/grants/de-minimis").get_data(as_text=True)
+    assert "Regione Friuli Venezia Giulia" in page and "180,000.00" in page  # headroom
+    assert db.session.scalar(select(AuditEvent.data).where(
+        AuditEvent.action == "de_minimis.declared"))["amount"] == "120000.00"
+
+
+def test_a_wrong_declaration_is_shown_next_to_its_fields_and_kept(client, sign_in, declaring):
+    _, coordinator, _ = declaring
+    sign_in(coordinator)
+    response = client.post("/grants/de-minimis", data={
+        "granted_on": "2099-01-01", "grantor": "Someone", "amount": "1000.00",
+        "csrf_token": csrf_token(client, "/grants/de-minimis")})
+    page = response.get_data(as_text=True)
+    assert "this date is in the future" in page and 'id="granted_on-error"' in page
+    assert 'value="Someone"' in page
+    assert db.session.scalar(select(DeMinimisDeclaration)) is None
+
+
+def test_preparation_refuses_a_share_above_the_headroom_and_shows_it(
+        client, sign_in, declaring):
+    application, coordinator, officer = declaring
+    first = application.participants[0]
+    _declare(coordinator, date(2024, 5, 1), "200000.00")
+    _declare(coordinator, date(2025, 9, 1), "50000.00")
+    _declare(coordinator, date(2022, 12, 31), "290000.00")  # before the three years: not counted
+    sign_in(officer)
+    page = client.get(f"/grants/prepare/{application.id}").get_data(as_text=True)
+    shown = re.search(rf'data-headroom="{first.id}">([^<]+)<', page).group(1)
+    assert "50,000.00" in shown  # 300,000 less the 250,000 declared within three years
+    response = _prepare(client, application)  # 60,000 for the first beneficiary
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and db.session.scalar(select(Grant)) is None
+    assert "breaks the de minimis ceiling of EUR 300,000.00" in page
+    assert "its headroom on 2026-01-01 is EUR 50,000.00" in page
+    assert f'id="beneficiary_{first.id}-error"' in page  # next to its amount
+    second = application.participants[1]
+    response = _prepare(client, application, **{f"beneficiary_{first.id}": "50000.00",
+                                                f"beneficiary_{second.id}": "50000.00"})
+    assert response.status_code == 302
+    grant = db.session.scalar(select(Grant))
+    assert grant.de_minimis
+    headrooms = {b.organisation_id: b.de_minimis_headroom for b in grant.beneficiaries}
+    assert headrooms == {first.organisation_id: D("50000.00"),
+                         second.organisation_id: D("300000.00")}
+
+
+def test_opencalls_own_de_minimis_grants_count_against_the_next(declaring,
+                                                                 make_funded_application):
+    application, coordinator, officer = declaring
+    organisation = application.participants[0].organisation
+    _declare(coordinator, date(2025, 1, 10), "200000.00")
+    grant = agreements.prepare_grant(application.id, agreements.GrantTerms(
+        agreement_number="AGR-DM-1", awarded_amount=D("100000.00"), start_date=START,
+        de_minimis=True), by=officer)  # 60,000 for the organisation, granted when prepared
+    db.session.commit()
+    first = application.participants[0]
+    on = grant.prepared_at.date()
+    # Another application of the same organisation sees both the declaration and this grant.
+    assert state_aid.headrooms([first], on=on, application_id=-1)[
+        str(first.id)].headroom == D("40000.00")
+    # The grant's own preparation does not count itself.
+    assert state_aid.headrooms([first], on=on, application_id=application.id)[
+        str(first.id)].headroom == D("100000.00")
+    assert organisation.id == first.organisation_id
+
+
+def test_without_de_minimis_nothing_is_checked_and_other_currencies_are_refused(
+        declaring, make_call, make_funded_application, make_user):
+    application, coordinator, officer = declaring
+    _declare(coordinator, date(2025, 1, 10), "300000.00")  # no headroom left at all
+    grant = agreements.prepare_grant(application.id, agreements.GrantTerms(
+        agreement_number="AGR-NOT-DM", awarded_amount=D("100000.00"), start_date=START),
+        by=officer)
+    assert not grant.de_minimis and grant.beneficiaries[0].de_minimis_headroom is None
+    db.session.rollback()
+    swiss = make_funded_application(call=make_call(currency="CHF", payment_model=PAYMENT_MODEL))
+    swiss_officer = make_user(Role.programme_officer, funder=swiss.call.funder)
+    with pytest.raises(DomainError, match="De minimis aid is counted in euro"):
+        agreements.prepare_grant(swiss.id, agreements.GrantTerms(
+            agreement_number="AGR-CHF", awarded_amount=D("100000.00"), start_date=START,
+            de_minimis=True), by=swiss_officer)
+
+
+def test_people_withdraw_only_their_own_organisations_declarations(client, sign_in,
+                                                                    declaring, make_user):
+    _, coordinator, _ = declaring
+    declaration = _declare(coordinator, date(2025, 1, 10), "1000.00")
+    stranger = make_user(Role.applicant)
+    with pytest.raises(DomainError, match="no such declaration"):
+        state_aid.withdraw_declaration(declaration.id, by=stranger)
+    sign_in(coordinator)
+    client.post(f"/grants/de-minimis/{declaration.id}/withdraw",
+                data={"csrf_token": csrf_token(client, "/grants/de-minimis")})
+    assert db.session.scalar(select(DeMinimisDeclaration)) is None
+    assert db.session.scalar(select(AuditEvent.data).where(
+        AuditEvent.action == "de_minimis.withdrawn"))["amount"] == "1000.00"
