@@ -65,6 +65,14 @@ class Base:
     PASSWORD_RESET_MAX_AGE = int(_env("PASSWORD_RESET_MAX_AGE", str(3600)))
     PASSWORD_RESETS_PER_HOUR = int(_env("PASSWORD_RESETS_PER_HOUR", "3"))
     INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(14 * 24 * 3600)))
+    # Self-registration: the emailed link that confirms the address lives this long; at most
+    # this many registration mails (verification, "someone tried your address") an hour to
+    # one address, and this many registration or reset requests from one client address and
+    # for one e-mail address (Flask-Limiter, in Redis when configured).
+    EMAIL_VERIFICATION_MAX_AGE = int(_env("EMAIL_VERIFICATION_MAX_AGE", str(7 * 24 * 3600)))
+    ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR = int(_env("ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR", "3"))
+    ACCOUNT_REQUESTS_PER_CLIENT = _env("ACCOUNT_REQUESTS_PER_CLIENT", "20 per hour")
+    ACCOUNT_REQUESTS_PER_EMAIL = _env("ACCOUNT_REQUESTS_PER_EMAIL", "5 per hour")
     PASSWORD_HASH_PARAMS: dict | None = None  # argon2id defaults (RFC 9106 low-memory)
     BOOTSTRAP_SERVE_LOCAL = True
     SESSION_COOKIE_HTTPONLY = True
@@ -131,6 +139,8 @@ class Testing(Base):
     # Each test app counts in its own memory; a test about the limit lowers it for itself.
     RATELIMIT_STORAGE_URI = "memory://"
     API_RATE_LIMIT = "5000 per minute"
+    ACCOUNT_REQUESTS_PER_CLIENT = "5000 per minute"
+    ACCOUNT_REQUESTS_PER_EMAIL = "5000 per minute"
 
 
 class Production(Base):

@@ -118,6 +118,10 @@ class RegistrationForm(OrganisationFields):
     submit = SubmitField("Create account")
 
 
+class ResendVerificationForm(FlaskForm):
+    submit = SubmitField("Send the link again")
+
+
 class ResetRequestForm(FlaskForm):
     email = EmailField("E-mail address", validators=[DataRequired(), Email()])
     submit = SubmitField("Send me a reset link")

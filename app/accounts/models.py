@@ -128,6 +128,10 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     funder_id: Mapped[int | None] = mapped_column(ForeignKey("funders.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when someone registers themselves, cleared when they open the emailed link: until
+    # then the account may sign in but do nothing else. Staff and invited accounts received
+    # their first link by e-mail, which already proved the address.
+    email_unverified_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship()
     funder: Mapped[Funder | None] = relationship()

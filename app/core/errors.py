@@ -121,6 +121,10 @@ def register_error_pages(app: Flask) -> None:
     app.register_error_handler(
         413, lambda e: page(413, "File too large", "The file is larger than we accept."))
     app.register_error_handler(
+        429, lambda e: page(429, "Too many requests", "Too many requests of this kind came "
+                            "from your address or for this e-mail address. Please try again "
+                            "in an hour."))
+    app.register_error_handler(
         500, lambda e: page(500, "Something went wrong", "The error was logged; please retry."))
 
     def refused(error: DomainError):

@@ -33,6 +33,9 @@ EXPECTED_ACCESS = {
     "accounts.reset_request": PUBLIC,
     "accounts.reset_password": PUBLIC,
     "accounts.accept_invitation": PUBLIC,
+    "accounts.verify_email": PUBLIC,  # the emailed link; the token says whose address
+    "accounts.verify_email_notice": SIGNED_IN,
+    "accounts.resend_verification": SIGNED_IN,
     "accounts.login_code": PUBLIC,  # after the password; answers only a pending sign-in
     "accounts.enrol_second_factor": SIGNED_IN,
     "accounts.account": SIGNED_IN,

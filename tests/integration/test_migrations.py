@@ -51,6 +51,8 @@ MIGRATION_SHA256 = {
     "0020_submission_ranking_fields.py":
         "71a9c4a797a55636476afd407f6255306c71315994319e6c1e00461312976218",
     "0021_de_minimis.py": "b92a8e57b4a8bcceaca9d21a8136d3b9787ca328a5f8ed7e010bcdeb71f93448",
+    "0022_email_verification.py":
+        "9dcbf4426f3321e72349992e3f1875bac36e0fd9d7a37bc8f8f83220466a50e9",
 }
 
 

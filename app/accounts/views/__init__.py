@@ -23,4 +23,5 @@ from app.accounts.views import (  # noqa: E402, F401
     admin_users,
     second_factor,
     step_up,
+    verification,
 )

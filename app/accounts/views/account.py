@@ -12,10 +12,12 @@ from app.accounts.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from app.accounts.services import registration
 from app.accounts.services import users as services
 from app.accounts.views import bp
 from app.accounts.views.second_factor import begin_sign_in
 from app.accounts.views.second_factor import sign_in as _sign_in
+from app.accounts.views.verification import limit_account_requests
 from app.core.access import public, signed_in
 from app.core.errors import DomainError
 from app.core.extensions import db
@@ -65,6 +67,7 @@ def logout():
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
+@limit_account_requests
 def register():
     form = RegistrationForm()
     if form.validate_on_submit():
@@ -76,19 +79,21 @@ def register():
             fields_of_science=tuple(form.fields_of_science.data or ()),
             identifier=form.identifier.data or None, website=form.website.data or None)
         with errors_shown_on(form):
-            user = services.register_applicant(email=form.email.data, name=form.name.data,
-                                               password=form.password.data,
-                                               organisation=organisation,
-                                               sme_figures=form.sme_figures())
-            _sign_in(user)
+            # The same answer whether the address is new or already has an account (whose
+            # owner gets an e-mail instead): registration tells nobody who is registered.
+            registration.register(email=form.email.data, name=form.name.data,
+                                  password=form.password.data, organisation=organisation,
+                                  sme_figures=form.sme_figures())
             db.session.commit()
-            flash("Your account is ready.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            flash(f"We sent an e-mail to {services.normalise_email(form.email.data)}: open the "
+                  "link in it to confirm your address. You can sign in meanwhile.", "success")
+            return redirect(url_for("accounts.login", next=request.args.get("next")))
     return render_template("accounts/register.html", form=form)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
 @public
+@limit_account_requests
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
