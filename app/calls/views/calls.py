@@ -36,6 +36,7 @@ from app.calls.rules.finance import ICTCategory
 from app.calls.rules.lifecycle import STATUS_LABELS, CallAction, CallKind, CallStatus, Phase
 from app.calls.services import calls as services
 from app.calls.services import listing
+from app.calls.services.facts import call_facts
 from app.calls.views import OFFICERS, bp
 from app.core.access import public, requires
 from app.core.database import utcnow
@@ -98,7 +99,8 @@ def detail(reference: str):
                            criteria_sentences=criteria, now=now, can_manage=can_manage,
                            actions=actions, action_labels=ACTION_LABELS,
                            irreversible=IRREVERSIBLE,
-                           status_labels=STATUS_LABELS, links=_links(call))
+                           status_labels=STATUS_LABELS, links=_links(call),
+                           facts=call_facts(call))
 
 
 def _links(call) -> dict[str, str]:
@@ -115,7 +117,7 @@ def call_pdf(reference: str):
     call = services.get_public_call(reference, viewer=_viewer())
     rules, criteria = _plain_language(call)
     pdf = render_pdf("pdf/call.html", call=call, rule_sentences=rules,
-                     criteria_sentences=criteria, generated_at=utcnow())
+                     criteria_sentences=criteria, generated_at=utcnow(), facts=call_facts(call))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{call.reference}.pdf"'})
 
