@@ -28,8 +28,8 @@ from app.evaluation.rules.scoring import (
     weighted_total,
 )
 from app.evaluation.services.calls import (
+    EVALUATED_STATUSES,
     criteria_of,
-    evaluated_applications,
     get_call_to_oversee,
     get_officer_call,
     require_under_evaluation,
@@ -151,18 +151,30 @@ def _price_points(criteria: AwardCriteria, applications: list[Application],
     return {a.id: points.get(str(a.id), Decimal(0)) for a in applications}
 
 
+def _applications(call: Call, statuses) -> list[Application]:
+    """The call's applications in `statuses` with what the ranking shows and publishing
+    changes (status, and the version it checks), not their stored reports."""
+    return list(db.session.scalars(
+        select(Application).where(Application.call_id == call.id,
+                                  Application.status.in_(tuple(statuses)))
+        .options(load_only(Application.acronym, Application.title, Application.status,
+                           Application.strategic_area, Application.call_id,
+                           Application.version))
+        .order_by(Application.acronym, Application.id)))
+
+
 def compute_ranking(call: Call) -> RankingResult:
     """The live ranking, from approved consensus reports only, in a fixed number of queries."""
     criteria = criteria_of(call)
-    applications = evaluated_applications(call)
-    outside = evaluated_applications(
-        call, (ApplicationStatus.INELIGIBLE, ApplicationStatus.SUBMITTED))
+    applications = _applications(call, EVALUATED_STATUSES)
+    outside = _applications(call, (ApplicationStatus.INELIGIBLE, ApplicationStatus.SUBMITTED))
     ineligible = [a for a in outside if a.status == ApplicationStatus.INELIGIBLE]
     unscreened = [a for a in outside if a.status == ApplicationStatus.SUBMITTED]
     submissions = _ranking_fields(call)
-    approved = {c.application_id: c for c in db.session.scalars(select(Consensus).where(
-        Consensus.call_id == call.id, Consensus.status == ConsensusStatus.APPROVED)
-        .options(load_only(Consensus.application_id, Consensus.scores, Consensus.proposal)))}
+    # Plain rows, not entities: thousands of ORM objects cost more than ranking them.
+    approved = {c.application_id: c for c in db.session.execute(
+        select(Consensus.application_id, Consensus.scores, Consensus.proposal).where(
+            Consensus.call_id == call.id, Consensus.status == ConsensusStatus.APPROVED))}
     panels = {p.application_id: p for p in db.session.scalars(
         select(PanelDecision).where(PanelDecision.call_id == call.id))}
     problems: list[str] = []
