@@ -66,6 +66,14 @@ def get_public_call(reference: str, *, viewer: User | None = None) -> Call:
     return call
 
 
+def may_be_offered_to_apply(viewer: User | None, call: Call) -> bool:
+    """Whether the call page offers "Apply": to visitors (who sign in first) and applicants,
+    never to the staff of the funder that runs the call."""
+    if viewer is None:
+        return True
+    return viewer.has_role(Role.applicant) and not viewer.is_staff_of(call.funder_id)
+
+
 def has_submissions(call: Call) -> bool:
     return call.first_submission_at is not None
 

@@ -105,7 +105,9 @@ def detail(reference: str):
 
 def _links(call) -> dict[str, str]:
     """Where the call page sends applicants and officers next (other packages' pages)."""
-    return {"apply": url_for("applications.new", call=call.reference),
+    apply = url_for("applications.new", call=call.reference) \
+        if services.may_be_offered_to_apply(_viewer(), call) else None
+    return {"apply": apply,
             "applications": url_for("applications.call_applications", reference=call.reference),
             "evaluation": url_for("evaluation.call", call_id=call.id),
             "ranking": url_for("evaluation.ranking", call_id=call.id)}

@@ -100,3 +100,21 @@ def test_definition_json_round_trips(client, make_call):
     assert definition["reference"] == call.reference
     assert definition["eligibility_rules"] == call.eligibility_rules
     assert definition["budget_amount"] == str(call.budget_amount)
+
+
+def test_apply_is_offered_to_visitors_and_applicants_never_to_the_funders_staff(
+        client, make_call, make_user, sign_in):
+    from app.accounts.models import Role
+    from app.core.extensions import db
+
+    call = make_call()
+    apply = f'href="/applications/new?call={call.reference}"'
+    assert apply in client.get(f"/calls/{call.reference}").get_data(as_text=True)
+    officer = make_user(Role.programme_officer, funder_id=call.funder_id)
+    officer.grant(Role.applicant)  # even one who also holds the applicant role
+    db.session.commit()
+    sign_in(officer)
+    page = client.get(f"/calls/{call.reference}").get_data(as_text=True)
+    assert 'id="signed-in-as"' in page and apply not in page
+    sign_in(make_user(Role.applicant))
+    assert apply in client.get(f"/calls/{call.reference}").get_data(as_text=True)
