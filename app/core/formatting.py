@@ -72,6 +72,11 @@ def country_choices() -> list[tuple[str, str]]:
     return list(COUNTRIES.items())
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: "1 proposal", "3 proposals", "0 proposals"."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
 def register_filters(app: Flask) -> None:
     from app.core.forms import form_errors, required_note, token_refused
 
@@ -79,6 +84,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_global(token_refused)
     app.add_template_global(required_note)
     app.add_template_filter(money)
+    app.add_template_filter(counted)
     app.add_template_filter(percent)
     app.add_template_filter(local_datetime)
     app.add_template_filter(iso_datetime)

@@ -32,6 +32,13 @@ class CordisOrganisation:
     projects: list[str] = field(default_factory=list)
     fields_of_science: set[str] = field(default_factory=set)
 
+    @property
+    def description(self) -> str:
+        """"Participant in the Horizon Europe project X", or "projects X, Y" for several."""
+        projects = sorted(set(self.projects))
+        noun = "the Horizon Europe project" if len(projects) == 1 else "Horizon Europe projects"
+        return f"Participant in {noun} {', '.join(projects)} (© European Union, CORDIS)."
+
 
 def _project_fields() -> dict[str, set[str]]:
     fields: dict[str, set[str]] = {}

@@ -99,8 +99,7 @@ def _organisation(row: CordisOrganisation) -> Organisation:
             country=row.country,
             org_type=row.org_type, is_sme=row.is_sme, identifier=identifier,
             website=row.website, fields_of_science=sorted(row.fields_of_science),
-            description="Participant in Horizon Europe project(s) "
-                        + ", ".join(sorted(set(row.projects))) + " (© European Union, CORDIS).")
+            description=row.description)
         db.session.add(organisation)
         db.session.flush()
     return organisation

@@ -65,8 +65,7 @@ def _organisations() -> list[Organisation]:
                 country=row.country,
                 org_type=row.org_type, is_sme=row.is_sme, identifier=identifier,
                 website=row.website, fields_of_science=sorted(row.fields_of_science),
-                description="Participant in Horizon Europe project(s) "
-                            + ", ".join(sorted(set(row.projects))) + " (© European Union, CORDIS).")
+                description=row.description)
             db.session.add(org)
         organisations.append(org)
     return organisations

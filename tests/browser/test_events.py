@@ -110,7 +110,7 @@ def test_an_event_from_invitation_to_an_application_made_with_an_adviser(
     page.goto(f"{event_path}/schedule")
     page.get_by_label("I understand").check()
     page.get_by_role("button", name="Confirm").click()
-    assert "1 meeting(s) placed" in page.locator(".alert").first.inner_text()
+    assert "1 meeting placed" in page.locator(".alert").first.inner_text()
     assert "Alpine Broadband GmbH — Ljubljana ICT Lab" in page.locator(".table-plan").inner_text()
     with page.expect_download() as plan:
         page.get_by_role("link", name="Table plan (PDF)").click()

@@ -13,6 +13,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
+from app.core.formatting import counted
 from app.core.links import public_url
 from app.core.mail import send_mail
 from app.evaluation.models import (
@@ -192,9 +193,9 @@ def _notify_experts(call: Call, rows: list[Assignment]) -> None:
     link = public_url("evaluation.my_evaluations")
     for user in db.session.scalars(select(User).where(User.id.in_(counts))):
         send_mail(user.email, f"New proposals to evaluate: {call.reference}",
-                  f"Hello {user.name},\n\nyou have {counts[user.id]} new proposal(s) to evaluate "
-                  f"in the call {call.reference} – {call.title}.\nBefore reading each one, "
-                  f"declare whether you have a conflict of interest:\n{link}\n")
+                  f"Hello {user.name},\n\nyou have {counted(counts[user.id], 'new proposal')} "
+                  f"to evaluate in the call {call.reference} – {call.title}.\nBefore reading "
+                  f"each one, declare whether you have a conflict of interest:\n{link}\n")
 
 
 def _ensure_rapporteurs(call: Call) -> None:

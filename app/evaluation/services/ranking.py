@@ -15,6 +15,7 @@ from app.calls.rules.lifecycle import CallKind, CallStatus
 from app.core import audit
 from app.core.errors import Conflict, DomainError
 from app.core.extensions import db
+from app.core.formatting import counted
 from app.evaluation.models import Consensus, ConsensusStatus, PanelDecision
 from app.evaluation.rules.funding import FundingDecision, FundingLine, funding_line
 from app.evaluation.rules.ranking import RankedEntry, RankingCandidate, rank
@@ -83,7 +84,9 @@ class RankingResult:
                            "decision yet (mark them eligible or ineligible on the applications "
                            "screen).")
         if self.pending:
-            reasons.append(f"{len(self.pending)} proposal(s) have no approved consensus yet.")
+            pending = len(self.pending)
+            reasons.append(f"{counted(pending, 'proposal')} {'has' if pending == 1 else 'have'} "
+                           "no approved consensus yet.")
         if self.line.tie_at_line:
             reasons.append("Proposals still tied straddle the funding line: record the "
                            "panel's decision.")

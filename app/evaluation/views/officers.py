@@ -7,6 +7,7 @@ from app.accounts.models import Role
 from app.calls.rules.criteria import TIE_BREAKS
 from app.core.access import requires
 from app.core.extensions import db
+from app.core.formatting import counted
 from app.core.forms import errors_shown_on
 from app.core.paging import paginate_list
 from app.evaluation.forms import (
@@ -87,8 +88,9 @@ def run_assignment(call_id: int):
         report = assignment.run_assignment(call_id, by=current_user)
         db.session.commit()
         missing = len(report["shortfalls"])
-        flash(f"{report['assignments']} assignments in place"
-              + (f"; {missing} proposal(s) lack experts (see below)." if missing else "."),
+        flash(f"{counted(report['assignments'], 'assignment')} in place"
+              + (f"; {counted(missing, 'proposal')} {'lacks' if missing == 1 else 'lack'} "
+                 "experts (see below)." if missing else "."),
               "warning" if missing else "success")
     return redirect(url_for("evaluation.call", call_id=call_id))
 

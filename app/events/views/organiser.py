@@ -12,6 +12,7 @@ from app.core.access import requires
 from app.core.classifications import NACE_SECTIONS, ORG_TYPE_LABELS
 from app.core.errors import DomainError, Forbidden, NotFound
 from app.core.extensions import db
+from app.core.formatting import counted
 from app.core.forms import attach_error
 from app.directory.services.search import SearchCriteria
 from app.events.forms import ConfirmForm, EventForm, InviteForm, SessionForm
@@ -169,7 +170,7 @@ def invite(event_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            message = f"Invitation letters sent to {len(outcome['sent'])} organisation(s)."
+            message = f"Invitation letters sent to {counted(len(outcome['sent']), 'organisation')}."
             if outcome["skipped"]:
                 message += (" Not sent (already invited or no contact address): "
                             + ", ".join(outcome["skipped"]) + ".")

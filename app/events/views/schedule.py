@@ -8,6 +8,7 @@ from app.accounts.models import Role
 from app.core.access import requires
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.formatting import counted
 from app.events.forms import ActionForm, ConfirmForm, MoveForm
 from app.events.rules.scheduler import UNPLACED_LABELS
 from app.events.services import followup, meetings, papers, registration, scheduling
@@ -33,7 +34,7 @@ def schedule(event_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash(f"The schedule is made: {result.placed_count} meeting(s) placed, "
+            flash(f"The schedule is made: {counted(result.placed_count, 'meeting')} placed, "
                   f"{len(result.unplaced)} without a slot.", "success")
             return redirect(url_for("events.table_plan", event_id=event_id))
     return render_template("events/schedule.html", event=plan.event, form=form, plan=plan)
@@ -93,7 +94,7 @@ def reminders(event_id: int):
     if form.validate_on_submit():
         count = meetings.send_reminders(event_id, by=current_user)
         db.session.commit()
-        flash(f"Reminders sent to {count} participant(s) without meetings.", "success")
+        flash(f"Reminders sent to {counted(count, 'participant')} without meetings.", "success")
     return redirect(url_for("events.report", event_id=event_id))
 
 
