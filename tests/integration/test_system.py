@@ -106,3 +106,11 @@ def test_job_status_is_visible_to_its_owner_only(app, client, make_user, sign_in
     assert response.json["progress"] == 40 and response.json["status"] == "queued"
     assert client.get(f"/jobs/{job.id}/download").status_code == 404  # not done yet
     assert db.session.scalar(select(Job.id)) == job.id
+
+
+def test_every_page_links_the_favicon_which_is_served(client):
+    page = client.get("/calls/").get_data(as_text=True)
+    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in page
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert icon.data.startswith(b"<svg")
