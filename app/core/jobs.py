@@ -119,9 +119,11 @@ class JobServiceUnavailable(ServiceUnavailable):
 
 
 def rq_job_id(job: Job) -> str:
-    """The job's id in RQ. It carries the row's creation time: a database restored from a
-    backup numbers new jobs again from an older id, and Redis may still hold the old one."""
-    return f"opencall-{job.id}-{job.created_at:%Y%m%d%H%M%S%f}"
+    """The job's id in RQ. It starts with the queue's name, since RQ's job ids are global in
+    a Redis: two instances (each with its own JOBS_QUEUE) may then share one. It carries the
+    row's creation time: a database restored from a backup numbers new jobs again from an
+    older id, and Redis may still hold the old one."""
+    return f"{current_app.config['JOBS_QUEUE']}-{job.id}-{job.created_at:%Y%m%d%H%M%S%f}"
 
 
 def enqueue_after_commit(kind: str, *, by=None, subject: str | None = None, **params) -> Job:

@@ -112,7 +112,7 @@ def hand_over(app: Flask, message_id: int) -> None:
         return
     try:
         rq_queue(app).enqueue_call("app.core.mail.deliver", args=(message_id,),
-                                  job_id=f"opencall-mail-{message_id}",
+                                  job_id=f"{app.config['JOBS_QUEUE']}-mail-{message_id}",
                                   timeout=DELIVERY_TIMEOUT)
     except RedisError as error:
         log.warning("Mail %s not handed to the queue (%s); the worker loop will", message_id,

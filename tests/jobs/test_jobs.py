@@ -70,6 +70,15 @@ def test_failing_job_is_marked_failed_with_its_message(rq_app, make_user):
 
 
 @pytest.mark.redis
+def test_rq_job_ids_carry_the_queue_name_so_two_instances_share_a_redis(rq_app, make_user):
+    job = enqueue_after_commit("test.count_words", by=make_user(Role.admin), text="a b")
+    db.session.commit()
+    queued = rq_queue(rq_app).get_job_ids()
+    assert queued == [rq_job_id(job)]
+    assert queued[0].startswith(f"{rq_app.config['JOBS_QUEUE']}-{job.id}-")
+
+
+@pytest.mark.redis
 def test_worker_command_processes_the_queue(rq_app, make_user):
     job = enqueue_after_commit("test.count_words", by=make_user(Role.admin), text="a b")
     db.session.commit()
