@@ -15,6 +15,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(get_config(config_name))
     app.config.update(overrides)
+    from app.core.database import make_sqlite_directory
+
+    make_sqlite_directory(app.config["SQLALCHEMY_DATABASE_URI"])
     from app.core.arrival import ArrivalStamp
     from app.core.inputs import install_input_guards
 

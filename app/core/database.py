@@ -3,9 +3,10 @@
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, String, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -28,6 +29,16 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def make_sqlite_directory(uri: str) -> None:
+    """Create the folder of a SQLite database file (instance/ on a fresh clone), which SQLite
+    will not: `flask db upgrade` would otherwise fail with "unable to open database file"."""
+    url = make_url(uri)
+    database = url.database or ""
+    if url.get_backend_name() == "sqlite" and database and database != ":memory:" \
+            and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
 
