@@ -72,7 +72,7 @@ def test_coordinator_enters_bank_details_and_a_finance_officer_confirms(
 
 
 def test_finance_officer_batches_two_installments_downloads_and_executes(
-        make_grant, make_funded_application, page):
+        app, make_grant, make_funded_application, page, monkeypatch):
     first = make_grant()
     second = make_grant(application=make_funded_application(call=first.grant.call))
     for case in (first, second):
@@ -95,7 +95,19 @@ def test_finance_officer_batches_two_installments_downloads_and_executes(
     validate_pain_001(document)  # the file the bank gets is valid pain.001.001.03
     assert document.count(b"<CdtTrfTxInf>") == 4  # two installments × two beneficiaries
 
+    # Paying needs a fresh second-factor code: the one given at sign-in is now stale.
+    monkeypatch.setitem(app.config, "SECOND_FACTOR_STEP_UP_MINUTES", 0)
     page.get_by_label("Bank reference of the executed file").fill("BANK-2026-0815")
+    page.get_by_label("The bank has executed this file").check()
+    page.get_by_role("button", name="Mark the batch executed").click()
+    page.wait_for_url("**/accounts/step-up**")
+    monkeypatch.setitem(app.config, "SECOND_FACTOR_STEP_UP_MINUTES", 15)
+    page.get_by_label("Code from your authenticator app").fill(current_code(first.finance.email))
+    page.get_by_role("button", name="Confirm").click()
+    assert "submit it again" in page.get_by_role("status").first.inner_text()
+    assert page.locator("#batch-status").inner_text() == "open"  # nothing paid without the code
+    assert page.get_by_label("Bank reference of the executed file").input_value() == \
+        "BANK-2026-0815"  # what was typed is kept
     page.get_by_label("The bank has executed this file").check()
     page.get_by_role("button", name="Mark the batch executed").click()
     assert page.locator("#batch-status").inner_text() == "executed"
