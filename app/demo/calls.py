@@ -1,4 +1,5 @@
-"""Demo calls: two open grant calls, an open tender and a closed call."""
+"""Demo calls: two open grant calls, an open tender, a closed call waiting for its evaluation
+and an earlier one whose results are published and whose funded proposals have grants."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -45,6 +46,14 @@ DEMO_CALLS = (
          title="Web content management for tourism SMEs (closed)",
          summary="Closed call whose proposals are waiting for evaluation.",
          areas=["Tourism"], ict=["web_content_management", "online_communication"]),
+    # Closed about 16 months ago: the demo grants (app/demo/grants.py) started after it.
+    dict(reference="CADSES-ICT-2025-03", kind=CallKind.GRANT, rules="ict_aggregation",
+         criteria="horizon_europe_ria", opens=-540, closes=-480,
+         status=CallStatus.RESULTS_PUBLISHED,
+         title="Web content and e-commerce for tourism SMEs (results published)",
+         summary="Earlier call: its results are published and its funded proposals have grants.",
+         areas=["Tourism"], ict=["web_content_management", "online_communication",
+                                 "e_commerce", "broadband"]),
 )
 
 
@@ -65,7 +74,8 @@ def seed_calls(funder: Funder) -> list[Call]:
                                "interim_count": 1, "ceiling_rate": "0.90"},
                 opens_at=now + timedelta(days=spec["opens"]),
                 closes_at=now + timedelta(days=spec["closes"]), timezone="Europe/Vienna",
-                status=CallStatus.PUBLISHED, published_at=now + timedelta(days=spec["opens"]),
+                status=spec.get("status", CallStatus.PUBLISHED),
+                published_at=now + timedelta(days=spec["opens"]),
                 eligibility_rules=validate_rules(RULE_PRESETS[spec["rules"]].document),
                 award_criteria=validate_criteria(CRITERIA_PRESETS[spec["criteria"]].document),
                 required_attachments=[{"code": "technical_annex", "name": "Technical annex",

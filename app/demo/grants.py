@@ -1,4 +1,5 @@
-"""Demo grants on the closed call: pre-financing paid, a claim to decide, a claim paid."""
+"""Demo grants on the call whose results are published: they belong to its frozen ranking and
+start after it closed; pre-financing paid, a claim to decide, a claim paid."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,15 +16,18 @@ from app.applications.models import (
     ParticipantRole,
 )
 from app.calls.models import Call
+from app.calls.services.calls import mark_submitted
 from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.pdf import html_to_pdf
+from app.evaluation.models import Ranking
+from app.evaluation.rules.scoring import plain
 from app.grants.models import Grant
 from app.grants.rules.payments import add_months
 from app.grants.services import agreements, bank_accounts, claims, disbursements
 from app.grants.services.budgets import application_budget
 
-DEMO_CALL = "CADSES-ICT-2026-09"
+DEMO_CALL = "CADSES-ICT-2025-03"
 OFFICER = "officer@demo.opencall.eu"
 FINANCE = "finance@demo.opencall.eu"
 COORDINATOR = "coordinator@demo.opencall.eu"
@@ -106,8 +110,9 @@ def _funded_application(call: Call, spec: DemoGrant, members: list[Organisation]
     return application
 
 
-def _applications(call: Call, coordinator: User, partner: User) -> list[Application]:
-    """The call's funded proposals; the demo's own ones when evaluation has funded none."""
+def _applications(call: Call, coordinator: User, partner: User,
+                  officer: User) -> list[Application]:
+    """The call's funded proposals; the demo's own ones, ranked, when it has none yet."""
     funded = list(db.session.scalars(select(Application).where(
         Application.call_id == call.id, Application.status == ApplicationStatus.FUNDED)
         .order_by(Application.id)))
@@ -116,8 +121,42 @@ def _applications(call: Call, coordinator: User, partner: User) -> list[Applicat
     members = _organisations(coordinator, partner)
     if len(members) < 2:
         return []
-    return [_funded_application(call, spec, members, coordinator, partner)
-            for spec in DEMO_GRANTS]
+    applications = [_funded_application(call, spec, members, coordinator, partner)
+                    for spec in DEMO_GRANTS]
+    _publish_ranking(call, applications, officer)
+    return applications
+
+
+def _publish_ranking(call: Call, applications: list[Application], officer: User) -> None:
+    """The call's frozen ranking, in the format results.ranking_entries writes, so that each
+    grant belongs to a proposal the published results funded."""
+    if db.session.scalar(select(Ranking).where(Ranking.call_id == call.id)):
+        return
+    entries, funded, above = [], Decimal("0"), None
+    for position, application in enumerate(applications, start=1):
+        requested = application_budget(application).requested
+        funded += requested
+        total = plain(Decimal("14") - Decimal("0.5") * position)
+        reason = (f"Lower weighted total than the proposal above ({total} vs {above})."
+                  if above else f"Highest weighted total ({total}).")
+        above = total
+        entries.append({
+            "application_id": application.id, "acronym": application.acronym,
+            "title": application.title, "position": position, "weighted_total": total,
+            "quality_total": total, "passed": True, "failed_criteria": [], "scores": {},
+            "trail": "total", "reason": reason, "tried": [],
+            "unresolved_tie": False, "outcome": "funded", "requested": str(requested),
+            "awarded": str(requested), "reserve_rank": None, "panel_reason": None,
+            "dispersed": []})
+    mark_submitted(call, call.closes_at - timedelta(days=1))  # its rules are frozen
+    db.session.add(Ranking(
+        call_id=call.id, entries=entries, published_by_id=officer.id,
+        published_at=call.closes_at + timedelta(days=45), summary={
+            "currency": call.currency, "budget": str(call.budget_amount),
+            "funded_total": str(funded), "remaining": str(call.budget_amount - funded),
+            "last_funded_position": len(entries), "ranked": len(entries),
+            "award_criteria": call.award_criteria}))
+    db.session.flush()
 
 
 def _pdf(title: str) -> bytes:
@@ -188,7 +227,7 @@ def seed_grants() -> list[Grant]:
                                        .order_by(Grant.id)))
     if existing:
         return existing
-    applications = _applications(call, people[COORDINATOR], people[PARTNER])
+    applications = _applications(call, people[COORDINATOR], people[PARTNER], people[OFFICER])
     grants = [_grant(application, spec, people)
               for application, spec in zip(applications, DEMO_GRANTS, strict=False)]
     db.session.commit()

@@ -1,5 +1,6 @@
 """The demo grants: real figures on every finance screen, and seeding twice changes nothing."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -94,3 +95,28 @@ def test_demo_beneficiaries_have_bank_details_one_change_waiting(demo):
     [prefinancing] = [c for c in candidates(by=finance, currency="EUR")
                       if c.installment.grant_id == signed.id]
     assert prefinancing.batchable  # the demo's due pre-financing can go into a batch
+
+
+def test_demo_grants_belong_to_their_calls_published_ranking_and_follow_its_close(
+        demo, client, sign_in):
+    from app.demo.grants import COORDINATOR, OFFICER
+    from app.evaluation.models import Ranking
+
+    grants = seed_grants()
+    call = grants[0].call
+    ranking = db.session.scalar(select(Ranking).where(Ranking.call_id == call.id))
+    assert call.reference == DEMO_CALL and call.status == "results_published"
+    for grant in grants:
+        assert grant.call_id == call.id
+        assert ranking.entry_for(grant.application_id)["outcome"] == "funded"
+        assert grant.start_date > call.closes_at.date()
+        assert re.fullmatch(rf"{DEMO_CALL}-G\d{{3}}", grant.agreement_number)
+    value_dates = db.session.scalars(select(Disbursement.value_date)).all()
+    assert value_dates and min(value_dates) > call.closes_at.date()
+    sign_in(db.session.scalar(select(User).where(User.email == COORDINATOR)), DEMO_PASSWORD)
+    results = client.get("/evaluation/results").get_data(as_text=True)
+    assert "Selected for funding" in results
+    assert client.get(f"/evaluation/results/{grants[0].application_id}").status_code == 200
+    sign_in(db.session.scalar(select(User).where(User.email == OFFICER)), DEMO_PASSWORD)
+    ranked = client.get(f"/evaluation/calls/{call.id}/ranking").get_data(as_text=True)
+    assert grants[0].application.acronym in ranked
