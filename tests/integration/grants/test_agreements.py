@@ -200,20 +200,20 @@ def _grant_index_queries(client, count_queries):
     return len(statements)
 
 
-def test_grant_list_runs_the_same_queries_for_1_and_50_grants(client, sign_in, make_grant,
-                                                             make_funded_application,
-                                                             count_queries):
+def test_grant_list_runs_the_same_queries_for_1_and_8_grants(client, sign_in, make_grant,
+                                                            make_funded_application,
+                                                            count_queries):
     first = make_grant()
     call = first.grant.call
     sign_in(first.finance)
     one = _grant_index_queries(client, count_queries)
-    for _ in range(49):  # a full page of 50
+    for _ in range(7):  # a query per row would show as 7 more; each grant renders its PDF
         make_grant(call=call)
     assert _grant_index_queries(client, count_queries) == one
 
 
-def test_my_grants_runs_the_same_queries_for_1_and_50_grants(client, sign_in, make_grant,
-                                                            count_queries):
+def test_my_grants_runs_the_same_queries_for_1_and_8_grants(client, sign_in, make_grant,
+                                                           count_queries):
     first = make_grant()
     sign_in(first.coordinator)
 
@@ -223,12 +223,12 @@ def test_my_grants_runs_the_same_queries_for_1_and_50_grants(client, sign_in, ma
         return len(statements)
 
     one = queries()
-    for _ in range(49):
+    for _ in range(7):
         other = make_grant(call=first.grant.call).grant
         other.application.created_by_id = first.coordinator.id
     db.session.commit()
     assert queries() == one
-    assert client.get("/grants/mine").get_data(as_text=True).count("/grants/") >= 50
+    assert client.get("/grants/mine").get_data(as_text=True).count("/grants/") >= 8
 
 
 def test_the_grant_list_flags_a_claim_awaiting_a_decision_and_a_payable_installment(
