@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.api.services.tokens import create_token
@@ -28,6 +29,9 @@ from app.core import storage
 from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.jobs import Job, JobStatus
+from app.evaluation.models import Assignment, ExpertAffiliation, ExpertProfile
+from app.evaluation.services.assignment import declare, run_assignment
+from app.grants.models import PaymentBatch, PaymentBatchItem
 from app.grants.services import bank_accounts, state_aid
 from app.reports.services.jobs import REPORT_KIND
 from tests.conftest import csrf_token
@@ -39,6 +43,9 @@ from tests.integration.test_access import EXPECTED_ACCESS, PUBLIC, SIGNED_IN
 COORDINATOR, PARTNER = "coordinator", "partner"
 OFFICER, FINANCE = "officer", "finance"
 OTHER_APPLICANT, OTHER_OFFICER, OTHER_FINANCE = "other applicant", "other officer", "other finance"
+EXPERT, OTHER_EXPERT = "expert", "other expert"  # the expert is the proposal's rapporteur
+PEOPLE = (COORDINATOR, PARTNER, OFFICER, FINANCE, OTHER_APPLICANT, OTHER_OFFICER, OTHER_FINANCE,
+          EXPERT, OTHER_EXPERT)
 OWN = frozenset({COORDINATOR, PARTNER})
 
 # endpoint -> the people who may reach the world's record (see the module's docstring), or
@@ -81,6 +88,10 @@ EXPECTED_OWNERSHIP = {
     "grants.decide": frozenset({FINANCE}),
     "grants.pay": frozenset({FINANCE}),
     "grants.reverse": frozenset({FINANCE}),
+    "grants.batch": frozenset({FINANCE}),
+    "grants.batch_file": frozenset({FINANCE}),
+    "grants.execute_batch": frozenset({FINANCE}),
+    "grants.discard_batch": frozenset({FINANCE}),
     # bank details: never the programme officer
     "grants.bank_accounts_page": OWN | {FINANCE},
     # the coordinator's beneficiary: the partner reads its form (and the grant's bank-details
@@ -94,27 +105,50 @@ EXPECTED_OWNERSHIP = {
     "system.job_status": frozenset({FINANCE}),
     "system.job_download": frozenset({FINANCE}),
     "system.job_retry": frozenset({FINANCE}),
+    # call management: the funder's officers
+    "calls.edit": frozenset({OFFICER}),
+    "calls.criteria": frozenset({OFFICER}),
+    "calls.rules": frozenset({OFFICER}),
+    "calls.change_status": frozenset({OFFICER}),
+    "calls.duplicate": frozenset({OFFICER}),
+    "applications.call_applications": frozenset({OFFICER}),
+    # evaluation: the assigned expert (after the declaration), the funder's officer
+    "evaluation.remove_affiliation": frozenset({EXPERT}),  # an affiliation of their profile
+    "evaluation.assignment": frozenset({EXPERT}),
+    "evaluation.declaration": frozenset({EXPERT}),
+    "evaluation.attachment": frozenset({EXPERT}),
+    "evaluation.review": frozenset({EXPERT}),
+    # the officer reads the consensus; only the rapporteur writes it
+    "evaluation.consensus": {"GET": frozenset({EXPERT, OFFICER}), "POST": frozenset({EXPERT})},
+    "evaluation.approve_consensus": frozenset({OFFICER}),
+    "evaluation.return_consensus": frozenset({OFFICER}),
+    "evaluation.rapporteur": frozenset({OFFICER}),
+    "evaluation.call": frozenset({OFFICER}),
+    "evaluation.call_settings": frozenset({OFFICER}),
+    "evaluation.start_evaluation": frozenset({OFFICER}),
+    "evaluation.run_assignment": frozenset({OFFICER}),
+    "evaluation.ranking": frozenset({OFFICER}),
+    "evaluation.panel_decision": frozenset({OFFICER}),
+    "evaluation.publish": frozenset({OFFICER}),
+    "evaluation.export_csv": frozenset({OFFICER}),
+    "evaluation.export_xlsx": frozenset({OFFICER}),
+    # partner search: anyone reads a profile, only its own organisation edits it
+    "directory.detail": frozenset(PEOPLE),
+    "directory.edit_profile": frozenset({COORDINATOR}),  # the coordinator's organisation
+    "directory.edit_status": frozenset({COORDINATOR}),
+    "directory.suggestions": frozenset({COORDINATOR}),
+    "directory.ask_to_join": frozenset({COORDINATOR}),
     # API tokens: the owner only
     "api_tokens.revoke": frozenset({COORDINATOR}),
 }
 
 # Id-taking endpoints the table does not cover yet: named here so none is skipped silently.
 NOT_YET_COVERED = frozenset({
-    "evaluation.approve_consensus", "evaluation.assignment", "evaluation.attachment",
-    "evaluation.call", "evaluation.call_settings", "evaluation.consensus",
-    "evaluation.declaration", "evaluation.export_csv", "evaluation.export_xlsx",
-    "evaluation.panel_decision", "evaluation.publish", "evaluation.ranking",
-    "evaluation.rapporteur", "evaluation.remove_affiliation", "evaluation.result",
-    "evaluation.result_pdf", "evaluation.return_consensus", "evaluation.review",
-    "evaluation.run_assignment", "evaluation.start_evaluation",
-    "applications.call_applications",
-    "calls.change_status", "calls.criteria", "calls.duplicate", "calls.edit", "calls.rules",
-    "grants.batch", "grants.batch_file", "grants.discard_batch", "grants.execute_batch",
+    "evaluation.result", "evaluation.result_pdf",
     "api.call_applications", "api.evaluation", "api.ranking", "api.get_application",
     "api.update_application", "api.get_grant_detail",
     "assistance.add_line", "assistance.application", "assistance.edit", "assistance.revoke",
-    "directory.ask_to_join", "directory.contact_request", "directory.detail",
-    "directory.edit_profile", "directory.edit_status", "directory.suggestions",
+    "directory.contact_request",
     "events.add_entry", "events.agenda_pdf", "events.answer", "events.attendance",
     "events.catalogue_pdf", "events.edit", "events.feedback", "events.invite",
     "events.meetings", "events.move", "events.organise", "events.participants",
@@ -151,7 +185,8 @@ class World:
 
 @pytest.fixture
 def world(make_grant, make_claim, pay_installment, make_user, make_funder, make_organisation,
-          make_funded_application):
+          make_funded_application, make_evaluation_call, make_submitted_application,
+          make_expert):
     case = make_grant()  # funder A: signed grant on a funded application, its staff
     application = case.grant.application
     coordinator_participant = application.participants[0]
@@ -179,11 +214,34 @@ def world(make_grant, make_claim, pay_installment, make_user, make_funder, make_
                                             today=date(2026, 6, 1))
     token, _ = create_token(by=case.coordinator, name="script", scope="read",
                             expires_in_days=30)
+    batch = PaymentBatch(funder_id=application.call.funder_id, currency=application.call.currency,
+                         execution_date=date(2026, 3, 1), debtor_holder="Funder",
+                         debtor_iban="DE89370400440532013000", debtor_bic="",
+                         created_by_id=case.finance.id)
+    batch.items.append(PaymentBatchItem(installment_id=case.grant.installments[-1].id,
+                                        amount=Decimal("1.00")))
+    db.session.add(batch)
     report_key = storage.new_key("reports", ".csv")
     storage.save(report_key, b"a,b\n")
     job = Job(kind=REPORT_KIND, requested_by_id=case.finance.id, status=JobStatus.done,
               result_path=report_key, result_name="report.csv")
     db.session.add(job)
+    db.session.commit()
+
+    # funder A also evaluates another call: a submitted proposal with three experts
+    evaluated = make_evaluation_call(funder=application.call.funder)
+    proposal = make_submitted_application(evaluated, with_attachment=True)
+    for _ in range(3):
+        make_expert(application.call.funder)
+    run_assignment(evaluated.id, by=case.officer, notify=False)
+    db.session.commit()
+    rapporteur = db.session.scalar(select(Assignment).where(
+        Assignment.application_id == proposal.id, Assignment.is_rapporteur.is_(True)))
+    declare(rapporteur.id, by=rapporteur.expert, has_conflict=False)
+    profile = db.session.scalar(select(ExpertProfile).where(
+        ExpertProfile.user_id == rapporteur.expert_id))
+    affiliation = ExpertAffiliation(organisation_id=application.participants[0].organisation_id)
+    profile.affiliations.append(affiliation)
     db.session.commit()
 
     other_funder = make_funder()
@@ -194,6 +252,7 @@ def world(make_grant, make_claim, pay_installment, make_user, make_funder, make_
         OTHER_APPLICANT: make_user(Role.applicant, organisation=outsider_organisation),
         OTHER_OFFICER: make_user(Role.programme_officer, funder=other_funder),
         OTHER_FINANCE: make_user(Role.finance_officer, funder=other_funder),
+        EXPERT: rapporteur.expert, OTHER_EXPERT: make_expert(other_funder),
     }
     ids = {
         "application_id": application.id, "participant_id": partner_participant.id,
@@ -205,13 +264,21 @@ def world(make_grant, make_claim, pay_installment, make_user, make_funder, make_
         "disbursement_id": disbursement.disbursement.id,
         "beneficiary_id": beneficiary.id, "account_id": account.id,
         "declaration_id": declaration.id, "token_id": token.id, "job_id": job.id,
+        "own_organisation_id": coordinator_participant.organisation_id,
+        "batch_id": batch.id, "affiliation_id": affiliation.id, "action": "publish",
         "ungranted_application_id": ungranted.id, "organisation_id": outsider_organisation.id,
+        "reference": evaluated.reference, "call_id": evaluated.id, "proposal_id": proposal.id,
+        "assignment_id": rapporteur.id, "proposal_attachment_id": proposal.attachments[0].id,
     }
+    assert set(people) == set(PEOPLE)
     return World(people, ids)
 
 
 # Where a URL argument names a different record than its usual one.
 _ARGUMENTS = {("grants.remove_line", "line_id"): "claim_line_id",
+              ("directory.detail", "organisation_id"): "own_organisation_id",
+              ("directory.edit_profile", "organisation_id"): "own_organisation_id",
+              ("directory.edit_status", "organisation_id"): "own_organisation_id",
               ("grants.prepare", "application_id"): "ungranted_application_id"}
 
 # The minimal data a POST needs to get past its form to the service that decides who may act
@@ -232,11 +299,18 @@ _POST_DATA = {
 }
 
 
+def _argument(endpoint: str, name: str) -> str:
+    if endpoint.startswith("evaluation."):  # the proposal under evaluation, not the grant's
+        name = {"application_id": "proposal_id",
+                "attachment_id": "proposal_attachment_id"}.get(name, name)
+    return _ARGUMENTS.get((endpoint, name), name)
+
+
 def _url(app, endpoint: str, world: World) -> tuple[str, list[str]]:
     from flask import url_for
 
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    values = {name: world.ids[_ARGUMENTS.get((endpoint, name), name)] for name in rule.arguments}
+    values = {name: world.ids[_argument(endpoint, name)] for name in rule.arguments}
     with app.test_request_context():
         url = url_for(endpoint, **values)
     return url, sorted(rule.methods & {"GET", "POST"})
