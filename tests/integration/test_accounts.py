@@ -73,6 +73,24 @@ def test_sign_in_and_out(client, make_user, sign_in):
     assert client.get("/admin/users").status_code == 302
 
 
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/",
+                                    "/\\evil.example/", "/\t/evil.example/"])
+def test_sign_in_goes_on_only_to_this_site(client, make_user, target):
+    user = make_user(Role.applicant)
+    response = client.post("/accounts/login", query_string={"next": target}, data={
+        "email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)})
+    assert response.status_code == 302
+    assert "evil.example" not in response.headers["Location"]
+
+
+def test_sign_in_goes_on_to_the_page_asked_for(client, make_user):
+    user = make_user(Role.applicant)
+    response = client.post("/accounts/login", query_string={"next": "/applications/?page=2"},
+                           data={"email": user.email, "password": PASSWORD,
+                                 "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/applications/?page=2"
+
+
 def test_logout_invalidates_the_old_cookie(app, client, make_user, sign_in):
     user = make_user(Role.admin)
     sign_in(user)

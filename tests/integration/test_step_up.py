@@ -4,6 +4,7 @@ the same decorator) and the admin-assisted reset of a lost second factor."""
 import json
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app.accounts.models import RecoveryCode, Role, SecondFactor, User, UserSession
@@ -151,11 +152,14 @@ def test_step_up_without_a_factor_leads_to_enrolment(client, make_user, sign_in)
     assert response.headers["Location"].endswith("/accounts/two-factor")
 
 
-def test_step_up_goes_back_only_to_this_site(client, make_user, sign_in):
+# Browsers read a backslash as "/" and drop tabs: "/\\evil.example" opens evil.example.
+@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example/x",
+                                    "/\\evil.example/x", "/\t/evil.example/x"])
+def test_step_up_goes_back_only_to_this_site(client, make_user, sign_in, target):
     admin = make_user(Role.admin)
     sign_in(admin)
     token = csrf_token(client, "/admin/users")
-    response = client.post("/accounts/step-up?next=https://evil.example/x",
+    response = client.post("/accounts/step-up", query_string={"next": target},
                            data={"code": current_code(admin.email), "csrf_token": token})
     assert response.status_code == 302
     assert "evil.example" not in response.headers["Location"]

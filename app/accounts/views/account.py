@@ -1,6 +1,5 @@
 """Sign-in, sign-out, registration, password reset and invitation acceptance."""
 
-from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
@@ -22,14 +21,12 @@ from app.core.access import public, signed_in
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
+from app.core.links import same_site_path
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths, so a crafted link cannot bounce users to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(
-            target).netloc:
-        return target
-    return url_for("system.home")
+    return same_site_path(target) or url_for("system.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

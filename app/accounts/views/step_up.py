@@ -25,6 +25,7 @@ from app.accounts.views import bp
 from app.core.access import signed_in
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
+from app.core.links import same_site_path
 
 SESSION_KEY = "second_factor_at"
 _FORM_KEY = "step_up_form"
@@ -45,14 +46,13 @@ def has_recent_second_factor() -> bool:
 
 
 def _same_site_path(url: str | None) -> str | None:
+    """The path of `url` (the Referer may be absolute) when it is on this site."""
     if not url:
         return None
     parts = urlsplit(url)
     if parts.netloc and parts.netloc != request.host:
         return None
-    if not parts.path.startswith("/") or parts.path.startswith("//"):
-        return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return same_site_path(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def _keep_posted_form(back: str) -> None:
