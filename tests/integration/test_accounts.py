@@ -214,6 +214,24 @@ def test_invited_evaluator_accepts_and_gets_the_role(app, client, make_user, sig
     assert second.status_code == 302  # an accepted invitation cannot be used again
 
 
+def test_an_invitation_to_an_existing_account_still_asks_its_second_factor(
+        app, client, make_user, sign_in):
+    """The password and an emailed invitation are not enough to sign a staff member in."""
+    finance = make_user(Role.finance_officer, email="fiona@funder.eu")  # enrolled
+    officer = make_user(Role.programme_officer)
+    sign_in(officer)
+    client.post("/admin/evaluators/invite", data={
+        "email": finance.email, "funder_id": "",
+        "csrf_token": csrf_token(client, "/admin/evaluators/invite")})
+    link = _last_link(finance.email)
+    visitor = app.test_client()
+    response = visitor.post(link, data={"name": finance.name, "password": PASSWORD,
+                                        "confirm": PASSWORD,
+                                        "csrf_token": csrf_token(visitor, link)})
+    assert response.headers["Location"].endswith("/accounts/login/code")
+    assert visitor.get("/grants/").headers["Location"].startswith("/accounts/login")
+
+
 @pytest.mark.parametrize("url", ["/accounts/login", "/accounts/register", "/accounts/reset"])
 def test_form_pages_render_no_empty_attributes(client, url):
     page = client.get(url).get_data(as_text=True)

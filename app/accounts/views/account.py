@@ -15,7 +15,6 @@ from app.accounts.services import registration
 from app.accounts.services import users as services
 from app.accounts.views import bp
 from app.accounts.views.second_factor import begin_sign_in
-from app.accounts.views.second_factor import sign_in as _sign_in
 from app.accounts.views.verification import limit_account_requests
 from app.core.access import public, signed_in
 from app.core.errors import DomainError
@@ -129,8 +128,11 @@ def accept_invitation(token: str):
         with errors_shown_on(form):
             user = services.accept_invitation(token, name=form.name.data,
                                               password=form.password.data)
-            _sign_in(user)
+            # The password of an existing account is not enough: its second factor is asked too.
+            signed_in_now = begin_sign_in(user, url_for("system.home"))
             db.session.commit()
+            if not signed_in_now:
+                return redirect(url_for("accounts.login_code"))
             flash("Welcome to OpenCall.", "success")
             return redirect(url_for("system.home"))
     return render_template("accounts/invitation.html", form=form, invitation=invitation,
