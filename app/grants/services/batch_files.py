@@ -11,7 +11,7 @@ from decimal import Decimal
 from app.accounts.models import User
 from app.core.errors import DomainError
 from app.grants.models import BankAccount, GrantBeneficiary, PaymentBatch, PaymentBatchItem
-from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS
+from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS, InstallmentStatus
 from app.grants.services import batches
 from app.grants.services.bank_accounts import confirmed_accounts
 from app.grants.services.sepa import SEPA_CURRENCY, Account, Transfer, credit_transfer_file
@@ -54,6 +54,13 @@ def file_refusal(batch: PaymentBatch, transfers: list[BatchTransfer]) -> str | N
     if batch.currency != SEPA_CURRENCY:
         return (f"SEPA credit transfers are in euro; this batch is in {batch.currency}. "
                 "Pay it through your bank and record it here.")
+    changed = [item for item in batch.items
+               if item.installment.status != InstallmentStatus.PAYABLE
+               or item.installment.payable_amount != item.amount]
+    if changed:  # e.g. paid on its own meanwhile: the bank must not pay it a second time
+        return ("Changed since it was batched, so not in a file: " + ", ".join(
+            f"{item.installment.grant.agreement_number} #{item.installment.sequence}"
+            for item in changed) + ". Discard this batch and make a new one.")
     missing = missing_accounts(transfers)
     if missing:
         return "No confirmed bank details for " + ", ".join(missing) + "."

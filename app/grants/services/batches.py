@@ -113,6 +113,7 @@ def create_batch(*, by: User, currency: str, installment_ids: list[int], executi
     if not installment_ids:
         raise DomainError("Choose at least one installment.", field="installment_ids")
     debtor = checked_account(debtor_holder, debtor_iban, debtor_bic)
+    _lock_grants_of(installment_ids)
     offered = {c.installment.id: c for c in candidates(by=by, currency=currency)}
     refused = []
     for installment_id in installment_ids:
@@ -138,6 +139,16 @@ def create_batch(*, by: User, currency: str, installment_ids: list[int], executi
         "currency": currency, "installments": sorted(set(installment_ids)),
         "total": str(total_of(batch))})
     return batch
+
+
+def _lock_grants_of(installment_ids: list[int]) -> None:
+    """Hold the grant locks a single payment holds (in grant order, as everywhere), so that
+    an installment is not paid on its own while it is being batched, nor batched while paid."""
+    grant_ids = db.session.scalars(select(Installment.grant_id).where(
+        Installment.id.in_(installment_ids)).distinct().order_by(Installment.grant_id)).all()
+    if grant_ids:
+        db.session.execute(select(Grant.id).where(Grant.id.in_(grant_ids))
+                           .order_by(Grant.id).with_for_update())
 
 
 def total_of(batch: PaymentBatch) -> Decimal:

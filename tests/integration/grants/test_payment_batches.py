@@ -189,6 +189,23 @@ def test_a_payment_that_changed_since_batching_stops_the_whole_batch(two_grants)
     assert db.session.get(PaymentBatch, batch.id).status == BatchStatus.OPEN
 
 
+@pytest.mark.parametrize("change", ["paid", "amount"])
+def test_no_sepa_file_once_an_installment_changed_since_batching(two_grants, change):
+    """Whatever slipped past the locks (a payment recorded beside the batch, a new amount),
+    the bank never gets a file that would pay it again or pay the old amount."""
+    first, second = two_grants
+    batch = _batch(first, first.installment(1), second.installment(1))
+    if change == "paid":
+        second.installment(1).status = InstallmentStatus.PAID
+    else:
+        second.installment(1).payable_amount = D("1000.00")
+    db.session.commit()
+    with pytest.raises(DomainError, match="Changed since it was batched, so not in a file"):
+        batch_files.sepa_file(batch.id, by=first.finance)
+    assert second.grant.agreement_number in batch_files.file_refusal(
+        batch, batch_files.transfers_of(batch))
+
+
 def test_a_batch_in_another_currency_has_no_sepa_file(client, sign_in, make_grant, make_call,
                                                        make_funded_application):
     call = make_call(currency="CHF", payment_model=PAYMENT_MODEL)
