@@ -188,6 +188,10 @@ def sign_grant(grant_id: int, *, by: User) -> Grant:
             "Only a programme officer of the funder signs grant agreements.")
     _move(grant, GrantStatus.SIGNED)
     agreement_document(grant)  # refuses a stored document that no longer matches
+    if grant.accepted_sha256 is None:  # accepted before documents had fingerprints (0021)
+        grant.accepted_sha256 = grant.agreement_sha256
+        audit.record(by, "grant.legacy_acceptance_fingerprinted", grant,
+                     {"sha256": grant.agreement_sha256})
     if grant.agreement_sha256 != grant.accepted_sha256:
         raise Conflict("The agreement document is not the one the coordinator accepted; "
                        "nothing was signed.")

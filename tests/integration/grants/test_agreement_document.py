@@ -60,3 +60,17 @@ def test_the_database_refuses_a_signature_on_another_document(make_grant):
     with pytest.raises(IntegrityError, match="signed_what_was_accepted"):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_grant_accepted_before_fingerprints_can_still_be_signed(make_grant):
+    """Grants accepted before migration 0021 have no accepted fingerprint: signing records the
+    document's (audited) instead of refusing them for ever."""
+    case = make_grant(status=GrantStatus.ACCEPTED)
+    case.grant.accepted_sha256 = None
+    db.session.commit()
+    grant = agreements.sign_grant(case.grant.id, by=case.officer)
+    db.session.commit()
+    assert grant.status == GrantStatus.SIGNED
+    assert grant.signed_sha256 == grant.accepted_sha256 == grant.agreement_sha256
+    assert db.session.scalar(select(AuditEvent.action).where(
+        AuditEvent.action == "grant.legacy_acceptance_fingerprinted")) is not None
