@@ -42,9 +42,10 @@ import psycopg
 import requests
 from redis import Redis
 
+from bench.databases import create_database, drop_database
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_BASE = "redis://127.0.0.1:6379/13"
 PASSWORD = "bench-password-2027"
 MEMBERS = (("DE", "PRC", True, ["2.2"]), ("IT", "HES", False, ["1.2"]),
@@ -66,18 +67,6 @@ def environment(database: str, files: Path, port: int, queue: str) -> dict:
             "PUBLIC_BASE_URL": f"https://127.0.0.1:{port}", "TRUSTED_HOSTS": "127.0.0.1",
             "REDIS_URL": REDIS_BASE, "JOBS_QUEUE": queue, "FILES_DIR": str(files),
             "RATELIMIT_STORAGE_URI": "memory://"}
-
-
-def create_database(name: str) -> str:
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {name}")
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def seed(env: dict, consortia: int) -> tuple[int, list[tuple[str, int]]]:

@@ -26,13 +26,12 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-import psycopg
 import pyotp
 from sqlalchemy import event, insert, select, text
 
+from bench.databases import create_database, drop_database
 from bench.eligibility_cordis import read_consortia
 
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "bench-password-2027"
 SECRET = pyotp.random_base32()
 CONSORTIA, GRANTS = 31451, 5000
@@ -57,18 +56,6 @@ PAGES = [
     ("reports", "list", "finance", "/reports/"),
     ("beneficiary search", "list", "finance", "/reports/beneficiaries?q=pic%209"),
 ]
-
-
-def create_database(name: str) -> str:
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {name}")
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def make_app(url: str, files: str):
