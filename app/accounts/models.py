@@ -132,6 +132,8 @@ class User(UserMixin, db.Model):
     # then the account may sign in but do nothing else. Staff and invited accounts received
     # their first link by e-mail, which already proved the address.
     email_unverified_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language chosen for pages, e-mails and PDFs; None: the browser's (app/core/i18n.py).
+    locale: Mapped[str | None] = mapped_column(String(16))
 
     organisation: Mapped[Organisation | None] = relationship()
     funder: Mapped[Funder | None] = relationship()

@@ -53,6 +53,7 @@ MIGRATION_SHA256 = {
     "0021_de_minimis.py": "b92a8e57b4a8bcceaca9d21a8136d3b9787ca328a5f8ed7e010bcdeb71f93448",
     "0022_email_verification.py":
         "9dcbf4426f3321e72349992e3f1875bac36e0fd9d7a37bc8f8f83220466a50e9",
+    "0023_user_language.py": "eced9a9af704acabb47222e4089b5658147d7c56a2be0bfd62e12d0e9e9e6766",
 }
 
 
