@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-dev lint bench clean
+.PHONY: run test install install-dev lint bench clean translations translations-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ install-dev: $(VENV)/.installed-dev
 
 # `demo prepare` upgrades and checks the database: a demo database that an older version
 # left broken is rebuilt instead of served.
-run: install
+run: install translations-compile
 	mkdir -p instance
 	$(BIN)/flask demo prepare
 	$(BIN)/flask demo seed
@@ -34,9 +34,25 @@ run: install
 # Tests run in parallel, one worker per core (TEST_WORKERS=0 runs them in this process).
 TEST_WORKERS ?= auto
 
-test: install-dev
+test: install-dev translations-compile
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+# Languages (docs/translations.md). `make translations` extracts every string to translate
+# and updates each catalogue; `make translations LANGUAGE=cs` also starts a new one.
+TRANSLATIONS := app/translations
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--project OpenCall --copyright-holder "OpenCall contributors" \
+		--sort-by-file --no-wrap -o $(TRANSLATIONS)/messages.pot .
+	$(if $(LANGUAGE),$(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $(LANGUAGE))
+	$(if $(CATALOGUES),$(BIN)/pybabel update --no-wrap -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS))
+
+# Compiled catalogues (.mo) are build products, not kept in git.
+translations-compile: install
+	$(if $(CATALOGUES),$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS))
 
 bench: install-dev
 	$(BIN)/python -m bench.eligibility_cordis

@@ -54,6 +54,9 @@ def _init_extensions(app: Flask) -> None:
     _keep_committed_migrations_importable()
     csrf.init_app(app)
     bootstrap.init_app(app)
+    from app.core.i18n import init_i18n
+
+    init_i18n(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"

@@ -47,7 +47,9 @@ class Base:
     MAIL_RETRY_DELAYS = tuple(int(delay) for delay in _env(
         "MAIL_RETRY_DELAYS", "60,300,1800,7200,21600").split(","))
     DISPLAY_TIMEZONE = _env("DISPLAY_TIMEZONE", "Europe/Brussels")
-    BABEL_LOCALE = _env("BABEL_LOCALE", "en_GB")
+    # The language and number/date conventions when neither the user nor the browser says
+    # (app/core/i18n.py); a user whose language is this one's keeps its regional conventions.
+    BABEL_DEFAULT_LOCALE = _env("BABEL_DEFAULT_LOCALE", "en_GB")
     LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", "5"))
     LOGIN_MAX_FAILURES_PER_IP = int(_env("LOGIN_MAX_FAILURES_PER_IP", "20"))
     LOGIN_WINDOW_MINUTES = int(_env("LOGIN_WINDOW_MINUTES", "15"))

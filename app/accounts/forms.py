@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -34,6 +35,7 @@ from app.core.classifications import (
 )
 from app.core.formatting import country_choices
 from app.core.forms import AmountField
+from app.core.i18n import language_names
 
 PASSWORD_HELP = f"At least {MIN_LENGTH} characters; long passphrases are welcome."
 
@@ -202,3 +204,14 @@ class ResetSecondFactorForm(FlaskForm):
     confirm = BooleanField("I understand that their authenticator and recovery codes stop "
                            "working now", validators=[DataRequired()])
     submit = SubmitField("Reset second factor")
+
+
+class LanguageForm(FlaskForm):
+    """The switcher in every page's header; `next` brings the visitor back to where they were."""
+
+    language = SelectField("Language", choices=[])
+    next = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_names()

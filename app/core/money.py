@@ -17,7 +17,7 @@ from babel.numbers import (
     parse_decimal,
 )
 from babel.numbers import format_percent as babel_format_percent
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context
 
 DEFAULT_LOCALE = "en"
 CENT = Decimal("0.01")
@@ -31,10 +31,14 @@ _SEPARATOR_NAMES = {".": "a dot", ",": "a comma"}
 
 
 def current_locale() -> str:
-    """The locale numbers are read and written in: the site's BABEL_LOCALE for now (a user's
-    own choice can be read here later), "en" outside a request or when it is not set."""
+    """The locale numbers are read and written in: the page's language in a request
+    (app/core/i18n.py), else the deployment's BABEL_DEFAULT_LOCALE, else "en"."""
+    if has_request_context() and "babel" in current_app.extensions:
+        from app.core.i18n import page_locale
+
+        return page_locale()
     if has_app_context():
-        return current_app.config.get("BABEL_LOCALE") or DEFAULT_LOCALE
+        return current_app.config.get("BABEL_DEFAULT_LOCALE") or DEFAULT_LOCALE
     return DEFAULT_LOCALE
 
 

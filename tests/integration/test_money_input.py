@@ -19,7 +19,7 @@ ENGLISH_HINT = "Enter the amount in digits, e.g. 1,234.50 (a dot before the cent
 
 @pytest.fixture
 def german(app, monkeypatch):
-    monkeypatch.setitem(app.config, "BABEL_LOCALE", "de")
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "de")
 
 
 def _participant_page(client, make_consortium, sign_in):

@@ -163,8 +163,8 @@ def test_amounts_go_back_into_forms_in_the_locale():
     assert parse_amount(format_amount(D("125000"), "pl"), "pl") == D("125000.00")
 
 
-@pytest.mark.parametrize(("config", "expected"), [({"BABEL_LOCALE": "de"}, "de"),
-                                                  ({"BABEL_LOCALE": ""}, "en"), ({}, "en")])
+@pytest.mark.parametrize(("config", "expected"), [({"BABEL_DEFAULT_LOCALE": "de"}, "de"),
+                                                  ({"BABEL_DEFAULT_LOCALE": ""}, "en"), ({}, "en")])
 def test_the_locale_comes_from_the_config_and_falls_back_to_english(config, expected):
     assert current_locale() == "en"  # outside any app
     app = Flask(__name__)
@@ -184,7 +184,7 @@ class _Form(Form):
 
 def _form(locale: str, **data) -> _Form:
     app = Flask(__name__)
-    app.config["BABEL_LOCALE"] = locale
+    app.config["BABEL_DEFAULT_LOCALE"] = locale
     with app.app_context():
         form = _Form(MultiDict(data))
         form.validate()
@@ -214,7 +214,7 @@ def test_an_empty_required_amount_asks_for_one_but_zero_gets_through():
 
 def test_the_field_shows_a_stored_amount_in_the_locale():
     app = Flask(__name__)
-    app.config["BABEL_LOCALE"] = "de"
+    app.config["BABEL_DEFAULT_LOCALE"] = "de"
     with app.app_context():
         form = _Form(data={"required": D("125000"), "optional": "500000.00"})
         assert form.required._value() == "125.000,00"

@@ -336,3 +336,8 @@ def list_users(*, q: str | None = None, page: int = 1, per_page: int = 50):
 
 def list_funders() -> list[Funder]:
     return list(db.session.scalars(select(Funder).order_by(Funder.name)))
+
+
+def choose_language(user: User, code: str) -> None:
+    """Pages, e-mails and PDFs for `user` in `code` from now on (a shipped language)."""
+    user.locale = code

@@ -21,6 +21,7 @@ from app.accounts.views import (  # noqa: E402, F401
     account,
     admin,
     admin_users,
+    language,
     second_factor,
     step_up,
     verification,

@@ -1,0 +1,72 @@
+"""The language of a page: the user's stored choice, else the visitor's choice in the session,
+else the browser's Accept-Language, else the deployment default (issue 14, item 1)."""
+
+import re
+
+import pytest
+
+from app.accounts.models import Role, User
+from app.core import i18n
+from app.core.extensions import db
+from tests.conftest import csrf_token
+
+
+@pytest.fixture(autouse=True)
+def three_languages(monkeypatch):
+    # The languages offered are those with a catalogue; these tests need three of them,
+    # whatever catalogues the project ships today.
+    monkeypatch.setattr(i18n, "shipped_languages", lambda: ("en", "de", "it"))
+
+
+def _language(page) -> str:
+    return re.search(r'<html lang="([a-z]+)"', page.get_data(as_text=True)).group(1)
+
+
+def _choose(client, code: str, next_path: str = "/calls/"):
+    return client.post("/accounts/language", data={
+        "language": code, "next": next_path, "csrf_token": csrf_token(client, "/")})
+
+
+def test_the_browser_language_is_used_until_the_visitor_chooses(client):
+    assert _language(client.get("/", headers={"Accept-Language": "it-IT,it;q=0.9"})) == "it"
+    assert _language(client.get("/", headers={"Accept-Language": "fr-FR"})) == "en"
+    switcher = client.get("/").get_data(as_text=True)
+    assert '<option value="de" lang="de">Deutsch</option>' in switcher
+    assert '<option value="it" lang="it">Italiano</option>' in switcher
+
+    answer = _choose(client, "de")
+    assert (answer.status_code, answer.location) == (302, "/calls/")
+    assert _language(client.get("/", headers={"Accept-Language": "it"})) == "de"
+
+
+def test_amounts_are_written_and_read_in_the_page_language(client):
+    german = client.get("/accounts/register", headers={"Accept-Language": "de"})
+    english = client.get("/accounts/register", headers={"Accept-Language": "en"})
+    assert "For example 1.234,50." in german.get_data(as_text=True)
+    assert "For example 1,234.50." in english.get_data(as_text=True)
+
+
+def test_a_signed_in_choice_is_kept_on_the_account(app, client, make_user, sign_in):
+    user = make_user(Role.applicant)
+    sign_in(user)
+    _choose(client, "it")
+    assert db.session.get(User, user.id).locale == "it"
+    other_browser = app.test_client()
+    assert _language(other_browser.get("/")) == "en"
+    from tests.factories.accounts import PASSWORD
+
+    other_browser.post("/accounts/login", data={"email": user.email, "password": PASSWORD,
+                                                "csrf_token": csrf_token(other_browser)})
+    assert _language(other_browser.get("/", headers={"Accept-Language": "de"})) == "it"
+
+
+def test_an_unknown_language_or_a_foreign_next_changes_nothing(client):
+    answer = _choose(client, "xx", next_path="//evil.example/")
+    assert (answer.status_code, answer.location) == (302, "/")
+    assert _language(client.get("/")) == "en"
+
+
+def test_the_switcher_needs_its_csrf_token(client):
+    answer = client.post("/accounts/language", data={"language": "de", "next": "/"})
+    assert answer.status_code == 400
+    assert _language(client.get("/")) == "en"
