@@ -116,6 +116,8 @@ class GrantBeneficiary(db.Model):
     disbursed_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     # De minimis grants: the headroom its undertaking had on the start date, as shown then.
     de_minimis_headroom: Mapped[Decimal | None] = mapped_column(Money)
+    # Set by an accepted "beneficiary leaving" amendment: no new costs or money after it.
+    left_on: Mapped[date | None] = mapped_column(Date)
 
     grant: Mapped[Grant] = relationship(back_populates="beneficiaries")
     participant: Mapped[Participant] = relationship()
@@ -405,3 +407,66 @@ class DeMinimisDeclaration(db.Model):
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     declared_by: Mapped[User] = relationship()
+
+
+class GrantAmendment(db.Model):
+    """A change to a signed grant, proposed by one side (programme officer or coordinator)
+    and accepted by the other; accepted, it is the grant's next version (rules/amendments.py)."""
+
+    __tablename__ = "grant_amendments"
+    __table_args__ = (
+        UniqueConstraint("grant_id", "version"),
+        CheckConstraint("status IN ('proposed', 'accepted', 'refused', 'withdrawn')",
+                        name="amendment_status_known"),
+        CheckConstraint("proposed_side IN ('funder', 'consortium')", name="amendment_side_known"),
+        # A version number exactly for accepted amendments, with who and when.
+        CheckConstraint("(status = 'accepted' AND version IS NOT NULL AND valid_from IS NOT NULL"
+                        " AND decided_by_id IS NOT NULL) OR (status <> 'accepted'"
+                        " AND version IS NULL)", name="accepted_has_version"),
+        # Two people agree: nobody accepts their own proposal.
+        CheckConstraint("status <> 'accepted' OR decided_by_id <> proposed_by_id",
+                        name="accepted_by_someone_else"),
+        # One proposal open per grant, whatever races.
+        Index("uq_grant_amendments_one_proposed", "grant_id", unique=True,
+              sqlite_where=text("status = 'proposed'"),
+              postgresql_where=text("status = 'proposed'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(24))  # amendments.AmendmentKind
+    status: Mapped[str] = mapped_column(String(12), default="proposed", index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    # What it changes, as proposed (kind-specific), and the shares before and after.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    proposed_side: Mapped[str] = mapped_column(String(12))
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+
+    grant: Mapped[Grant] = relationship()
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class GrantShareVersion(db.Model):
+    """A beneficiary's share in one version of its grant, in force from `valid_from` until the
+    next version's; version 1 is the agreement as signed."""
+
+    __tablename__ = "grant_share_versions"
+    __table_args__ = (
+        UniqueConstraint("beneficiary_id", "version"),
+        CheckConstraint("share >= 0", name="share_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
+    beneficiary_id: Mapped[int] = mapped_column(
+        ForeignKey("grant_beneficiaries.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    share: Mapped[Decimal] = mapped_column(Money)
+    valid_from: Mapped[date] = mapped_column(Date)

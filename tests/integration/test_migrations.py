@@ -54,6 +54,8 @@ MIGRATION_SHA256 = {
     "0022_email_verification.py":
         "9dcbf4426f3321e72349992e3f1875bac36e0fd9d7a37bc8f8f83220466a50e9",
     "0023_user_language.py": "eced9a9af704acabb47222e4089b5658147d7c56a2be0bfd62e12d0e9e9e6766",
+    "0024_grant_amendments.py":
+        "26123cca0b1acfbda377094372dd626f72b23bb53e19d484195b335488da2fdd",
 }
 
 
