@@ -28,6 +28,7 @@ EXPECTED_ACCESS = {
     "system.job_retry": SIGNED_IN,
     # accounts
     "accounts.login": PUBLIC,
+    "accounts.language": PUBLIC,  # the switcher; a signed-in choice is kept on the account
     "accounts.logout": SIGNED_IN,
     "accounts.register": PUBLIC,
     "accounts.reset_request": PUBLIC,
