@@ -6,10 +6,18 @@ the first event that does not fit (`flask audit verify`). PostgreSQL also refuse
 DELETE on the table (a trigger, migration 0018); the ORM refuses them everywhere (audit.py).
 
 Appending must not fork the chain: two transactions reading the same last hash would both
-link to it. On PostgreSQL the append takes a transaction-scoped advisory lock before it reads
-the tail, so audited transactions append one after the other from their first audit event to
-their commit; ids come from the sequence after the lock, so id order is chain order. SQLite
-has one writer at a time: an empty UPDATE takes the write lock before the tail is read.
+link to it. So new events wait in the session (parked at each flush) and are chained and
+written in the transaction's last moment, in before_commit, after every other change of the
+transaction is flushed: there the append takes a lock before it reads the tail, so audited
+transactions append one after the other; ids come from the sequence after the lock, so id
+order is chain order. On PostgreSQL the lock is a transaction-scoped advisory lock; SQLite has
+one writer at a time, and an empty UPDATE takes its write lock before the tail is read.
+
+The lock is taken last, after every row lock the transaction takes, and is held only for
+the commit itself. Were it taken at the first audit flush (as before), a transaction that
+audits and then locks a grant would deadlock against one that locks the grant and then
+audits (PostgreSQL 40P01, a 500 for the user). The price: an event is not in the table (and
+has no id) until its transaction commits.
 The migration that added the chain repeats this canonical form: change neither alone.
 """
 
@@ -62,10 +70,27 @@ def _take_append_lock(session: Session) -> None:
         connection.execute(text("UPDATE audit_events SET id = id WHERE 0 = 1"))
 
 
+_PARKED = "audit_events_to_chain"  # session.info key: events waiting for the commit
+
+
+def _parked(session: Session) -> list[AuditEvent]:
+    return session.info.setdefault(_PARKED, [])
+
+
 @event.listens_for(Session, "before_flush")
-def _chain_new_events(session: Session, flush_context, instances) -> None:
-    new = sorted((row for row in session.new if isinstance(row, AuditEvent)),
-                 key=lambda row: state_of(row).insert_order)
+def _park_new_events(session: Session, flush_context, instances) -> None:
+    """Keep unchained events out of every flush until the commit chains them."""
+    for row in sorted((row for row in session.new
+                       if isinstance(row, AuditEvent) and row.hash is None),
+                      key=lambda row: state_of(row).insert_order):
+        session.expunge(row)
+        _parked(session).append(row)
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_parked_events(session: Session) -> None:
+    session.flush()  # the transaction's own changes and row locks first, then the chain's lock
+    new = session.info.pop(_PARKED, [])
     if not new:
         return
     _take_append_lock(session)
@@ -77,6 +102,15 @@ def _chain_new_events(session: Session, flush_context, instances) -> None:
         row.data = json.loads(json.dumps(row.data or {}))
         row.previous_hash = previous
         row.hash = previous = hash_of(row, previous)
+    session.add_all(new)
+    session.flush()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_parked_events(session: Session, transaction) -> None:
+    """A rolled back (or closed) transaction's events are gone with it."""
+    if transaction.parent is None:
+        session.info.pop(_PARKED, None)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 PostgreSQL, and concurrent writers that do not fork it."""
 
 import threading
+import time
 
 import pytest
 from sqlalchemy import select, text
@@ -137,4 +138,62 @@ def test_token_changes_are_audited_without_the_secret_and_chained(app, make_user
     assert [e.action for e in events] == ["api.token_created", "api.token_revoked"]
     assert all(e.actor_id == user.id and e.target_id == str(token.id) for e in events)
     assert all(plain not in str(e.data) for e in events)
+    assert verify(db.session)[1] is None
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_audit_then_row_lock_and_row_lock_then_audit_do_not_deadlock(app, make_user,
+                                                                      make_grant):
+    """A audits, then locks the grant; B locks the grant, then audits. With the chain's lock
+    taken at the first audit flush, A held it while waiting for the grant and B waited for
+    it while holding the grant: PostgreSQL broke the deadlock with 40P01 (a 500). The chain's
+    lock is now taken at commit, after every row lock: B commits, then A."""
+    from app.grants.models import Grant
+
+    grant_id = make_grant().grant.id
+    admin_id = make_user(Role.admin).id
+    db.session.commit()
+    a_audited, b_locked = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def lock_grant() -> None:
+        db.session.execute(select(Grant.id).where(Grant.id == grant_id).with_for_update())
+
+    def run(steps) -> None:
+        with app.app_context():
+            try:
+                actor = db.session.get(User, admin_id)
+                steps(actor)
+                db.session.commit()
+            except BaseException as error:  # reported below, not lost in the thread
+                failures.append(error)
+                a_audited.set(), b_locked.set()  # the other side must not wait for ever
+            finally:
+                db.session.remove()
+
+    def audit_then_lock(actor) -> None:
+        audit.record(actor, "test.audit_then_lock", actor)
+        db.session.flush()
+        a_audited.set()
+        assert b_locked.wait(10)
+        lock_grant()  # waits for B's commit
+
+    def lock_then_audit(actor) -> None:
+        assert a_audited.wait(10)
+        lock_grant()
+        b_locked.set()
+        time.sleep(0.5)  # A is now waiting for the grant row
+        audit.record(actor, "test.lock_then_audit", actor)
+
+    threads = [threading.Thread(target=run, args=(steps,))
+               for steps in (audit_then_lock, lock_then_audit)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    actions = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.action.like("test.%")).order_by(AuditEvent.id)).all()
+    assert actions == ["test.lock_then_audit", "test.audit_then_lock"]
     assert verify(db.session)[1] is None
