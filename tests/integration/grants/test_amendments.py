@@ -1,0 +1,223 @@
+"""Grant amendments agreed by the programme officer and the coordinator (issue 12, item 2).
+
+Each accepted amendment is a version; shares never go below what was paid or payable; the
+grant total stays; the shares of each version are kept with the day they took effect.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.core.audit import AuditEvent
+from app.core.database import utcnow
+from app.core.errors import Conflict, DomainError, Forbidden
+from app.core.extensions import db
+from app.grants.models import GrantAmendment, GrantPlanLine, GrantShareVersion
+from app.grants.rules.lifecycle import InstallmentStatus
+from app.grants.services import amendments
+
+D = Decimal
+
+
+def _ids(case):
+    first, second = case.grant.beneficiaries[:2]
+    return first, second
+
+
+def _transfer(case, amount, *, by=None, reason="Work package 3 moves to the partner"):
+    first, second = _ids(case)
+    amendment = amendments.propose(
+        case.grant.id, by=by or case.officer, kind="beneficiary_transfer", reason=reason,
+        changes={"giver": str(first.id), "receiver": str(second.id), "amount": amount})
+    db.session.commit()
+    return amendment
+
+
+def _decide(amendment, by, decision="accept", reason=""):
+    amendments.decide(amendment.id, by=by, decision=decision, reason=reason)
+    db.session.commit()
+    db.session.expire_all()
+    return db.session.get(GrantAmendment, amendment.id)
+
+
+def test_a_transfer_proposed_by_the_officer_and_accepted_by_the_coordinator_is_version_2(
+        make_grant):
+    case = make_grant()
+    first, second = _ids(case)
+    before = (first.awarded_amount, second.awarded_amount)
+    planned_before = sum(line.amount for line in case.grant.plan_lines
+                         if line.beneficiary_id == second.id)
+    amendment = _decide(_transfer(case, "5000.00"), case.coordinator)
+    assert (amendment.status, amendment.version) == ("accepted", 2)
+    assert amendment.decided_by_id == case.coordinator.id
+    assert amendment.valid_from == utcnow().date()
+    assert (first.awarded_amount, second.awarded_amount) == (before[0] - 5000, before[1] + 5000)
+    assert case.grant.awarded_amount == sum(b.awarded_amount for b in case.grant.beneficiaries)
+    # The partner's planned costs grow with its share, so it can earn what it may be paid.
+    planned_after = sum(line.amount for line in db.session.scalars(select(GrantPlanLine).where(
+        GrantPlanLine.beneficiary_id == second.id)))
+    assert planned_after > planned_before
+    # Version 1 (the agreement, from the start date) and version 2 (from today) are kept.
+    assert amendments.shares_on(case.grant, case.grant.start_date) == (
+        1, {str(first.id): before[0], str(second.id): before[1]})
+    assert amendments.shares_on(case.grant, utcnow().date())[0] == 2
+    assert db.session.scalar(select(db.func.count(GrantShareVersion.id))) == 4
+    actions = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.target_type == "grant_amendments")).all()
+    assert actions == ["grant.amendment_proposed", "grant.amendment_accepted"]
+
+
+def test_only_the_other_side_accepts_and_only_the_proposer_withdraws(make_grant, make_user):
+    case = make_grant()
+    amendment = _transfer(case, "100.00", by=case.coordinator)
+    with pytest.raises(DomainError, match="the programme officer"):
+        amendments.decide(amendment.id, by=case.coordinator, decision="accept")
+    db.session.rollback()
+    with pytest.raises(DomainError, match="Only the coordinator who proposed"):
+        amendments.decide(amendment.id, by=case.officer, decision="withdraw")
+    db.session.rollback()
+    with pytest.raises(Forbidden):  # the finance officer is no party to amendments
+        amendments.decide(amendment.id, by=case.finance, decision="accept")
+    db.session.rollback()
+    with pytest.raises(Conflict, match="already proposed"):
+        _transfer(case, "50.00")
+    db.session.rollback()
+    with pytest.raises(DomainError, match="Say why"):
+        amendments.decide(amendment.id, by=case.officer, decision="refuse")
+    db.session.rollback()
+    refused = _decide(amendment, case.officer, "refuse", "Not in the work plan")
+    assert (refused.status, refused.version, refused.decision_reason) == (
+        "refused", None, "Not in the work plan")
+    withdrawn = _decide(_transfer(case, "50.00"), case.officer, "withdraw")
+    assert withdrawn.status == "withdrawn"
+    with pytest.raises(Conflict, match="no longer open"):
+        amendments.decide(withdrawn.id, by=case.coordinator, decision="accept")
+    db.session.rollback()
+
+
+def test_a_share_never_goes_below_what_was_paid_or_is_payable(make_grant, pay_installment):
+    case = make_grant()
+    first, _ = _ids(case)
+    pay_installment(case, 1)  # the pre-financing
+    movable = first.awarded_amount - first.disbursed_amount
+    with pytest.raises(DomainError, match="left to move"):
+        _transfer(case, str(movable + D("0.01")))
+    db.session.rollback()
+    accepted = _decide(_transfer(case, str(movable)), case.coordinator)
+    assert accepted.status == "accepted"
+    assert first.awarded_amount == first.disbursed_amount
+
+
+def test_acceptance_checks_again_what_was_promised_since_the_proposal(make_grant, make_claim):
+    case = make_grant()
+    first, _ = _ids(case)
+    movable = first.awarded_amount - amendments.states(case.grant)[str(first.id)].floor
+    amendment = _transfer(case, str(movable))  # all it has left, as things stood
+    # Meanwhile a claim of the coordinator is approved: its installment promises it more.
+    make_claim(case, approve=True)
+    with pytest.raises(DomainError, match="left to move"):
+        amendments.decide(amendment.id, by=case.coordinator, decision="accept")
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(GrantAmendment, amendment.id).status == "proposed"
+
+
+def test_a_leaving_beneficiary_keeps_what_it_was_paid_and_the_rest_goes_as_stated(
+        make_grant, pay_installment):
+    case = make_grant()
+    first, second = _ids(case)
+    pay_installment(case, 1)
+    db.session.refresh(second)
+    freed = second.awarded_amount - second.disbursed_amount
+    share_first = first.awarded_amount
+    amendment = amendments.propose(
+        case.grant.id, by=case.coordinator, kind="beneficiary_leaving",
+        reason="The partner is being wound up",
+        changes={"leaver": str(second.id), "to": {str(first.id): str(freed)}})
+    db.session.commit()
+    _decide(amendment, case.officer)
+    assert second.awarded_amount == second.disbursed_amount
+    assert second.left_on == utcnow().date()
+    assert first.awarded_amount == share_first + freed
+    with pytest.raises(DomainError, match="current beneficiary"):
+        _transfer(case, "1.00")  # it left: nothing moves from it any more
+    db.session.rollback()
+
+
+def test_a_new_beneficiary_joins_with_a_share_taken_from_another(make_grant,
+                                                                  make_organisation):
+    case = make_grant()
+    first, _ = _ids(case)
+    newcomer = make_organisation("Nova Research Institute", org_type="REC",
+                                 identifier="PIC-999000111")
+    share_first = first.awarded_amount
+    with pytest.raises(DomainError, match="No organisation"):
+        amendments.propose(case.grant.id, by=case.officer, kind="beneficiary_added",
+                           reason="x", changes={"organisation": "PIC-nope", "category": "A",
+                                                "ict_category": "broadband",
+                                                "taken_from": {str(first.id): "1000.00"}})
+    db.session.rollback()
+    amendment = amendments.propose(
+        case.grant.id, by=case.officer, kind="beneficiary_added", reason="Expertise needed",
+        changes={"organisation": "PIC-999000111", "category": "A", "ict_category": "broadband",
+                 "taken_from": {str(first.id): "10000.00"}})
+    db.session.commit()
+    _decide(amendment, case.coordinator)
+    joined = next(b for b in case.grant.beneficiaries if b.organisation_id == newcomer.id)
+    assert joined.awarded_amount == D("10000.00") and D(joined.funding_rate) == 1
+    assert first.awarded_amount == share_first - D("10000.00")
+    assert joined.participant.accepted_at is not None
+    assert sum(line.amount for line in case.grant.plan_lines
+               if line.beneficiary_id == joined.id) == D("10000.00")
+
+
+def test_a_category_transfer_moves_planned_costs_within_one_beneficiary(make_grant):
+    case = make_grant()
+    first, _ = _ids(case)
+    own = [line for line in case.grant.plan_lines if line.beneficiary_id == first.id]
+    source = own[0].category
+    target = next(code for code in ("A", "B", "C1", "C2", "C3", "D") if code != source)
+    total_before = sum(line.amount for line in own)
+    amendment = amendments.propose(
+        case.grant.id, by=case.coordinator, kind="category_transfer", reason="Cloud, not servers",
+        changes={"beneficiary": str(first.id), "source": source, "target": target,
+                 "amount": "1000.00"})
+    db.session.commit()
+    _decide(amendment, case.officer)
+    own = list(db.session.scalars(select(GrantPlanLine).where(
+        GrantPlanLine.beneficiary_id == first.id)))
+    assert sum(line.amount for line in own) == total_before
+    assert sum(line.amount for line in own if line.category == target) >= D("1000.00")
+
+
+def test_a_new_end_date_moves_the_planned_installments(make_grant):
+    case = make_grant()
+    grant = case.grant
+    final = max(grant.installments, key=lambda i: i.sequence)
+    old_due, old_end = final.due_date, grant.end_date
+    new_end = date(old_end.year + 1, old_end.month, old_end.day)
+    with pytest.raises(DomainError, match="in the past"):
+        amendments.propose(grant.id, by=case.officer, kind="end_date", reason="Delay",
+                           changes={"end_date": "2026-02-01"})
+    db.session.rollback()
+    amendment = amendments.propose(grant.id, by=case.officer, kind="end_date",
+                                   reason="Supplier delay", changes={"end_date":
+                                                                     new_end.isoformat()})
+    db.session.commit()
+    _decide(amendment, case.coordinator)
+    assert grant.end_date == new_end
+    assert final.status == InstallmentStatus.PLANNED and final.due_date > old_due
+
+
+def test_the_database_refuses_an_amendment_accepted_by_its_proposer(make_grant):
+    case = make_grant()
+    amendment = _transfer(case, "10.00")
+    with pytest.raises(IntegrityError, match="accepted_by_someone_else"):
+        db.session.execute(update(GrantAmendment).where(GrantAmendment.id == amendment.id)
+                           .values(status="accepted", version=2, valid_from=date(2026, 11, 1),
+                                   decided_by_id=case.officer.id))
+    db.session.rollback()
+
