@@ -191,3 +191,35 @@ class Ranking(db.Model):
 
     def entry_for(self, application_id: int) -> dict | None:
         return next((e for e in self.entries if e["application_id"] == application_id), None)
+
+
+class RankingCache(db.Model):
+    """A call's live ranking as last computed, so that the ranking page is a read: it ranks
+    again only when `inputs_generation` (bumped in the same transaction as any change to a
+    consensus, a panel decision, an application's ranked fields or a submission;
+    services/ranking_inputs.py) or the call's own version moved past what was ranked."""
+
+    __tablename__ = "ranking_caches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), unique=True)
+    inputs_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    result_generation: Mapped[int | None] = mapped_column(Integer)  # None: never ranked
+    call_version: Mapped[int | None] = mapped_column(Integer)
+    # Budget, funding line, pending proposals, ties waiting for the panel, blockers.
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    entry_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RankingCacheEntry(db.Model):
+    """One row of a cached ranking, in the frozen format (results.ranking_entries), one row
+    each so that a page of the table reads only its own entries."""
+
+    __tablename__ = "ranking_cache_entries"
+    __table_args__ = (UniqueConstraint("call_id", "ordinal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    entry: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -56,6 +56,10 @@ MIGRATION_SHA256 = {
     "0023_user_language.py": "eced9a9af704acabb47222e4089b5658147d7c56a2be0bfd62e12d0e9e9e6766",
     "0024_grant_amendments.py":
         "26123cca0b1acfbda377094372dd626f72b23bb53e19d484195b335488da2fdd",
+    "0025_ranking_cache.py":
+        "df253277faca2cdcb9d96b176a5056a8dfeac0b9ede4d762affaa8d916716d83",
+    "0026_call_de_minimis_batch_transfers.py":
+        "c6c57978b0c3ab47bb6fedfe292c954f6e30dd3078fdf9ecfb2e826cba5e1fc6",
 }
 
 

@@ -28,6 +28,7 @@ from app.evaluation.rules.scoring import (
     price_scores,
     weighted_total,
 )
+from app.evaluation.services import ranking_inputs  # noqa: F401  (its flush listener)
 from app.evaluation.services.calls import (
     EVALUATED_STATUSES,
     criteria_of,

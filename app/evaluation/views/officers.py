@@ -18,7 +18,7 @@ from app.evaluation.forms import (
     panel_form,
 )
 from app.evaluation.rules.ranking import TRAIL_BELOW_THRESHOLD, TRAIL_TOTAL, TRAIL_UNRESOLVED
-from app.evaluation.services import assignment, calls, exports, results
+from app.evaluation.services import assignment, calls, exports, ranking_store, results
 from app.evaluation.services import ranking as ranking_service
 from app.evaluation.views import bp
 
@@ -118,24 +118,32 @@ def _group_key(ids) -> str:
 
 
 def _ranking_page(call_id: int, *, publish_form=None, panel_forms=None, status: int = 200):
-    result = ranking_service.ranking_to_read(call_id, by=current_user)
+    # The ranking as last computed (a place depends on every proposal), ranked again only
+    # when its inputs changed since; one page of it is read.
+    result = ranking_store.ranking_page(call_id, by=current_user,
+                                        page=request.args.get("page", 1, type=int),
+                                        per_page=RANKING_PER_PAGE)
     frozen = results.frozen_ranking(result.call)
     forms = dict(panel_forms or {})
     for group in result.unresolved:
-        key = _group_key(row.application.id for row in group)
+        proposals = group["proposals"]
+        key = _group_key(p["id"] for p in proposals)
         if key not in forms:
-            data = {f"place_{row.application.id}": str(row.panel.position)
-                    for row in group if row.panel}
-            data["reason"] = next((row.panel.reason for row in group if row.panel), "")
-            forms[key] = panel_form([row.application.id for row in group], data=data)
-    # The whole ranking is computed (a place depends on every proposal); one page is shown.
-    entries = paginate_list(frozen.entries if frozen else results.ranking_entries(result),
-                            page=request.args.get("page", 1, type=int), per_page=RANKING_PER_PAGE)
-    return render_template(
+            data = {f"place_{p['id']}": str(p["panel_position"])
+                    for p in proposals if p["panel_position"] is not None}
+            data["reason"] = next((p["panel_reason"] for p in proposals
+                                   if p["panel_position"] is not None), "")
+            forms[key] = panel_form([p["id"] for p in proposals], data=data)
+    entries = (paginate_list(frozen.entries, page=request.args.get("page", 1, type=int),
+                             per_page=RANKING_PER_PAGE) if frozen else result.entries)
+    html = render_template(
         "evaluation/ranking.html", result=result, frozen=frozen, panel_forms=forms,
         entries=entries,
         publish_form=publish_form or PublishForm(), trail_labels=TRAIL_LABELS,
-        can_act=current_user.is_staff_of(result.call.funder_id, Role.programme_officer)), status
+        can_act=current_user.is_staff_of(result.call.funder_id, Role.programme_officer))
+    if status == 200:
+        db.session.commit()  # keeps a freshly computed ranking (a refused form saves nothing)
+    return html, status
 
 
 @bp.get("/calls/<int:call_id>/ranking")

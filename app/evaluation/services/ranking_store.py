@@ -1,0 +1,140 @@
+"""The ranking page's data without ranking on every request: the call's ranking is computed
+once and kept (RankingCache, one RankingCacheEntry per row, trail and reason included) until
+its inputs change (ranking_inputs.py bumps the generation) or the call itself does (its
+version: criteria, budget, status). A page then reads one summary row and its own entries."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.accounts.models import User
+from app.calls.models import Call
+from app.core.database import utcnow
+from app.core.extensions import db
+from app.evaluation.models import RankingCache, RankingCacheEntry
+from app.evaluation.rules.scoring import AwardCriteria, TieBreak
+from app.evaluation.services.calls import criteria_of, get_call_to_oversee
+from app.evaluation.services.ranking import RankingResult, compute_ranking
+from app.evaluation.services.results import ranking_entries
+
+
+class CachedEntries(Pagination):
+    """A page of a cached ranking: only the entries on it are read."""
+
+    def _query_items(self) -> list[dict]:
+        start = self._query_offset
+        return list(db.session.scalars(
+            select(RankingCacheEntry.entry)
+            .where(RankingCacheEntry.call_id == self._query_args["call_id"],
+                   RankingCacheEntry.ordinal >= start,
+                   RankingCacheEntry.ordinal < start + self.per_page)
+            .order_by(RankingCacheEntry.ordinal)))
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+@dataclass(frozen=True)
+class RankingPage:
+    """What the ranking page shows, from the cache: the same figures as a RankingResult."""
+
+    call: Call
+    criteria: AwardCriteria
+    entries: CachedEntries
+    summary: dict
+
+    @property
+    def budget(self) -> Decimal:
+        return Decimal(self.summary["budget"])
+
+    @property
+    def funded_total(self) -> Decimal:
+        return Decimal(self.summary["funded_total"])
+
+    @property
+    def remaining(self) -> Decimal:
+        return Decimal(self.summary["remaining"])
+
+    @property
+    def last_funded_position(self) -> int | None:
+        return self.summary["last_funded_position"]
+
+    @property
+    def pending(self) -> list[dict]:
+        """Proposals without an approved consensus: {"id", "acronym"}."""
+        return self.summary["pending"]
+
+    @property
+    def unresolved(self) -> list[dict]:
+        """Groups still tied: {"position", "proposals": [{"id", "acronym", "panel_position",
+        "panel_reason"}]}."""
+        return self.summary["unresolved"]
+
+    @property
+    def panel_allowed(self) -> bool:
+        return TieBreak.PANEL_DECISION in self.criteria.tie_breaks
+
+    def blockers(self) -> list[str]:
+        return self.summary["blockers"]
+
+
+def summarise(result: RankingResult) -> dict:
+    """The page's figures beside the table, as JSON."""
+    return {
+        "budget": str(result.line.budget), "funded_total": str(result.line.funded_total),
+        "remaining": str(result.line.remaining),
+        "last_funded_position": result.last_funded_position,
+        "pending": [{"id": a.id, "acronym": a.acronym} for a in result.pending],
+        "unresolved": [{"position": group[0].entry.position, "proposals": [
+            {"id": row.application.id, "acronym": row.application.acronym,
+             "panel_position": row.panel.position if row.panel else None,
+             "panel_reason": row.panel.reason if row.panel else None} for row in group]}
+            for group in result.unresolved],
+        "blockers": result.blockers(),
+    }
+
+
+def _store(call: Call, generation: int) -> tuple[dict, int]:
+    """Rank `call` and keep the result as of input generation `generation` (read before the
+    inputs: a change committed meanwhile bumped it past, so the next page ranks again)."""
+    result = compute_ranking(call)
+    entries = ranking_entries(result)
+    summary = summarise(result)
+    db.session.execute(delete(RankingCacheEntry).where(RankingCacheEntry.call_id == call.id))
+    if entries:
+        db.session.execute(insert(RankingCacheEntry), [
+            {"call_id": call.id, "ordinal": ordinal, "entry": entry}
+            for ordinal, entry in enumerate(entries)])
+    table = RankingCache.__table__
+    dialect_insert = (postgresql_insert if db.session.connection().dialect.name == "postgresql"
+                      else sqlite_insert)
+    result_columns = {"result_generation": generation, "call_version": call.version,
+                      "summary": summary, "entry_count": len(entries), "computed_at": utcnow()}
+    # Only the result's columns on conflict: the inputs' generation is the listener's.
+    db.session.execute(
+        dialect_insert(table).values(call_id=call.id, inputs_generation=generation,
+                                     **result_columns)
+        .on_conflict_do_update(index_elements=[table.c.call_id], set_=result_columns))
+    return summary, len(entries)
+
+
+def ranking_page(call_id: int, *, by: User, page: int, per_page: int) -> RankingPage:
+    """The call's ranking, page `page`: read from the cache, ranked first if its inputs changed.
+    The caller commits, to keep a freshly computed ranking for the next requests."""
+    call = get_call_to_oversee(call_id, by=by)
+    cached = db.session.execute(
+        select(RankingCache.inputs_generation, RankingCache.result_generation,
+               RankingCache.call_version, RankingCache.summary, RankingCache.entry_count)
+        .where(RankingCache.call_id == call.id)).first()
+    if (cached is not None and cached.result_generation == cached.inputs_generation
+            and cached.call_version == call.version):
+        summary, total = cached.summary, cached.entry_count
+    else:
+        summary, total = _store(call, cached.inputs_generation if cached else 0)
+    entries = CachedEntries(page=page, per_page=per_page, max_per_page=None, error_out=False,
+                            call_id=call.id, total=total)
+    return RankingPage(call=call, criteria=criteria_of(call), entries=entries, summary=summary)
