@@ -1,5 +1,7 @@
 """Forms: expert profile, declaration, review and consensus (built from the criteria), officer."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -25,47 +27,47 @@ def _optional_id(value):
 
 class ExpertProfileForm(FlaskForm):
     fields_of_science = SelectMultipleField(
-        "Fields of science", choices=list(FORD_FIELDS.items()), validators=[Optional()],
-        description="OECD Frascati fields you can evaluate; proposals in the same field are "
-                    "assigned to you first. Hold Ctrl to pick several.")
-    keywords = StringField("Keywords", validators=[Optional(), Length(max=500)],
-                           description="Topics you know well, separated by commas.")
-    country = SelectField("Country", validators=[Optional()],
-                          description="Where you work; some calls exclude experts from the "
-                                      "participants' countries.")
-    organisation_id = SelectField("Your organisation", coerce=_optional_id,
+        _l("Fields of science"), choices=list(FORD_FIELDS.items()), validators=[Optional()],
+        description=_l("OECD Frascati fields you can evaluate; proposals in the same field are "
+                       "assigned to you first. Hold Ctrl to pick several."))
+    keywords = StringField(_l("Keywords"), validators=[Optional(), Length(max=500)],
+                           description=_l("Topics you know well, separated by commas."))
+    country = SelectField(_l("Country"), validators=[Optional()],
+                          description=_l("Where you work; some calls exclude experts from the "
+                                         "participants' countries."))
+    organisation_id = SelectField(_l("Your organisation"), coerce=_optional_id,
                                   validators=[Optional()],
-                                  description="You are never assigned proposals of your own "
-                                              "organisation or its group.")
-    submit = SubmitField("Save profile")
+                                  description=_l("You are never assigned proposals of your own "
+                                                 "organisation or its group."))
+    submit = SubmitField(_l("Save profile"))
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = [("", "—")] + country_choices()
-        self.organisation_id.choices = [("", "None / independent")] + list(organisations)
+        self.organisation_id.choices = [("", _("None / independent"))] + list(organisations)
 
 
 class AffiliationForm(FlaskForm):
-    organisation_id = SelectField("Organisation", coerce=_optional_id,
-                                  validators=[DataRequired("Choose an organisation.")])
-    until = DateField("Until", validators=[Optional(), sane_date()],
-                      description="Leave empty if the tie continues. Ties that ended within "
-                                  "the last 3 years are conflicts too.")
-    submit = SubmitField("Declare affiliation")
+    organisation_id = SelectField(_l("Organisation"), coerce=_optional_id,
+                                  validators=[DataRequired(_l("Choose an organisation."))])
+    until = DateField(_l("Until"), validators=[Optional(), sane_date()],
+                      description=_l("Leave empty if the tie continues. Ties that ended within "
+                                     "the last 3 years are conflicts too."))
+    submit = SubmitField(_l("Declare affiliation"))
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation_id.choices = [("", "Choose an organisation")] + list(organisations)
+        self.organisation_id.choices = [("", _("Choose an organisation"))] + list(organisations)
 
 
 class DeclarationForm(FlaskForm):
-    answer = RadioField("Declaration", choices=[
-        ("none", "I have no conflict of interest with this proposal."),
-        ("conflict", "I have a conflict of interest with this proposal.")],
-        validators=[DataRequired("Choose one of the two declarations.")])
-    reason = TextAreaField("If you have a conflict, say what it is",
+    answer = RadioField(_l("Declaration"), choices=[
+        ("none", _l("I have no conflict of interest with this proposal.")),
+        ("conflict", _l("I have a conflict of interest with this proposal."))],
+        validators=[DataRequired(_l("Choose one of the two declarations."))])
+    reason = TextAreaField(_l("If you have a conflict, say what it is"),
                            validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Sign the declaration")
+    submit = SubmitField(_l("Sign the declaration"))
 
 
 class ActionForm(FlaskForm):
@@ -74,19 +76,19 @@ class ActionForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     same_country_is_conflict = BooleanField(
-        "Experts may not evaluate proposals with a participant from their own country")
-    submit = SubmitField("Save settings")
+        _l("Experts may not evaluate proposals with a participant from their own country"))
+    submit = SubmitField(_l("Save settings"))
 
 
 class RapporteurForm(FlaskForm):
-    assignment_id = SelectField("Rapporteur", coerce=_optional_id)
-    submit = SubmitField("Set rapporteur")
+    assignment_id = SelectField(_l("Rapporteur"), coerce=_optional_id)
+    submit = SubmitField(_l("Set rapporteur"))
 
 
 class PublishForm(FlaskForm):
-    confirm = BooleanField("I understand that published results are final: outcomes are "
-                           "e-mailed to coordinators and the ranking is frozen.")
-    submit = SubmitField("Freeze and publish the results")
+    confirm = BooleanField(_l("I understand that published results are final: outcomes are "
+                              "e-mailed to coordinators and the ranking is frozen."))
+    submit = SubmitField(_l("Freeze and publish the results"))
 
 
 def scale(criterion: Criterion) -> list[str]:
@@ -101,24 +103,29 @@ def scale(criterion: Criterion) -> list[str]:
 def _score_field(criterion: Criterion) -> SelectField:
     # validate_choice is off so that an off-scale value reaches the scoring rules and their
     # message ("Scores go in steps of 0.5…") appears next to the field.
+    bounds = {"minimum": plain(criterion.minimum), "maximum": plain(criterion.maximum),
+              "step": plain(criterion.step)}
+    if criterion.threshold is None:
+        hint = _("From %(minimum)s to %(maximum)s in steps of %(step)s.", **bounds)
+    else:
+        hint = _("From %(minimum)s to %(maximum)s in steps of %(step)s; threshold "
+                 "%(threshold)s.", threshold=plain(criterion.threshold), **bounds)
     return SelectField(
-        f"{criterion.label}: score", choices=[("", "—")] + [(v, v) for v in scale(criterion)],
-        validate_choice=False,
-        description=f"From {plain(criterion.minimum)} to {plain(criterion.maximum)} in steps "
-                    f"of {plain(criterion.step)}"
-                    + (f"; threshold {plain(criterion.threshold)}."
-                       if criterion.threshold is not None else "."))
+        _("%(criterion)s: score", criterion=criterion.label),
+        choices=[("", "—")] + [(v, v) for v in scale(criterion)],
+        validate_choice=False, description=hint)
 
 
 def _comment_field(criterion: Criterion, min_comment: int) -> TextAreaField:
-    hint = f"At least {min_comment} characters to submit." if min_comment else None
-    return TextAreaField(f"{criterion.label}: comment", description=hint,
+    hint = (_("At least %(minimum)s characters to submit.", minimum=min_comment)
+            if min_comment else None)
+    return TextAreaField(_("%(criterion)s: comment", criterion=criterion.label), description=hint,
                          validators=[Optional(), Length(max=10000)])
 
 
 class ScoreForm(FlaskForm):
-    save = SubmitField("Save draft")
-    submit = SubmitField("Submit")
+    save = SubmitField(_l("Save draft"))
+    submit = SubmitField(_l("Submit"))
 
     criteria: tuple[Criterion, ...] = ()
 
@@ -141,9 +148,9 @@ def score_form(criteria: tuple[Criterion, ...], min_comment: int, *, consensus: 
         attributes[f"comment_{criterion.code}"] = _comment_field(criterion, min_comment)
     if consensus:
         attributes["minority_views"] = TextAreaField(
-            "Minority views", validators=[Optional(), Length(max=10000)],
-            description="Where experts disagree (see the flags), record the minority view.")
-        attributes["submit"] = SubmitField("Submit for approval")
+            _("Minority views"), validators=[Optional(), Length(max=10000)],
+            description=_("Where experts disagree (see the flags), record the minority view."))
+        attributes["submit"] = SubmitField(_("Submit for approval"))
     form_class = type("ConsensusForm" if consensus else "ReviewForm", (ScoreForm,), attributes)
     return form_class(data=data)
 
@@ -157,9 +164,9 @@ def stored_form_data(scores: dict, comments: dict, extra: dict | None = None) ->
 def panel_form(application_ids: list[int], data: dict | None = None) -> FlaskForm:
     """Places 1..n for the proposals of one tied group, and the panel's reason."""
     places = [("", "—")] + [(str(n), str(n)) for n in range(1, len(application_ids) + 1)]
-    attributes = {f"place_{application_id}": SelectField("Place", choices=places,
+    attributes = {f"place_{application_id}": SelectField(_("Place"), choices=places,
                                                           validators=[Optional()])
                   for application_id in application_ids}
-    attributes["reason"] = TextAreaField("The panel's reason", validators=[Optional()])
-    attributes["submit"] = SubmitField("Record the panel decision")
+    attributes["reason"] = TextAreaField(_("The panel's reason"), validators=[Optional()])
+    attributes["submit"] = SubmitField(_("Record the panel decision"))
     return type("PanelForm", (FlaskForm,), attributes)(data=data)

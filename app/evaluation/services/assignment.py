@@ -3,6 +3,9 @@
 from collections import defaultdict
 from datetime import date
 
+from flask import current_app
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import load_only, selectinload
 
@@ -13,7 +16,6 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
-from app.core.formatting import counted
 from app.core.links import public_url
 from app.core.mail import send_mail
 from app.evaluation.models import (
@@ -192,10 +194,17 @@ def _notify_experts(call: Call, rows: list[Assignment]) -> None:
         return
     link = public_url("evaluation.my_evaluations")
     for user in db.session.scalars(select(User).where(User.id.in_(counts))):
-        send_mail(user.email, f"New proposals to evaluate: {call.reference}",
-                  f"Hello {user.name},\n\nyou have {counted(counts[user.id], 'new proposal')} "
-                  f"to evaluate in the call {call.reference} – {call.title}.\nBefore reading "
-                  f"each one, declare whether you have a conflict of interest:\n{link}\n")
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            send_mail(user.email, _("New proposals to evaluate: %(reference)s",
+                                    reference=call.reference),
+                      ngettext("Hello %(name)s,\n\nyou have %(num)d new proposal to evaluate in "
+                               "the call %(reference)s – %(title)s.\nBefore reading it, declare "
+                               "whether you have a conflict of interest:\n%(link)s\n",
+                               "Hello %(name)s,\n\nyou have %(num)d new proposals to evaluate in "
+                               "the call %(reference)s – %(title)s.\nBefore reading each one, "
+                               "declare whether you have a conflict of interest:\n%(link)s\n",
+                               counts[user.id], name=user.name, reference=call.reference,
+                               title=call.title, link=link))
 
 
 def _ensure_rapporteurs(call: Call) -> None:
@@ -216,7 +225,7 @@ def get_own_assignment(assignment_id: int, *, by: User) -> Assignment:
     """The expert's own active assignment; anything else is invisible to them (404)."""
     row = db.session.get(Assignment, assignment_id)
     if row is None or row.expert_id != by.id or not row.is_active:
-        raise NotFound("This proposal is not assigned to you.")
+        raise NotFound(_("This proposal is not assigned to you."))
     return row
 
 
@@ -226,7 +235,7 @@ def declare(assignment_id: int, *, by: User, has_conflict: bool, reason: str = "
     row = get_own_assignment(assignment_id, by=by)
     services.require_under_evaluation(row.call)
     if row.status != AssignmentStatus.ASSIGNED:
-        raise Conflict("You have already declared for this proposal.")
+        raise Conflict(_("You have already declared for this proposal."))
     row.declared_at = utcnow()
     if not has_conflict:
         row.status = AssignmentStatus.ACCEPTED
@@ -235,7 +244,7 @@ def declare(assignment_id: int, *, by: User, has_conflict: bool, reason: str = "
         return row
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise DomainError("Say in a sentence what the conflict is (at least 10 characters).",
+        raise DomainError(_("Say in a sentence what the conflict is (at least 10 characters)."),
                           field="reason")
     row.status, row.conflict_reason, row.is_rapporteur = AssignmentStatus.CONFLICT, reason, False
     audit.record(by, "evaluation.conflict_declared", row, {"reason": reason})
@@ -247,7 +256,7 @@ def declare(assignment_id: int, *, by: User, has_conflict: bool, reason: str = "
 def set_rapporteur(application_id: int, assignment_id: int, *, by: User) -> Assignment:
     application = db.session.get(Application, application_id)
     if application is None:
-        raise NotFound("This proposal does not exist.")
+        raise NotFound(_("This proposal does not exist."))
     services.get_officer_call(application.call_id, by=by)
     services.require_under_evaluation(application.call)
     team = db.session.scalars(select(Assignment).where(
@@ -255,12 +264,12 @@ def set_rapporteur(application_id: int, assignment_id: int, *, by: User) -> Assi
         Assignment.status.in_(ACTIVE_ASSIGNMENT))).all()
     chosen = next((r for r in team if r.id == assignment_id), None)
     if chosen is None:
-        raise DomainError("Choose one of the experts assigned to this proposal.",
+        raise DomainError(_("Choose one of the experts assigned to this proposal."),
                           field="assignment_id")
     consensus = db.session.scalar(select(Consensus).where(
         Consensus.application_id == application_id))
     if consensus is not None and consensus.status == ConsensusStatus.APPROVED:
-        raise Conflict("The consensus is approved; the rapporteur can no longer change.")
+        raise Conflict(_("The consensus is approved; the rapporteur can no longer change."))
     for row in team:
         row.is_rapporteur = row is chosen
     if consensus is not None:

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from app.accounts.models import Role, User
@@ -28,7 +29,7 @@ class FieldErrors(DomainError):
 
     def __init__(self, errors: Mapping[str, str]):
         self.errors = dict(errors)
-        super().__init__("Please correct the fields marked below.")
+        super().__init__(_("Please correct the fields marked below."))
 
 
 def criteria_of(call: Call) -> AwardCriteria:
@@ -40,7 +41,7 @@ def get_call_to_oversee(call_id: int, *, by: User) -> Call:
     officers, admins). For anyone else it is not theirs: 404."""
     call = db.session.get(Call, call_id)
     if call is None or not can_manage(by, call):
-        raise NotFound("There is no such call among yours.")
+        raise NotFound(_("There is no such call among yours."))
     return call
 
 
@@ -49,13 +50,13 @@ def get_officer_call(call_id: int, *, by: User) -> Call:
     get 403 here."""
     call = get_call_to_oversee(call_id, by=by)
     if not by.is_staff_of(call.funder_id, Role.programme_officer):
-        raise Forbidden("Only programme officers of the call's funder may do this.")
+        raise Forbidden(_("Only programme officers of the call's funder may do this."))
     return call
 
 
 def require_under_evaluation(call: Call) -> None:
     if call.status != CallStatus.UNDER_EVALUATION:
-        raise Conflict("The call is not under evaluation.")
+        raise Conflict(_("The call is not under evaluation."))
 
 
 def list_officer_calls(*, by: User) -> dict[str, list[Call]]:
@@ -148,7 +149,7 @@ def counted_submission(application: Application) -> Submission:
                                  Submission.submitted_at <= call.closes_at)
         .order_by(Submission.number.desc()).limit(1))
     if submission is None:
-        raise NotFound("This proposal has no submission before the deadline.")
+        raise NotFound(_("This proposal has no submission before the deadline."))
     return submission
 
 
@@ -191,10 +192,11 @@ def read_scores(criteria: Iterable[Criterion], scores: Mapping[str, object],
             except ValueError as problem:
                 errors[f"score_{criterion.code}"] = str(problem)
         elif complete:
-            errors[f"score_{criterion.code}"] = "Choose a score."
+            errors[f"score_{criterion.code}"] = _("Choose a score.")
         if complete and len(comment) < min_comment:
             errors[f"comment_{criterion.code}"] = (
-                f"Write at least {min_comment} characters ({len(comment)} so far).")
+                _("Write at least %(minimum)s characters (%(count)s so far).",
+                  minimum=min_comment, count=len(comment)))
         checked_comments[criterion.code] = comment
     if errors:
         raise FieldErrors(errors)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
@@ -53,20 +54,22 @@ def _all_in(team: list[Assignment]) -> bool:
 
 def _status(row: Assignment) -> str:
     if row.status == "assigned":
-        return "awaiting declaration"
-    return row.review.status if row.review else "not started"
+        return _("awaiting declaration")
+    if row.review is None:
+        return _("not started")
+    return _("submitted") if row.review.status == ReviewStatus.SUBMITTED else _("draft")
 
 
 def consensus_view(application_id: int, *, by: User) -> ConsensusView:
     """For the proposal's rapporteur or the call's officer; nobody else may know of it."""
     application = db.session.get(Application, application_id)
     if application is None:
-        raise NotFound("This proposal does not exist.")
+        raise NotFound(_("This proposal does not exist."))
     team = list_team(application_id)
     as_officer = by.is_staff_of(application.call.funder_id, Role.programme_officer)
     is_rapporteur = any(r.expert_id == by.id and r.is_rapporteur for r in team)
     if not (as_officer or is_rapporteur):
-        raise NotFound("This consensus is not yours to see.")
+        raise NotFound(_("This consensus is not yours to see."))
     criteria = services.criteria_of(application.call)
     all_in = _all_in(team)
     # The rapporteur sees the others' reports only once all are in, and never their names.
@@ -74,7 +77,8 @@ def consensus_view(application_id: int, *, by: User) -> ConsensusView:
     if as_officer or all_in:
         for number, row in enumerate(team, start=1):
             label = row.expert.name if as_officer else (
-                f"Expert {number}" + (" (you)" if row.expert_id == by.id else ""))
+                _("Expert %(number)s (you)", number=number) if row.expert_id == by.id
+                else _("Expert %(number)s", number=number))
             review = row.review
             submitted = review is not None and review.status == ReviewStatus.SUBMITTED
             columns.append(ReviewColumn(
@@ -96,13 +100,13 @@ def save_consensus(application_id: int, *, by: User, scores: dict[str, str | Non
                    comments: dict[str, str], minority_views: str, submit: bool) -> Consensus:
     view = consensus_view(application_id, by=by)
     if not view.is_rapporteur:
-        raise NotFound("Only the rapporteur writes the consensus report.")
+        raise NotFound(_("Only the rapporteur writes the consensus report."))
     services.require_under_evaluation(view.application.call)
     if not view.all_in:
-        raise Conflict("The consensus can be written once every expert has submitted a review.")
+        raise Conflict(_("The consensus can be written once every expert has submitted a review."))
     consensus = view.consensus
     if consensus is not None and consensus.status != ConsensusStatus.DRAFT:
-        raise Conflict("The consensus report has been submitted; the officer can return it.")
+        raise Conflict(_("The consensus report has been submitted; the officer can return it."))
     checked_scores, checked_comments = services.read_scores(
         view.criteria.expert_criteria, scores, comments, complete=submit,
         min_comment=view.criteria.min_comment_length)
@@ -136,10 +140,10 @@ def dispersed_labels(view: ConsensusView) -> list[str]:
 def _submitted_consensus(application_id: int, by: User) -> Consensus:
     view = consensus_view(application_id, by=by)
     if not view.as_officer:
-        raise NotFound("Only the call's officer decides on the consensus.")
+        raise NotFound(_("Only the call's officer decides on the consensus."))
     services.require_under_evaluation(view.application.call)
     if view.consensus is None or view.consensus.status != ConsensusStatus.SUBMITTED:
-        raise Conflict("There is no submitted consensus report to decide on.")
+        raise Conflict(_("There is no submitted consensus report to decide on."))
     return view.consensus
 
 

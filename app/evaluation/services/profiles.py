@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 
 from app.accounts.models import Invitation, Organisation, Role, User, UserRole
@@ -47,7 +48,7 @@ def _organisation(organisation_id: int | None, field: str) -> Organisation | Non
         return None
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        raise DomainError("Choose an organisation from the list.", field=field)
+        raise DomainError(_("Choose an organisation from the list."), field=field)
     return organisation
 
 
@@ -56,7 +57,7 @@ def update_profile(*, by: User, fields_of_science: Iterable[str], keywords: str,
     fields = sorted(set(fields_of_science))
     unknown = [code for code in fields if code not in FORD_FIELDS]
     if unknown:
-        raise DomainError(f"Unknown fields of science: {', '.join(unknown)}.",
+        raise DomainError(_("Unknown fields of science: %(codes)s.", codes=", ".join(unknown)),
                           field="fields_of_science")
     profile = profile_for(by)
     _organisation(organisation_id, "organisation_id")
@@ -74,11 +75,11 @@ def update_profile(*, by: User, fields_of_science: Iterable[str], keywords: str,
 def add_affiliation(*, by: User, organisation_id: int | None, until: date | None
                     ) -> ExpertAffiliation:
     if organisation_id is None:
-        raise DomainError("Choose an organisation.", field="organisation_id")
+        raise DomainError(_("Choose an organisation."), field="organisation_id")
     organisation = _organisation(organisation_id, "organisation_id")
     profile = profile_for(by)
     if any(a.organisation_id == organisation.id for a in profile.affiliations):
-        raise DomainError("This affiliation is already declared; remove it first to change it.",
+        raise DomainError(_("This affiliation is already declared; remove it first to change it."),
                           field="organisation_id")
     affiliation = ExpertAffiliation(organisation_id=organisation.id, until=until)
     profile.affiliations.append(affiliation)
@@ -93,7 +94,7 @@ def remove_affiliation(*, by: User, affiliation_id: int) -> None:
     profile = profile_for(by)
     affiliation = next((a for a in profile.affiliations if a.id == affiliation_id), None)
     if affiliation is None:
-        raise NotFound("This affiliation does not exist.")
+        raise NotFound(_("This affiliation does not exist."))
     profile.affiliations.remove(affiliation)
     audit.record(by, "evaluation.affiliation_removed", profile,
                  {"organisation_id": affiliation.organisation_id})

@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass
 
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -33,12 +37,12 @@ OUTCOME_STATUS = {
     FundingOutcome.REJECTED: ApplicationStatus.REJECTED,
 }
 OUTCOME_SENTENCES = {
-    "funded": "Your proposal is above the funding line: it is selected for funding.",
-    "reserve": "Your proposal passed the thresholds but is below the funding line: it is on "
-               "the reserve list and may be funded if money becomes available.",
-    "rejected": "Your proposal did not reach every threshold: it is not ranked and will not "
-                "be funded.",
-    "ineligible": "Your proposal was found ineligible and was not evaluated.",
+    "funded": _l("Your proposal is above the funding line: it is selected for funding."),
+    "reserve": _l("Your proposal passed the thresholds but is below the funding line: it is on "
+                  "the reserve list and may be funded if money becomes available."),
+    "rejected": _l("Your proposal did not reach every threshold: it is not ranked and will not "
+                   "be funded."),
+    "ineligible": _l("Your proposal was found ineligible and was not evaluated."),
 }
 
 
@@ -72,7 +76,7 @@ def publish_results(call_id: int, *, by: User, confirmed: bool) -> Ranking:
     """Freeze the ranking, give each proposal its outcome, publish and tell the coordinators."""
     call = services.get_officer_call(call_id, by=by)
     if not confirmed:
-        raise DomainError("Tick the box to confirm: published results cannot be changed.",
+        raise DomainError(_("Tick the box to confirm: published results cannot be changed."),
                           field="confirm")
     result = compute_ranking(call)
     blockers = result.blockers()
@@ -98,10 +102,10 @@ def publish_results(call_id: int, *, by: User, confirmed: bool) -> Ranking:
     return ranking
 
 
-def _coordinator_email(application: Application) -> str:
+def _coordinator_user(application: Application) -> User:
     coordinator = next((p for p in application.participants
                         if p.role == ParticipantRole.COORDINATOR and p.contact_user), None)
-    return coordinator.contact_user.email if coordinator else application.created_by.email
+    return coordinator.contact_user if coordinator else application.created_by
 
 
 def _tell_coordinators(call: Call, applications: list[Application]) -> None:
@@ -111,12 +115,17 @@ def _tell_coordinators(call: Call, applications: list[Application]) -> None:
         selectinload(Application.created_by)))
     for application in loaded:
         link = public_url("evaluation.result", application_id=application.id)
-        send_mail(_coordinator_email(application),
-                  f"Evaluation results: {application.acronym} ({call.reference})",
-                  f"Hello,\n\nthe results of the call {call.reference} – {call.title} are "
-                  f"published.\n\n{OUTCOME_SENTENCES[application.status]}\n\nRead the "
-                  f"consensus scores and comments and download the evaluation summary report "
-                  f"here:\n{link}\n")
+        recipient = _coordinator_user(application)
+        # In the coordinator's language, whoever pressed "publish".
+        with force_locale(recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            send_mail(recipient.email,
+                      _("Evaluation results: %(acronym)s (%(reference)s)",
+                        acronym=application.acronym, reference=call.reference),
+                      _("Hello,\n\nthe results of the call %(reference)s – %(title)s are "
+                        "published.\n\n%(outcome)s\n\nRead the consensus scores and comments "
+                        "and download the evaluation summary report here:\n%(link)s\n",
+                        reference=call.reference, title=call.title,
+                        outcome=OUTCOME_SENTENCES[application.status], link=link))
 
 
 def frozen_ranking(call: Call) -> Ranking | None:
@@ -142,7 +151,7 @@ class Outcome:
 def outcome_for_member(application_id: int, *, by: User) -> Outcome:
     application = db.session.get(Application, application_id)
     if application is None or not services.is_consortium_member(application, by):
-        raise NotFound("This proposal is not one of yours.")
+        raise NotFound(_("This proposal is not one of yours."))
     ranking = frozen_ranking(application.call)
     published = ranking is not None and application.call.status in _PUBLISHED
     entry = ranking.entry_for(application.id) if published else None
@@ -192,7 +201,7 @@ def summary_pdf(application_id: int, *, by: User) -> tuple[str, bytes]:
     """The evaluation summary report: consensus scores and comments, thresholds, the line."""
     outcome = outcome_for_member(application_id, by=by)
     if not outcome.published:
-        raise NotFound("The results of this call are not published yet.")
+        raise NotFound(_("The results of this call are not published yet."))
     pdf = render_pdf("pdf/evaluation_summary.html", outcome=outcome,
                      call=outcome.application.call, generated_at=utcnow())
     return f"evaluation-summary-{outcome.application.acronym}.pdf", pdf

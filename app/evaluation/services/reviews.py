@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -56,7 +57,7 @@ def proposal_for_expert(assignment_id: int, *, by: User) -> ProposalView:
 def _accepted_assignment(assignment_id: int, by: User) -> Assignment:
     row = get_own_assignment(assignment_id, by=by)
     if row.status != AssignmentStatus.ACCEPTED:
-        raise Forbidden("Declare that you have no conflict of interest before reading it.")
+        raise Forbidden(_("Declare that you have no conflict of interest before reading it."))
     return row
 
 
@@ -67,7 +68,7 @@ def save_review(assignment_id: int, *, by: User, scores: dict[str, str | None],
     services.require_under_evaluation(row.call)
     review = row.review
     if review is not None and review.status == ReviewStatus.SUBMITTED:
-        raise Conflict("You have submitted this review; it can no longer change.")
+        raise Conflict(_("You have submitted this review; it can no longer change."))
     criteria = services.criteria_of(row.call)
     checked_scores, checked_comments = services.read_scores(
         criteria.expert_criteria, scores, comments, complete=submit,
@@ -90,12 +91,12 @@ def attachment_for_expert(assignment_id: int, attachment_id: int, *, by: User
     try:
         row = _accepted_assignment(assignment_id, by)
     except Forbidden:
-        raise NotFound("This file is not available to you.") from None
+        raise NotFound(_("This file is not available to you.")) from None
     submission = services.counted_submission(row.application)
     listed = {item.get("id") for item in submission.snapshot.get("attachments", [])}
     attachment = db.session.scalar(select(Attachment).where(
         Attachment.id == attachment_id, Attachment.application_id == row.application_id))
     if attachment is None or attachment.id not in listed or not storage.exists(
             attachment.storage_key):
-        raise NotFound("This file is not part of the submitted proposal.")
+        raise NotFound(_("This file is not part of the submitted proposal."))
     return attachment, storage.read(attachment.storage_key)

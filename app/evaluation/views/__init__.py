@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Role
 from app.evaluation import models  # noqa: F401  (registers the models)
@@ -11,9 +12,9 @@ from app.evaluation.rules.scoring import plain
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
 
 MENU = (
-    ("My evaluations", "evaluation.my_evaluations", frozenset({Role.evaluator})),
-    ("Evaluation", "evaluation.officer_calls", frozenset({Role.programme_officer})),
-    ("My results", "evaluation.my_results", frozenset({Role.applicant})),
+    (_l("My evaluations"), "evaluation.my_evaluations", frozenset({Role.evaluator})),
+    (_l("Evaluation"), "evaluation.officer_calls", frozenset({Role.programme_officer})),
+    (_l("My results"), "evaluation.my_results", frozenset({Role.applicant})),
 )
 
 

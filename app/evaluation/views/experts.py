@@ -3,6 +3,7 @@
 from io import BytesIO
 
 from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -38,7 +39,7 @@ def profile():
                 keywords=form.keywords.data or "", country=form.country.data or None,
                 organisation_id=form.organisation_id.data)
             db.session.commit()
-            flash("Your expert profile is saved.", "success")
+            flash(_("Your expert profile is saved."), "success")
             return redirect(url_for("evaluation.profile"))
     return render_template("evaluation/profile.html", form=form, profile=expert,
                            affiliation_form=AffiliationForm(organisations=organisations),
@@ -55,7 +56,7 @@ def add_affiliation():
             profiles.add_affiliation(by=current_user, organisation_id=form.organisation_id.data,
                                      until=form.until.data)
             db.session.commit()
-            flash("Affiliation declared.", "success")
+            flash(_("Affiliation declared."), "success")
             return redirect(url_for("evaluation.profile"))
     expert = profiles.profile_or_blank(current_user)
     return render_template("evaluation/profile.html", profile=expert, affiliation_form=form,
@@ -69,7 +70,7 @@ def remove_affiliation(affiliation_id: int):
     if ActionForm().validate_on_submit():
         profiles.remove_affiliation(by=current_user, affiliation_id=affiliation_id)
         db.session.commit()
-        flash("Affiliation removed.", "success")
+        flash(_("Affiliation removed."), "success")
     return redirect(url_for("evaluation.profile"))
 
 
@@ -110,9 +111,9 @@ def declaration(assignment_id: int):
                                        reason=form.reason.data or "")
             db.session.commit()
             if conflict:
-                flash("Thank you: the proposal goes to another expert.", "info")
+                flash(_("Thank you: the proposal goes to another expert."), "info")
                 return redirect(url_for("evaluation.my_evaluations"))
-            flash("Declaration signed: you can now read and score the proposal.", "success")
+            flash(_("Declaration signed: you can now read and score the proposal."), "success")
             return redirect(url_for("evaluation.assignment", assignment_id=assignment_id))
     return render_template("evaluation/declaration.html", view=view, form=form), 400
 
@@ -130,7 +131,7 @@ def review(assignment_id: int):
             reviews.save_review(assignment_id, by=current_user, scores=form.scores(),
                                 comments=form.comments(), submit=submit)
             db.session.commit()
-            flash("Review submitted." if submit else "Draft saved.", "success")
+            flash(_("Review submitted.") if submit else _("Draft saved."), "success")
             return redirect(url_for("evaluation.assignment", assignment_id=assignment_id))
     view = reviews.proposal_for_expert(assignment_id, by=current_user)
     return render_template("evaluation/assignment.html", view=view, form=form), 400
@@ -159,8 +160,8 @@ def _consensus_form(view, data=None):
         # Say it before the rapporteur submits: the flags make minority views required.
         form.minority_views.flags.required = True
         form.minority_views.description = (
-            f"Required: the experts disagreed on {', '.join(dispersed)}. Record the minority "
-            "view (at least 20 characters).")
+            _("Required: the experts disagreed on %(criteria)s. Record the minority "
+              "view (at least 20 characters).", criteria=", ".join(dispersed)))
     return form
 
 
@@ -178,8 +179,8 @@ def consensus(application_id: int):
                 comments=form.comments(), minority_views=form.minority_views.data or "",
                 submit=submit)
             db.session.commit()
-            flash("Consensus report submitted to the officer." if submit else "Draft saved.",
-                  "success")
+            flash(_("Consensus report submitted to the officer.") if submit
+                  else _("Draft saved."), "success")
             return redirect(url_for("evaluation.consensus", application_id=application_id))
         view = consensus_service.consensus_view(application_id, by=current_user)
     return render_template("evaluation/consensus.html", view=view, form=form,
@@ -190,14 +191,14 @@ def consensus(application_id: int):
 @requires(Role.programme_officer)
 def approve_consensus(application_id: int):
     return _decide(application_id, consensus_service.approve_consensus,
-                   "Consensus report approved: the proposal enters the ranking.")
+                   _("Consensus report approved: the proposal enters the ranking."))
 
 
 @bp.post("/consensus/<int:application_id>/return")
 @requires(Role.programme_officer)
 def return_consensus(application_id: int):
     return _decide(application_id, consensus_service.return_consensus,
-                   "Consensus report returned to the rapporteur.")
+                   _("Consensus report returned to the rapporteur."))
 
 
 def _decide(application_id: int, action, message: str):
