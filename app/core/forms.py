@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import flash
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, Field
 from wtforms.validators import StopValidation
@@ -83,7 +84,7 @@ class AmountField(Field):
 
     def __init__(self, label=None, validators=None, description: str = "", **kwargs):
         self.locale = current_locale()  # fields are bound per request, so per user
-        hint = f"For example {amount_example(self.locale)}."
+        hint = _("For example %(amount)s.", amount=amount_example(self.locale))
         render_kw = {"inputmode": "decimal", "maxlength": MAX_INPUT_LENGTH,
                      **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, description=f"{description} {hint}".strip(),
@@ -113,7 +114,7 @@ class AmountField(Field):
         if self.process_errors:
             raise StopValidation()  # the reading error is shown; nothing to bound
         if self.data is None and self.flags.required:
-            raise StopValidation("Enter an amount.")
+            raise StopValidation(_("Enter an amount."))
 
 
 class FiniteDecimalField(DecimalField):
@@ -124,7 +125,7 @@ class FiniteDecimalField(DecimalField):
         super().process_formdata(valuelist)
         if isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
-            raise ValueError(self.invalid_value_message or self.gettext("Enter a number."))
+            raise ValueError(self.invalid_value_message or _("Enter a number."))
 
 
 # --- the summary at the top of a refused form ---------------------------------------------
@@ -164,7 +165,7 @@ def _nested_label(form: FlaskForm, key: str) -> tuple[str, str]:
                 label.append(str(int(part) + 1))
             else:
                 field = field[part]
-                label.append(field.label.text)
+                label.append(str(field.label.text))  # a lazily translated label
     except (KeyError, IndexError, AttributeError, TypeError):
         return key.replace(".", "-"), key
     return field.id, ", ".join(text for text in label if text).replace(", ", " ", 1)
@@ -176,7 +177,7 @@ def form_errors(form: FlaskForm) -> list[FieldError]:
     The CSRF token is left out (token_refused says it in plain words); a service's nested
     keys (form.document_errors, e.g. a criterion's row) are named after their row and column.
     """
-    found = [error for field in form for error in _errors_of(field, field.label.text)]
+    found = [error for field in form for error in _errors_of(field, str(field.label.text))]
     for key, message in (getattr(form, "document_errors", None) or {}).items():
         if "." in key:
             anchor, label = _nested_label(form, key)

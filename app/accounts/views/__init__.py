@@ -1,6 +1,7 @@
 """Pages of accounts: signing in and out, registering, and the administration."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Role
 
@@ -9,11 +10,11 @@ admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 BLUEPRINTS = (bp, admin_bp)
 
 MENU = (
-    ("Users", "admin.users", frozenset({Role.admin})),
-    ("Invite evaluator", "admin.invite_evaluator",
+    (_l("Users"), "admin.users", frozenset({Role.admin})),
+    (_l("Invite evaluator"), "admin.invite_evaluator",
      frozenset({Role.admin, Role.programme_officer})),
-    ("Outbox", "admin.outbox", frozenset({Role.admin})),
-    ("Audit trail", "admin.audit_trail", frozenset({Role.admin})),
+    (_l("Outbox"), "admin.outbox", frozenset({Role.admin})),
+    (_l("Audit trail"), "admin.audit_trail", frozenset({Role.admin})),
 )
 
 # The page modules register their routes on the blueprints when imported.

@@ -1,13 +1,14 @@
 """Pages of applications."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Role
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
 MENU = (
-    ("My applications", "applications.mine", frozenset({Role.applicant})),
+    (_l("My applications"), "applications.mine", frozenset({Role.applicant})),
 )
 
 # The page modules register their routes on `bp` when imported; deadline_notices connects the

@@ -1,6 +1,7 @@
 """Pages of events: organisers run them, organisations register and meet."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Role
 
@@ -8,8 +9,8 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 
 MENU = (
     # Everyone may open the list; firms and their advisers are who look for events.
-    ("Events", "events.index", frozenset({Role.applicant, Role.adviser})),
-    ("Organise events", "events.manage", frozenset({Role.organiser})),
+    (_l("Events"), "events.index", frozenset({Role.applicant, Role.adviser})),
+    (_l("Organise events"), "events.manage", frozenset({Role.organiser})),
 )
 
 # The page modules register their routes on `bp` when imported.

@@ -1,0 +1,80 @@
+"""Pages, forms and messages are marked for translation (issue 14): with a catalogue that
+translates a handful of their strings, the pages show the translations.
+
+The catalogue is a small German one written by the test, so these tests do not depend on
+what the translators have shipped; a string left unmarked stays English and fails here.
+"""
+
+from io import BytesIO
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from flask_babel import get_babel
+
+from app.accounts.models import Role
+from app.core import i18n
+
+GERMAN = {
+    # the page frame, the pager, the form macros
+    "Skip to content": "Zum Inhalt springen",
+    "Sign in": "Anmelden",
+    "Sign out": "Abmelden",
+    "Open data": "Offene Daten",
+    "Times are shown in the call's time zone, or %(zone)s.":
+        "Zeiten in der Zeitzone der Ausschreibung, sonst %(zone)s.",
+    "marks a required field.": "kennzeichnet ein Pflichtfeld.",
+    # the home page and the error pages
+    "Your work": "Ihre Arbeit",
+    "Not found": "Nicht gefunden",
+    "There is nothing here, or you may not see it.":
+        "Hier ist nichts, oder Sie dürfen es nicht sehen.",
+    "Back to the home page": "Zurück zur Startseite",
+    # the menu of every package
+    "Users": "Benutzer",
+    "Audit trail": "Prüfpfad",
+}
+
+
+@pytest.fixture
+def german(app, tmp_path, monkeypatch):
+    """A German catalogue with the strings above, in place of the project's catalogues."""
+    catalogue = Catalog(locale="de")
+    for english, translated in GERMAN.items():
+        catalogue.add(english, translated)
+    folder = tmp_path / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    buffer = BytesIO()
+    write_mo(buffer, catalogue)
+    (folder / "messages.mo").write_bytes(buffer.getvalue())
+    monkeypatch.setattr(i18n, "shipped_languages", lambda: ("en", "de"))
+    monkeypatch.setattr(get_babel(app), "translation_directories", [str(tmp_path)])
+    monkeypatch.setattr(get_babel(app).instance.domain_instance, "cache", {})
+    return {"Accept-Language": "de"}
+
+
+def _page(client, path, headers) -> str:
+    return client.get(path, headers=headers).get_data(as_text=True)
+
+
+def test_the_page_frame_and_the_sign_in_form_are_translated(client, german):
+    page = _page(client, "/accounts/login", german)
+    for english in ("Skip to content", "Sign in", "Open data", "marks a required field."):
+        assert GERMAN[english] in page
+    assert "Zeiten in der Zeitzone der Ausschreibung, sonst" in page
+    assert "Skip to content" not in page
+    # English stays English when the browser asks for it.
+    assert "Skip to content" in _page(client, "/accounts/login", {"Accept-Language": "en"})
+
+
+def test_error_pages_are_translated(client, german):
+    page = _page(client, "/no-such-page", german)
+    assert "Nicht gefunden" in page and "Hier ist nichts" in page
+    assert "Zurück zur Startseite" in page
+
+
+def test_the_menu_and_the_home_page_are_translated(client, german, make_user, sign_in):
+    sign_in(make_user(Role.admin))
+    page = _page(client, "/", german)
+    for english in ("Your work", "Users", "Audit trail", "Sign out"):
+        assert GERMAN[english] in page, english
