@@ -1,5 +1,7 @@
 """Home page, health check and job status: the routes that belong to no domain."""
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     abort,
@@ -11,6 +13,7 @@ from flask import (
     send_file,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import text
 
 from app.core import storage
@@ -21,11 +24,23 @@ from app.core.jobs import JOB_KINDS, Job, JobStatus, reconcile_job, retry_job, r
 
 bp = Blueprint("system", __name__)
 
+# Sections of the home page given by domain packages (core knows none of them): each provider
+# returns a template and its values, e.g. the calls open now or the funded projects.
+FRONT_DOOR: list[Callable[[], tuple[str, dict]]] = []
+
+
+def front_door_section(provider: Callable[[], tuple[str, dict]]) -> Callable:
+    FRONT_DOOR.append(provider)
+    return provider
+
 
 @bp.get("/")
 @public
 def home():
-    return render_template("system/home.html")
+    # Each section is rendered from our own template, so its HTML is safe to insert.
+    sections = [Markup(render_template(template, **values))
+                for template, values in (provider() for provider in FRONT_DOOR)]
+    return render_template("system/home.html", sections=sections)
 
 
 # The role that may read what failed (core knows roles only by their names).

@@ -145,6 +145,8 @@ EXPECTED_ACCESS = {
     "grants.de_minimis": frozenset({APPLICANT}),
     "grants.withdraw_de_minimis": frozenset({APPLICANT}),
     "grants.agreement_pdf": SIGNED_IN,
+    "grants.propose_amendment": frozenset({OFFICER, APPLICANT}),
+    "grants.decide_amendment": frozenset({OFFICER, APPLICANT}),
     # reports
     "reports.index": frozenset({FINANCE, ADMIN}),
     "reports.progress": frozenset({FINANCE, ADMIN}),
@@ -197,6 +199,7 @@ EXPECTED_ACCESS = {
     "events.report": frozenset({ORGANISER, ADMIN}),
     # open data
     "opendata.index": PUBLIC,
+    "opendata.funded": PUBLIC,
     "opendata.threesixtygiving_json": PUBLIC,
     "opendata.threesixtygiving_xlsx": PUBLIC,
     "opendata.ocds_release": PUBLIC,

@@ -68,3 +68,15 @@ def list_managed_calls(*, by: User, page: int = 1, per_page: int = PER_PAGE):
     if not by.has_role(Role.admin):
         query = query.where(Call.funder_id == by.funder_id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def front_door_calls(*, limit: int = 6) -> tuple[list[Call], list[Call]]:
+    """What a visitor can apply to: open calls closing first, then forthcoming ones opening
+    first (the home page)."""
+    now = utcnow()
+    base = select(Call).options(joinedload(Call.funder))
+    open_calls = db.session.scalars(base.where(_phase_condition(Phase.OPEN, now))
+                                    .order_by(Call.closes_at, Call.id).limit(limit)).all()
+    forthcoming = db.session.scalars(base.where(_phase_condition(Phase.FORTHCOMING, now))
+                                     .order_by(Call.opens_at, Call.id).limit(limit)).all()
+    return list(open_calls), list(forthcoming)
