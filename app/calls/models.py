@@ -32,6 +32,9 @@ class Call(db.Model):
     strategic_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     ict_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     open_source_preference: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Granted under de minimis aid (Regulation (EU) 2023/2831): each grant of the call checks
+    # every beneficiary's rolling three-year ceiling (grants/services/state_aid.py).
+    de_minimis: Mapped[bool] = mapped_column(Boolean, default=False)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     budget_amount: Mapped[Decimal] = mapped_column(Money)
     max_per_proposal_amount: Mapped[Decimal] = mapped_column(Money)

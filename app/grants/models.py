@@ -390,6 +390,36 @@ class PaymentBatchItem(db.Model):
     batch: Mapped[PaymentBatch] = relationship(back_populates="items")
     installment: Mapped[Installment] = relationship()
     disbursement: Mapped[Disbursement | None] = relationship()
+    transfers: Mapped[list["PaymentBatchTransfer"]] = relationship(
+        back_populates="item", cascade="all, delete-orphan",
+        order_by="PaymentBatchTransfer.id")
+
+
+class PaymentBatchTransfer(db.Model):
+    """One transfer of a batched installment to one beneficiary, with the creditor account
+    as confirmed when the batch was made: the SEPA file pays this account, whatever changes
+    in the bank details afterwards (services/batch_files.py)."""
+
+    __tablename__ = "payment_batch_transfers"
+    __table_args__ = (
+        UniqueConstraint("item_id", "beneficiary_id"),
+        CheckConstraint("amount > 0", name="transfer_amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("payment_batch_items.id", ondelete="CASCADE"), index=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("grant_beneficiaries.id"),
+                                                index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    # The confirmed account the details were copied from, and the copy itself.
+    bank_account_id: Mapped[int] = mapped_column(ForeignKey("bank_accounts.id"), index=True)
+    creditor_holder: Mapped[str] = mapped_column(String(70))
+    creditor_iban: Mapped[str] = mapped_column(String(34))
+    creditor_bic: Mapped[str] = mapped_column(String(11))
+
+    item: Mapped[PaymentBatchItem] = relationship(back_populates="transfers")
+    beneficiary: Mapped[GrantBeneficiary] = relationship()
 
 
 class DeMinimisDeclaration(db.Model):
