@@ -1,8 +1,11 @@
 """A payment batch's transfers and its SEPA credit transfer file (pain.001, sepa.py).
 
 Each installment is paid to each beneficiary directly, its part as the payment books it
-(shares.installment_parts), to the beneficiary's confirmed account: one transfer per
-installment and beneficiary. The file is validated against the XSD before it is offered.
+(shares.installment_parts): one transfer per installment and beneficiary. The batch keeps
+each transfer's part and creditor account as they were when it was made (PaymentBatchTransfer):
+the file is built from that copy, never from the bank details in force at download, so a
+change of account after batching cannot redirect or alter what the bank was asked to pay.
+The file is validated against the XSD before it is offered.
 """
 
 from dataclasses import dataclass
@@ -10,10 +13,9 @@ from decimal import Decimal
 
 from app.accounts.models import User
 from app.core.errors import DomainError
-from app.grants.models import BankAccount, GrantBeneficiary, PaymentBatch, PaymentBatchItem
-from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS, InstallmentStatus
+from app.grants.models import GrantBeneficiary, PaymentBatch, PaymentBatchItem
+from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS
 from app.grants.services import batches
-from app.grants.services.bank_accounts import confirmed_accounts
 from app.grants.services.sepa import SEPA_CURRENCY, Account, Transfer, credit_transfer_file
 
 
@@ -21,8 +23,15 @@ from app.grants.services.sepa import SEPA_CURRENCY, Account, Transfer, credit_tr
 class BatchTransfer:
     item: PaymentBatchItem
     beneficiary: GrantBeneficiary
-    account: BankAccount | None  # None: the beneficiary has no confirmed account (yet)
+    # The creditor account kept with the batch; None for a batch made before batches kept
+    # them (migration 0026), whose file is refused.
+    account: Account | None
     amount: Decimal
+
+    @property
+    def iban_grouped(self) -> str:
+        iban = self.account.iban if self.account else ""
+        return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
 
     @property
     def reference(self) -> str:
@@ -38,15 +47,17 @@ class BatchTransfer:
 
 
 def transfers_of(batch: PaymentBatch) -> list[BatchTransfer]:
-    rows = [(item, beneficiary, part) for item in batch.items
-            for beneficiary, part in batches.parts_of(item.installment).items()]
-    accounts = confirmed_accounts({beneficiary.id for _, beneficiary, _ in rows})
-    return [BatchTransfer(item, beneficiary, accounts.get(beneficiary.id), part)
-            for item, beneficiary, part in rows]
-
-
-def missing_accounts(transfers: list[BatchTransfer]) -> list[str]:
-    return sorted({t.beneficiary.organisation.name for t in transfers if t.account is None})
+    transfers = []
+    for item in batch.items:
+        if item.transfers:
+            transfers.extend(BatchTransfer(
+                item, kept.beneficiary,
+                Account(kept.creditor_holder, kept.creditor_iban, kept.creditor_bic),
+                kept.amount) for kept in item.transfers)
+        else:  # batched before batches kept their transfers: shown as the payment books it
+            transfers.extend(BatchTransfer(item, beneficiary, None, part) for beneficiary, part
+                             in batches.parts_of(item.installment).items())
+    return transfers
 
 
 def file_refusal(batch: PaymentBatch, transfers: list[BatchTransfer]) -> str | None:
@@ -54,16 +65,15 @@ def file_refusal(batch: PaymentBatch, transfers: list[BatchTransfer]) -> str | N
     if batch.currency != SEPA_CURRENCY:
         return (f"SEPA credit transfers are in euro; this batch is in {batch.currency}. "
                 "Pay it through your bank and record it here.")
-    changed = [item for item in batch.items
-               if item.installment.status != InstallmentStatus.PAYABLE
-               or item.installment.payable_amount != item.amount]
+    changed = [item for item in batch.items if batches.changed_since_batched(item)]
     if changed:  # e.g. paid on its own meanwhile: the bank must not pay it a second time
         return ("Changed since it was batched, so not in a file: " + ", ".join(
             f"{item.installment.grant.agreement_number} #{item.installment.sequence}"
             for item in changed) + ". Discard this batch and make a new one.")
-    missing = missing_accounts(transfers)
-    if missing:
-        return "No confirmed bank details for " + ", ".join(missing) + "."
+    if any(not item.transfers for item in batch.items):
+        return ("This batch was made before OpenCall kept each transfer's bank details with "
+                "the batch, so the accounts it was meant to pay are not known. Discard it and "
+                "make a new one.")
     return None
 
 
@@ -75,7 +85,6 @@ def sepa_file(batch_id: int, *, by: User) -> tuple[PaymentBatch, bytes]:
         raise DomainError(refusal)
     debtor = Account(batch.debtor_holder, batch.debtor_iban, batch.debtor_bic)
     document = credit_transfer_file(debtor, [
-        Transfer(Account(t.account.holder, t.account.iban, t.account.bic), t.amount,
-                 t.reference, t.description) for t in transfers],
+        Transfer(t.account, t.amount, t.reference, t.description) for t in transfers],
         execution_date=batch.execution_date, currency=batch.currency)
     return batch, document

@@ -27,6 +27,7 @@ from app.grants.models import (
     Installment,
     PaymentBatch,
     PaymentBatchItem,
+    PaymentBatchTransfer,
 )
 from app.grants.rules.lifecycle import BatchStatus, InstallmentStatus
 from app.grants.services import disbursements, shares
@@ -129,10 +130,20 @@ def create_batch(*, by: User, currency: str, installment_ids: list[int], executi
     batch = PaymentBatch(funder_id=funder_id, currency=currency, execution_date=execution_date,
                          debtor_holder=debtor.holder, debtor_iban=debtor.iban,
                          debtor_bic=debtor.bic, created_by_id=by.id, status=BatchStatus.OPEN)
-    for installment_id in sorted(set(installment_ids)):
-        batch.items.append(PaymentBatchItem(
-            installment_id=installment_id,
-            amount=offered[installment_id].installment.payable_amount))
+    chosen = [offered[installment_id] for installment_id in sorted(set(installment_ids))]
+    # Read under the grant locks that confirming a bank account also takes: the accounts
+    # copied here are the confirmed ones, and the file pays them whatever changes later.
+    accounts = confirmed_accounts({b.id for candidate in chosen for b in candidate.parts})
+    for candidate in chosen:
+        item = PaymentBatchItem(installment_id=candidate.installment.id,
+                                amount=candidate.installment.payable_amount)
+        for beneficiary, part in candidate.parts.items():
+            account = accounts[beneficiary.id]  # candidates() refused any without one
+            item.transfers.append(PaymentBatchTransfer(
+                beneficiary_id=beneficiary.id, amount=part, bank_account_id=account.id,
+                creditor_holder=account.holder, creditor_iban=account.iban,
+                creditor_bic=account.bic))
+        batch.items.append(item)
     db.session.add(batch)
     db.session.flush()  # a concurrent batch of the same installment fails here (UNIQUE)
     audit.record(by, "payment_batch.created", batch, {
@@ -149,6 +160,19 @@ def _lock_grants_of(installment_ids: list[int]) -> None:
     if grant_ids:
         db.session.execute(select(Grant.id).where(Grant.id.in_(grant_ids))
                            .order_by(Grant.id).with_for_update())
+
+
+def changed_since_batched(item: PaymentBatchItem) -> bool:
+    """The installment is no longer paid as batched: paid meanwhile, a new amount, or (for
+    a batch that kept its transfers) a new split between the beneficiaries."""
+    installment = item.installment
+    if installment.status != InstallmentStatus.PAYABLE \
+            or installment.payable_amount != item.amount:
+        return True
+    if not item.transfers:  # batched before transfers were kept: judged by the file
+        return False
+    batched = {t.beneficiary_id: t.amount for t in item.transfers}
+    return batched != {b.id: part for b, part in parts_of(installment).items()}
 
 
 def total_of(batch: PaymentBatch) -> Decimal:
@@ -201,7 +225,7 @@ def execute_batch(batch_id: int, *, by: User, bank_reference: str,
     items = sorted(batch.items, key=lambda item: (item.installment.grant_id, item.id))
     for item in items:
         db.session.refresh(item.installment)
-        if item.installment.payable_amount != item.amount:
+        if changed_since_batched(item):
             raise Conflict(f"Installment #{item.installment.sequence} of grant "
                            f"{item.installment.grant.agreement_number} changed since it was "
                            "batched; discard this batch and make a new one.")
