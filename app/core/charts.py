@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 import pygal
 from markupsafe import Markup
@@ -39,18 +40,35 @@ def _number(value: Decimal) -> float:
 def bar_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[Decimal]],
               *, currency: str = "EUR") -> Markup:
     """Grouped bars: one group per label, one bar per series (e.g. planned and paid)."""
+    # Plain str keys: a lazily translated text would compare equal in another language.
+    return Markup(_bar_svg(str(title), tuple(str(label) for label in labels),
+                           tuple((str(name), tuple(values)) for name, values in series.items()),
+                           currency))
+
+
+def pie_chart(title: str, parts: Mapping[str, Decimal], *, currency: str = "EUR") -> Markup:
+    return Markup(_pie_svg(str(title), tuple((str(label), value) for label, value in parts.items()),
+                           currency))
+
+
+# A chart is a pure function of its data: kept per process under a key of that data, it is
+# drawn once per change of the figures, not on every request (pygal takes milliseconds).
+@lru_cache(maxsize=256)
+def _bar_svg(title: str, labels: tuple[str, ...],
+             series: tuple[tuple[str, tuple[Decimal, ...]], ...], currency: str) -> str:
     chart = pygal.Bar(_config(title, x_label_rotation=20 if len(labels) > 4 else 0))
     chart.x_labels = list(labels)
     chart.value_formatter = lambda value: f"{value:,.0f} {currency}"
-    for name, values in series.items():
+    for name, values in series:
         chart.add(name, [_number(v) for v in values])
     return _svg(chart)
 
 
-def pie_chart(title: str, parts: Mapping[str, Decimal], *, currency: str = "EUR") -> Markup:
+@lru_cache(maxsize=256)
+def _pie_svg(title: str, parts: tuple[tuple[str, Decimal], ...], currency: str) -> str:
     chart = pygal.Pie(_config(title, height=300, inner_radius=0.45))
     chart.value_formatter = lambda value: f"{value:,.0f} {currency}"
-    for label, value in parts.items():
+    for label, value in parts:
         if value > 0:
             chart.add(label, _number(value))
     return _svg(chart)

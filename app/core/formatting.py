@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import markdown
@@ -47,8 +48,16 @@ def iso_datetime(value: datetime | None) -> Markup:
 
 def markdown_html(text: str | None) -> Markup:
     """Markdown written by officers, rendered and then sanitised (no scripts, no styles)."""
-    html = markdown.markdown(text or "", extensions=["sane_lists"])
-    return Markup(nh3.clean(html, link_rel="noopener noreferrer nofollow"))
+    return Markup(_rendered_markdown(text or ""))
+
+
+# Keyed by the text itself (its hash): the HTML is a pure function of it, so an edited text is
+# a new key and nothing stale is ever served; a call page renders its texts once per process
+# instead of on every request (rendering and sanitising cost more than the rest of the page).
+@lru_cache(maxsize=1024)
+def _rendered_markdown(text: str) -> str:
+    html = markdown.markdown(text, extensions=["sane_lists"])
+    return nh3.clean(html, link_rel="noopener noreferrer nofollow")
 
 
 def time_remaining(deadline: datetime | None, now: datetime | None = None) -> str:
@@ -68,8 +77,14 @@ def country_name(code: str | None) -> str:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """Every country an organisation may be established in, by name (Kosovo included)."""
-    return list(COUNTRIES.items())
+    """Every country an organisation may be established in, by name (Kosovo included); built
+    once per locale (names may be translated), a fresh list each time for the caller to extend."""
+    return list(_country_choices(current_locale()))
+
+
+@lru_cache(maxsize=64)
+def _country_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    return tuple(COUNTRIES.items())
 
 
 def counted(count: int, singular: str, plural: str | None = None) -> str:

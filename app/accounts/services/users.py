@@ -8,6 +8,7 @@ from functools import cache
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import (
     Funder,
@@ -193,10 +194,13 @@ def user_for_session(token: str | None, user_id: str) -> User | None:
     # However active, a session ends SESSION_MAX_HOURS after sign-in (ASVS 7.3.2); the idle
     # limit is kept in the signed cookie (app/core/security.py).
     started_after = utcnow() - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-    return db.session.scalar(
+    # Session, user and roles in one statement: every signed-in request pays it.
+    return db.session.execute(
         select(User).join(UserSession, UserSession.user_id == User.id)
+        .options(joinedload(User.role_rows))
         .where(UserSession.token == token, UserSession.revoked_at.is_(None),
-               UserSession.created_at > started_after, User.id == int(user_id)))
+               UserSession.created_at > started_after, User.id == int(user_id))
+    ).unique().scalar_one_or_none()
 
 
 # --- signed links -----------------------------------------------------------------------
