@@ -1,5 +1,6 @@
 """Forms of the call editor: the call itself, its eligibility rules and its award criteria."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -27,12 +28,16 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.calls.rules.countries import COUNTRY_GROUPS
+from app.calls.labels import (
+    CALL_KIND_NAMES,
+    COUNTRY_GROUP_NAMES,
+    ICT_CATEGORY_NAMES,
+    OUTSIDE_MEMBERS_NAMES,
+    PROGRAMME_PART_NAMES,
+)
 from app.calls.rules.criteria import TIE_BREAKS, ConsensusMethod, CriterionKind
 from app.calls.rules.deadlines import DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS
-from app.calls.rules.eligibility_rules import OUTSIDE_MEMBERS_LABELS, PROGRAMME_PART_LABELS
 from app.calls.rules.finance import ICTCategory, validate_amount
-from app.calls.rules.lifecycle import CallKind
 from app.calls.services.calls import CURRENCIES, TIMEZONES
 from app.core.forms import AmountField, FiniteDecimalField
 from app.core.inputs import sane_date
@@ -67,63 +72,65 @@ def _lines(text: str | None) -> list[str]:
 
 class CallForm(FlaskForm):
     version = HiddenField()
-    reference = StringField("Reference", validators=[
+    reference = StringField(_l("Reference"), validators=[
         DataRequired(), Length(max=40),
-        Regexp(r"^[A-Z0-9][A-Z0-9-]*$", message="Use capital letters, digits and dashes.")],
-        description="Unique, for example ICT-2027-01.")
-    kind = SelectField("Kind", choices=[(CallKind.GRANT, "Grant call"),
-                                        (CallKind.TENDER, "Tender")])
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
-    summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=2000)],
-                            description="Two or three sentences shown in the list of calls.")
-    body = TextAreaField("Call text", validators=[Optional(), Length(max=50000)],
-                         description="Markdown: headings, lists, links and emphasis.",
+        Regexp(r"^[A-Z0-9][A-Z0-9-]*$", message=_l("Use capital letters, digits and dashes."))],
+        description=_l("Unique, for example ICT-2027-01."))
+    kind = SelectField(_l("Kind"), choices=list(CALL_KIND_NAMES.items()))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=2000)],
+                            description=_l("Two or three sentences shown in the list of "
+                                           "calls."))
+    body = TextAreaField(_l("Call text"), validators=[Optional(), Length(max=50000)],
+                         description=_l("Markdown: headings, lists, links and emphasis."),
                          render_kw={"rows": 10})
-    strategic_areas = TextAreaField("Strategic areas", validators=[Optional()],
-                                    description="One per line.")
+    strategic_areas = TextAreaField(_l("Strategic areas"), validators=[Optional()],
+                                    description=_l("One per line."))
     ict_categories = CheckboxListField(
-        "ICT solution categories", choices=[(c.value, c.label) for c in ICTCategory])
-    open_source_preference = BooleanField("Prefer open-source solutions")
-    currency = SelectField("Currency", choices=[(c, c) for c in CURRENCIES])
+        _l("ICT solution categories"),
+        choices=[(c.value, ICT_CATEGORY_NAMES[c]) for c in ICTCategory])
+    open_source_preference = BooleanField(_l("Prefer open-source solutions"))
+    currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
     # InputRequired, not DataRequired: a typed 0 must reach the range check and its message.
-    budget_amount = money_field("Total budget", validators=[
-        InputRequired(), NumberRange(min=1, message="Enter a budget above zero.")])
-    max_per_proposal_amount = money_field("Maximum grant per proposal", validators=[
-        InputRequired(), NumberRange(min=1, message="Enter an amount above zero.")])
+    budget_amount = money_field(_l("Total budget"), validators=[
+        InputRequired(), NumberRange(min=1, message=_l("Enter a budget above zero."))])
+    max_per_proposal_amount = money_field(_l("Maximum grant per proposal"), validators=[
+        InputRequired(), NumberRange(min=1, message=_l("Enter an amount above zero."))])
     default_funding_rate = FiniteDecimalField(
-        "Funding rate (%)", places=2, default=100,
+        _l("Funding rate (%)"), places=2, default=100,
         validators=[DataRequired(), NumberRange(min=1, max=100)],
-        description="Share of eligible costs that the grant pays.")
+        description=_l("Share of eligible costs that the grant pays."))
     profit_funding_rate = FiniteDecimalField(
-        "Funding rate for profit-making firms (%)", places=2,
+        _l("Funding rate for profit-making firms (%)"), places=2,
         validators=[Optional(), NumberRange(min=1, max=100)],
-        description="Leave empty to use the same rate (Innovation Actions use 70 %).")
+        description=_l("Leave empty to use the same rate (Innovation Actions use 70 %)."))
     indirect_rate = FiniteDecimalField(
-        "Indirect cost rate (%)", places=2, default=25,
+        _l("Indirect cost rate (%)"), places=2, default=25,
         validators=[DataRequired(), NumberRange(min=0, max=100)],
-        description="Flat rate on direct costs except subcontracting.")
-    timezone = SelectField("Time zone of the call", choices=[(z, z) for z in TIMEZONES],
+        description=_l("Flat rate on direct costs except subcontracting."))
+    timezone = SelectField(_l("Time zone of the call"), choices=[(z, z) for z in TIMEZONES],
                            default="Europe/Brussels",
-                           description="Dates below are in this time zone.")
+                           description=_l("Dates below are in this time zone."))
     # Year 1 cannot be moved between time zones: bounded years, refused next to the field.
-    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M",
+    opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M",
                                   validators=[DataRequired(), sane_date()])
-    closes_at = DateTimeLocalField("Deadline", format="%Y-%m-%dT%H:%M",
+    closes_at = DateTimeLocalField(_l("Deadline"), format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired(), sane_date()])
     deadline_notice_days = IntegerField(
-        "Minimum notice for an earlier deadline (days)", default=DEFAULT_NOTICE_DAYS,
+        _l("Minimum notice for an earlier deadline (days)"), default=DEFAULT_NOTICE_DAYS,
         validators=[Optional(), NumberRange(min=0, max=MAX_NOTICE_DAYS)],
-        description="Once the call is open, the deadline can move later at any time, but "
+        description=_l("Once the call is open, the deadline can move later at any time, but "
                     "earlier only this many days ahead, with a reason, and every coordinator "
-                    "who has started is told by e-mail. Empty means 14 days.")
+                    "who has started is told by e-mail. Empty means 14 days."))
     deadline_change_reason = TextAreaField(
-        "Reason for moving the deadline", validators=[Optional(), Length(max=1000)],
-        description="Shown to applicants on the call page with the date of the change; "
-                    "required to bring the deadline of an open call forward.")
+        _l("Reason for moving the deadline"), validators=[Optional(), Length(max=1000)],
+        description=_l("Shown to applicants on the call page with the date of the change; "
+                    "required to bring the deadline of an open call forward."))
     required_attachments = TextAreaField(
-        "Required attachments", validators=[Optional()],
-        description="One per line; add “(optional)” after a document that is not mandatory.")
-    submit = SubmitField("Save call")
+        _l("Required attachments"), validators=[Optional()],
+        description=_l("One per line; add “(optional)” after a document that is not "
+                       "mandatory."))
+    submit = SubmitField(_l("Save call"))
 
     def strategic_area_list(self) -> list[str]:
         return _lines(self.strategic_areas.data)
@@ -140,43 +147,48 @@ class CallForm(FlaskForm):
 
 class RulesForm(FlaskForm):
     version = HiddenField()
-    min_partners = IntegerField("Minimum partners", validators=[Optional()],
-                                description="Independent beneficiaries, coordinator included.")
-    min_countries = IntegerField("Minimum different countries", validators=[Optional()])
-    min_member_state_partners = IntegerField("Minimum partners in EU Member States",
+    min_partners = IntegerField(
+        _l("Minimum partners"), validators=[Optional()],
+        description=_l("Independent beneficiaries, coordinator included."))
+    min_countries = IntegerField(_l("Minimum different countries"), validators=[Optional()])
+    min_member_state_partners = IntegerField(_l("Minimum partners in EU Member States"),
                                              validators=[Optional()])
     eligible_countries = CheckboxListField(
-        "Eligible countries", choices=list(COUNTRY_GROUPS.items()),
-        description="Leave all unticked to accept partners from any country.")
+        _l("Eligible countries"), choices=list(COUNTRY_GROUP_NAMES.items()),
+        description=_l("Leave all unticked to accept partners from any country."))
     outside_members = SelectField(
-        "Organisations from other countries",
+        _l("Organisations from other countries"),
         choices=[("", "—")] + [(code.value, label) for code, label in
-                               OUTSIDE_MEMBERS_LABELS.items()],
+                               OUTSIDE_MEMBERS_NAMES.items()],
         validators=[Optional()],
-        description="With eligible countries ticked: Horizon Europe lets anyone take part, "
+        description=_l("With eligible countries ticked: Horizon Europe lets anyone take part, "
                     "counting only the eligible countries toward the minimums (Regulation "
-                    "(EU) 2021/695 Art. 22(1)); a regional call may refuse others (Art. 22(5)).")
+                    "(EU) 2021/695 Art. 22(1)); a regional call may refuse others "
+                    "(Art. 22(5))."))
     programme_part = SelectField(
-        "Programme part", choices=[("", "—")] + list(PROGRAMME_PART_LABELS.items()),
+        _l("Programme part"), choices=[("", "—")] + list(PROGRAMME_PART_NAMES.items()),
         validators=[Optional()],
-        description="Decides which Associated Countries take part (some only in Pillar II).")
-    min_research_partners = IntegerField("Minimum research organisations",
+        description=_l("Decides which Associated Countries take part (some only in "
+                       "Pillar II)."))
+    min_research_partners = IntegerField(_l("Minimum research organisations"),
                                          validators=[Optional()],
-                                         description="Research centres or universities.")
-    min_sme_partners = IntegerField("Minimum SMEs", validators=[Optional()])
-    min_firm_partners = IntegerField("Minimum firms", validators=[Optional()],
-                                     description="Private for-profit companies, SME or not.")
-    min_fields_of_science = IntegerField("Minimum fields of science", validators=[Optional()],
-                                         description="Interdisciplinarity, OECD Frascati fields.")
-    field_level = SelectField("Counted at", choices=[("1", "Field level (6 fields)"),
-                                                     ("2", "Subfield level (42 subfields)")],
-                              default="1")
-    max_requested_per_proposal = money_field("Maximum requested grant", validators=[Optional()])
-    max_partner_share = StringField("Maximum share of one partner", validators=[Optional()],
-                                    description="A fraction, for example 0.60 for 60 %.")
+                                         description=_l("Research centres or universities."))
+    min_sme_partners = IntegerField(_l("Minimum SMEs"), validators=[Optional()])
+    min_firm_partners = IntegerField(_l("Minimum firms"), validators=[Optional()],
+                                     description=_l("Private for-profit companies, SME or not."))
+    min_fields_of_science = IntegerField(
+        _l("Minimum fields of science"), validators=[Optional()],
+        description=_l("Interdisciplinarity, OECD Frascati fields."))
+    field_level = SelectField(_l("Counted at"), choices=[
+        ("1", _l("Field level (6 fields)")), ("2", _l("Subfield level (42 subfields)"))],
+        default="1")
+    max_requested_per_proposal = money_field(_l("Maximum requested grant"),
+                                             validators=[Optional()])
+    max_partner_share = StringField(_l("Maximum share of one partner"), validators=[Optional()],
+                                    description=_l("A fraction, for example 0.60 for 60 %."))
     require_independent_partners = BooleanField(
-        "Entities under common control count as one partner")
-    submit = SubmitField("Save rules")
+        _l("Entities under common control count as one partner"))
+    submit = SubmitField(_l("Save rules"))
 
     RULE_FIELDS = ("min_partners", "min_countries", "min_member_state_partners",
                    "eligible_countries", "outside_members", "programme_part",
@@ -208,35 +220,35 @@ class RulesForm(FlaskForm):
 
 
 class CriterionForm(Form):
-    code = StringField("Code", validators=[Optional(), Length(max=40)])
-    label = StringField("Label", validators=[Optional(), Length(max=120)])
-    kind = SelectField("Scored by", choices=[(CriterionKind.EXPERT, "Experts"),
-                                             (CriterionKind.PRICE, "Price formula")])
-    weight = StringField("Weight", default="1")
-    min = StringField("Lowest score", default="0")
-    max = StringField("Highest score", default="5")
-    step = StringField("Step", default="0.5")
-    threshold = StringField("Threshold")
+    code = StringField(_l("Code"), validators=[Optional(), Length(max=40)])
+    label = StringField(_l("Label"), validators=[Optional(), Length(max=120)])
+    kind = SelectField(_l("Scored by"), choices=[(CriterionKind.EXPERT, _l("Experts")),
+                                                 (CriterionKind.PRICE, _l("Price formula"))])
+    weight = StringField(_l("Weight"), default="1")
+    min = StringField(_l("Lowest score"), default="0")
+    max = StringField(_l("Highest score"), default="5")
+    step = StringField(_l("Step"), default="0.5")
+    threshold = StringField(_l("Threshold"))
 
 
 class CriteriaForm(FlaskForm):
     version = HiddenField()
-    criteria = FieldList(FormField(CriterionForm), "Criterion", min_entries=1)
-    overall_threshold = StringField("Overall threshold", validators=[Optional()],
-                                    description="On the unweighted sum of expert scores.")
-    experts_per_proposal = IntegerField("Experts per proposal", default=3,
+    criteria = FieldList(FormField(CriterionForm), _l("Criterion"), min_entries=1)
+    overall_threshold = StringField(_l("Overall threshold"), validators=[Optional()],
+                                    description=_l("On the unweighted sum of expert scores."))
+    experts_per_proposal = IntegerField(_l("Experts per proposal"), default=3,
                                         validators=[DataRequired()])
-    dispersion_limit = StringField("Flag scores that differ by more than",
+    dispersion_limit = StringField(_l("Flag scores that differ by more than"),
                                    validators=[Optional()])
-    consensus_method = SelectField("Consensus proposal", choices=[
-        (ConsensusMethod.MEDIAN, "Median of the experts"),
-        (ConsensusMethod.MEAN, "Mean of the experts")])
-    min_comment_length = IntegerField("Minimum comment length (characters)", default=0,
+    consensus_method = SelectField(_l("Consensus proposal"), choices=[
+        (ConsensusMethod.MEDIAN, _l("Median of the experts")),
+        (ConsensusMethod.MEAN, _l("Mean of the experts"))])
+    min_comment_length = IntegerField(_l("Minimum comment length (characters)"), default=0,
                                       validators=[Optional()])
     tie_breaks = FieldList(SelectField(choices=[("", "—")] + [
-        (code, rule.label) for code, rule in TIE_BREAKS.items()]), "Tie-break place",
+        (code, rule.label) for code, rule in TIE_BREAKS.items()]), _l("Tie-break place"),
         min_entries=MAX_TIE_BREAKS)
-    submit = SubmitField("Save criteria")
+    submit = SubmitField(_l("Save criteria"))
 
     def document(self) -> dict:
         criteria = []
@@ -258,8 +270,8 @@ class CriteriaForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    definition = FileField("Call definition (JSON)", validators=[FileRequired()])
-    submit = SubmitField("Import as a new draft")
+    definition = FileField(_l("Call definition (JSON)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Import as a new draft"))
 
 
 class ConfirmForm(FlaskForm):

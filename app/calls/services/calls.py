@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -49,7 +50,7 @@ def can_manage(user: User, call: Call) -> bool:
 def get_call_to_manage(reference: str, *, by: User) -> Call:
     call = find_call(reference)
     if call is None or not can_manage(by, call):
-        raise NotFound("No call with this reference among yours.")
+        raise NotFound(_("No call with this reference among yours."))
     return call
 
 
@@ -62,7 +63,7 @@ def get_public_call(reference: str, *, viewer: User | None = None) -> Call:
     """A call visitors may read: anything but a draft (which only its managers see)."""
     call = find_call(reference)
     if call is None or (call.status == CallStatus.DRAFT and not can_manage(viewer, call)):
-        raise NotFound("No published call with this reference.")
+        raise NotFound(_("No published call with this reference."))
     return call
 
 
@@ -96,9 +97,9 @@ def mark_submitted(call: Call, at: datetime) -> None:
 
 def _check_fields(fields: dict[str, Any]) -> None:
     if fields["closes_at"] <= fields["opens_at"]:
-        raise DomainError("The deadline must come after the opening.", field="closes_at")
+        raise DomainError(_("The deadline must come after the opening."), field="closes_at")
     if fields["max_per_proposal_amount"] > fields["budget_amount"]:
-        raise DomainError("The maximum per proposal cannot exceed the total budget.",
+        raise DomainError(_("The maximum per proposal cannot exceed the total budget."),
                           field="max_per_proposal_amount")
 
 
@@ -111,10 +112,10 @@ def _reference_taken(reference: str, call_id: int | None = None) -> bool:
 
 def create_call(fields: dict[str, Any], *, by: User) -> Call:
     if not by.is_staff_of(by.funder_id, Role.programme_officer):
-        raise Forbidden("Only programme officers of a funder create calls.")
+        raise Forbidden(_("Only programme officers of a funder create calls."))
     _check_fields(fields)
     if _reference_taken(fields["reference"]):
-        raise DomainError("Another call already has this reference.", field="reference")
+        raise DomainError(_("Another call already has this reference."), field="reference")
     call = Call(funder_id=by.funder_id, status=CallStatus.DRAFT, **fields)
     db.session.add(call)
     db.session.flush()
@@ -124,8 +125,8 @@ def create_call(fields: dict[str, Any], *, by: User) -> Call:
 
 def _refuse_when_stale(call: Call, version: int | None) -> None:
     if version is not None and version != call.version:
-        raise Conflict("Someone else saved this call meanwhile. Reload the page to see "
-                       "their changes; your input is still in the form.")
+        raise Conflict(_("Someone else saved this call meanwhile. Reload the page to see "
+                         "their changes; your input is still in the form."))
 
 
 def update_call(call: Call, fields: dict[str, Any], *, by: User, version: int | None,
@@ -134,9 +135,9 @@ def update_call(call: Call, fields: dict[str, Any], *, by: User, version: int | 
     _refuse_when_stale(call, version)
     _check_fields(fields)
     if _reference_taken(fields["reference"], call.id):
-        raise DomainError("Another call already has this reference.", field="reference")
+        raise DomainError(_("Another call already has this reference."), field="reference")
     if call.status not in (CallStatus.DRAFT, CallStatus.PUBLISHED):
-        raise Conflict("A call under evaluation can no longer be edited.")
+        raise Conflict(_("A call under evaluation can no longer be edited."))
     deadlines.refuse_unfair_dates(call, fields, reason=deadline_reason, now=now)
     if has_submissions(call):
         _refuse_changes_that_affect_submissions(call, fields)
@@ -174,16 +175,16 @@ def _refuse_changes_that_affect_submissions(call: Call, fields: dict[str, Any]) 
     for key, value in fields.items():
         if key in _TEXT_FIELDS or _same_value(key, getattr(call, key), value):
             continue
-        raise DomainError("Proposals have been submitted: only the texts and the deadline can "
-                          "change.", field=key)
+        raise DomainError(_("Proposals have been submitted: only the texts and the deadline "
+                            "can change."), field=key)
 
 
 def rules_locked_reason(call: Call) -> str | None:
     """Why the call's rules and criteria can no longer change, or None while they can: the
     editors show them read-only with this reason before anyone tries."""
     if has_submissions(call):
-        return ("Proposals have been submitted: the rules and criteria can no longer change, "
-                "since applicants were checked and will be scored against them.")
+        return _("Proposals have been submitted: the rules and criteria can no longer change, "
+                 "since applicants were checked and will be scored against them.")
     return None
 
 
@@ -232,20 +233,20 @@ class RulesInvalid(DomainError):
     """A rules or criteria document with problems, one message per field key."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("Please correct the fields marked below.")
+        super().__init__(_("Please correct the fields marked below."))
         self.errors = errors
 
 
 def missing_for_publication(call: Call) -> list[str]:
     missing = []
     if not call.eligibility_rules:
-        missing.append("eligibility rules")
+        missing.append(_("eligibility rules"))
     if not call.award_criteria:
-        missing.append("award criteria")
+        missing.append(_("award criteria"))
     if not call.budget_amount:
-        missing.append("a budget")
+        missing.append(_("a budget"))
     if not (call.opens_at and call.closes_at):
-        missing.append("opening and closing dates")
+        missing.append(_("opening and closing dates"))
     return missing
 
 
@@ -259,9 +260,10 @@ def change_status(call: Call, action: CallAction, *, by: User, now: datetime | N
     if action == CallAction.PUBLISH_RESULTS:
         # Publishing results freezes the ranking and tells every applicant: the ranking
         # page does all of it; a bare status change would leave the call stuck.
-        raise Conflict("Publish the results from the call's ranking page.")
+        raise Conflict(_("Publish the results from the call's ranking page."))
     if action == CallAction.PUBLISH and (missing := missing_for_publication(call)):
-        raise Conflict(f"The call cannot be published without {', '.join(missing)}.")
+        raise Conflict(_("The call cannot be published without %(missing)s.",
+                         missing=", ".join(missing)))
     now = now or utcnow()
     try:
         new_status = transition(CallStatus(call.status), action, opens_at=call.opens_at,
@@ -311,18 +313,20 @@ def _free_copy_reference(reference: str) -> str:
         candidate = reference[: 40 - len(suffix)] + suffix
         if not _reference_taken(candidate):
             return candidate
-    raise Conflict("Too many copies of this call already.")
+    raise Conflict(_("Too many copies of this call already."))
 
 
 def import_definition(definition: Any, *, by: User) -> Call:
     """A new draft from an exported definition, validated field by field."""
     if not isinstance(definition, dict) or definition.get("format") != DEFINITION_FORMAT:
-        raise DomainError(f"This is not an OpenCall call definition ({DEFINITION_FORMAT}).",
+        raise DomainError(_("This is not an OpenCall call definition (%(format)s).",
+                            format=DEFINITION_FORMAT),
                           field="definition")
     unknown = set(definition) - {"format", "reference", *_DEFINITION_FIELDS,
                                  *_DEFINITION_MONEY, *_DEFINITION_TIMES}
     if unknown:
-        raise DomainError(f"Unknown keys: {', '.join(sorted(unknown))}.", field="definition")
+        raise DomainError(_("Unknown keys: %(keys)s.", keys=", ".join(sorted(unknown))),
+                          field="definition")
     try:
         fields = {key: definition[key] for key in ("reference", *_DEFINITION_FIELDS)}
         fields.update({key: Decimal(str(definition[key])).quantize(Decimal("0.01"))
@@ -332,11 +336,14 @@ def import_definition(definition: Any, *, by: User) -> Call:
         fields["award_criteria"] = validate_criteria(fields["award_criteria"],
                                                      call_kind=CallKind(fields["kind"]))
     except (KeyError, ValueError, ArithmeticError, TypeError) as error:
-        raise DomainError(f"The definition is not valid: {error}", field="definition") from None
+        raise DomainError(_("The definition is not valid: %(problem)s", problem=error),
+                          field="definition") from None
     if any(fields[key].tzinfo is None for key in _DEFINITION_TIMES):
-        raise DomainError("Dates in the definition need a time zone offset.", field="definition")
+        raise DomainError(_("Dates in the definition need a time zone offset."),
+                          field="definition")
     if problem := _definition_problem(fields):
-        raise DomainError(f"The definition is not valid: {problem}", field="definition")
+        raise DomainError(_("The definition is not valid: %(problem)s", problem=problem),
+                          field="definition")
     call = create_call(fields, by=by)
     audit.record(by, "call.imported", call, {"reference": call.reference})
     return call
@@ -346,21 +353,21 @@ def _definition_problem(fields: dict[str, Any]) -> str | None:
     """What the editor's form would refuse, checked again for an imported definition."""
     if not isinstance(fields["reference"], str) or not REFERENCE_PATTERN.match(
             fields["reference"]):
-        return "the reference must be capital letters, digits and dashes (at most 40)."
+        return _("the reference must be capital letters, digits and dashes (at most 40).")
     if fields["kind"] not in set(CallKind):
-        return f"unknown kind {fields['kind']!r}."
+        return _("unknown kind %(kind)r.", kind=fields["kind"])
     if fields["timezone"] not in TIMEZONES:
-        return f"unknown time zone {fields['timezone']!r}."
+        return _("unknown time zone %(zone)r.", zone=fields["timezone"])
     if fields["currency"] not in CURRENCIES:
-        return f"unsupported currency {fields['currency']!r}."
+        return _("unsupported currency %(currency)r.", currency=fields["currency"])
     if not set(fields["ict_categories"]) <= {category.value for category in ICTCategory}:
-        return "unknown ICT categories."
+        return _("unknown ICT categories.")
     if not all(isinstance(area, str) for area in fields["strategic_areas"]):
-        return "strategic areas must be texts."
+        return _("strategic areas must be texts.")
     documents = fields["required_attachments"]
     if not all(isinstance(doc, dict) and set(doc) == {"code", "name", "mandatory"}
                for doc in documents):
-        return "each required attachment needs a code, a name and a mandatory flag."
+        return _("each required attachment needs a code, a name and a mandatory flag.")
     try:
         validate_rate(fields["indirect_rate"], "indirect_rate")
         rates = fields["funding_rates"]
@@ -377,4 +384,5 @@ def parse_definition_file(data: bytes) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DomainError(f"The file is not JSON: {error}", field="definition") from None
+        raise DomainError(_("The file is not JSON: %(problem)s", problem=error),
+                          field="definition") from None

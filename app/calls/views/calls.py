@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -26,14 +27,22 @@ from app.calls.forms import (
     ImportForm,
     RulesForm,
 )
-from app.calls.rules.countries import COUNTRY_GROUPS
+from app.calls.labels import (
+    CALL_ACTION_NAMES,
+    CALL_KIND_NAMES,
+    CALL_STATUS_NAMES,
+    COST_CATEGORY_NAMES,
+    COUNTRY_GROUP_NAMES,
+    ICT_CATEGORY_NAMES,
+    PHASE_NAMES,
+)
 from app.calls.rules.criteria import CRITERIA_PRESETS, TIE_BREAKS
 from app.calls.rules.criteria_text import describe_criteria
 from app.calls.rules.deadlines import DEFAULT_NOTICE_DAYS
 from app.calls.rules.eligibility_rules import RULE_PRESETS
 from app.calls.rules.eligibility_text import describe_rules
 from app.calls.rules.finance import ICTCategory
-from app.calls.rules.lifecycle import STATUS_LABELS, CallAction, CallKind, CallStatus, Phase
+from app.calls.rules.lifecycle import CallAction, CallKind, Phase
 from app.calls.services import calls as services
 from app.calls.services import listing
 from app.calls.services.facts import call_facts
@@ -46,12 +55,6 @@ from app.core.forms import errors_shown_on
 from app.core.pdf import render_pdf
 from app.core.refused_token import reshows_form
 
-ACTION_LABELS = {
-    CallAction.PUBLISH: "Publish",
-    CallAction.UNPUBLISH: "Back to draft",
-    CallAction.START_EVALUATION: "Start evaluation",
-    CallAction.ARCHIVE: "Archive",
-}
 IRREVERSIBLE = {CallAction.START_EVALUATION, CallAction.ARCHIVE}
 
 
@@ -97,9 +100,9 @@ def detail(reference: str):
                     if action != CallAction.PUBLISH_RESULTS) if can_manage else ()
     return render_template("calls/detail.html", call=call, rule_sentences=rules,
                            criteria_sentences=criteria, now=now, can_manage=can_manage,
-                           actions=actions, action_labels=ACTION_LABELS,
+                           actions=actions, action_labels=CALL_ACTION_NAMES,
                            irreversible=IRREVERSIBLE,
-                           status_labels=STATUS_LABELS, links=_links(call),
+                           status_labels=CALL_STATUS_NAMES, links=_links(call),
                            facts=call_facts(call))
 
 
@@ -141,7 +144,7 @@ def definition(reference: str):
 def manage():
     return render_template("calls/manage.html",
                            calls=listing.list_managed_calls(by=current_user, page=_page()),
-                           status_labels=STATUS_LABELS, now=utcnow(), confirm=ConfirmForm())
+                           status_labels=CALL_STATUS_NAMES, now=utcnow(), confirm=ConfirmForm())
 
 
 def _local(value, zone: str):
@@ -212,7 +215,7 @@ def new():
     if form.validate_on_submit():
         call = _save(services.create_call, form, fields=_call_fields(form), by=current_user)
         if call:
-            flash("Draft call created. Now set its eligibility rules.", "success")
+            flash(_("Draft call created. Now set its eligibility rules."), "success")
             return redirect(url_for("calls.rules", reference=call.reference))
     return render_template("calls/edit.html", form=form, call=None)
 
@@ -232,7 +235,7 @@ def edit(reference: str):
                       by=current_user, version=version,
                       deadline_reason=form.deadline_change_reason.data or "")
         if saved:
-            flash("Call saved.", "success")
+            flash(_("Call saved."), "success")
             return redirect(url_for("calls.detail", reference=saved.reference))
     return render_template("calls/edit.html", form=form, call=call, locked=locked)
 
@@ -282,7 +285,7 @@ def rules(reference: str):
         saved = _save(services.set_rules, form, call=call, document=form.document(),
                       by=current_user, version=int(form.version.data or call.version))
         if saved:
-            flash("Eligibility rules saved.", "success")
+            flash(_("Eligibility rules saved."), "success")
             return redirect(url_for("calls.criteria", reference=reference))
     return render_template("calls/rules.html", form=form, call=call, presets=RULE_PRESETS,
                            preset=preset, locked=services.rules_locked_reason(call))
@@ -313,7 +316,7 @@ def criteria(reference: str):
         saved = _save(services.set_criteria, form, call=call, document=form.document(),
                       by=current_user, version=int(form.version.data or call.version))
         if saved:
-            flash("Award criteria saved.", "success")
+            flash(_("Award criteria saved."), "success")
             return redirect(url_for("calls.detail", reference=reference))
     errors = getattr(form, "document_errors", {})
     return render_template("calls/criteria.html", form=form, call=call,
@@ -328,12 +331,13 @@ def change_status(reference: str, action: str):
     if action not in set(CallAction) or not ConfirmForm().validate_on_submit():
         abort(400)
     if action in IRREVERSIBLE and not request.form.get("confirm"):
-        flash(f"Tick “I understand” to {ACTION_LABELS[CallAction(action)].lower()}: it cannot "
-              "be undone.", "danger")
+        flash(_("Tick “I understand” to %(action)s: it cannot be undone.",
+                action=str(CALL_ACTION_NAMES[CallAction(action)]).lower()), "danger")
         return redirect(url_for("calls.detail", reference=reference))
     services.change_status(call, CallAction(action), by=current_user)
     db.session.commit()
-    flash(f"Call {reference}: {STATUS_LABELS[CallStatus(call.status)].lower()}.", "success")
+    flash(_("Call %(reference)s: %(status)s.", reference=reference,
+            status=str(CALL_STATUS_NAMES[call.status]).lower()), "success")
     return redirect(url_for("calls.detail", reference=reference))
 
 
@@ -345,7 +349,8 @@ def duplicate(reference: str):
         abort(400)
     copy = services.duplicate_call(call, by=current_user)
     db.session.commit()
-    flash(f"Copied as draft {copy.reference}. Adjust its dates and reference.", "success")
+    flash(_("Copied as draft %(reference)s. Adjust its dates and reference.",
+            reference=copy.reference), "success")
     return redirect(url_for("calls.edit", reference=copy.reference))
 
 
@@ -360,11 +365,20 @@ def import_call():
             call = _save(services.import_definition, form, definition=definition,
                          by=current_user)
             if call:
-                flash(f"Imported as draft {call.reference}.", "success")
+                flash(_("Imported as draft %(reference)s.", reference=call.reference),
+                      "success")
                 return redirect(url_for("calls.edit", reference=call.reference))
     return render_template("calls/import.html", form=form)
 
 
 @bp.app_context_processor
 def _call_labels():
-    return {"country_groups": COUNTRY_GROUPS}
+    return {"country_groups": COUNTRY_GROUP_NAMES}
+
+
+# The call vocabulary in the page's language, for every template (imported macros too).
+for _name, _labels in (("call_status_names", CALL_STATUS_NAMES),
+                       ("call_kind_names", CALL_KIND_NAMES), ("phase_names", PHASE_NAMES),
+                       ("ict_category_names", ICT_CATEGORY_NAMES),
+                       ("cost_category_names", COST_CATEGORY_NAMES)):
+    bp.add_app_template_global(_labels, _name)
