@@ -41,6 +41,9 @@ SCENARIOS = (
                    fields_of_science=("2.1",))), {**ICT_AGGREGATION, "min_fields_of_science": 3}),
 )
 ABSTRACT = "Wireless broadband and robotics for farms and tourism in mountain villages."
+ICT = ("broadband", "cloud_software")  # the application's ICT categories
+ICT_INTERESTS = ["broadband", "online_communication", "web_content_management", "e_commerce",
+                 "cloud_software", "other"]
 
 
 def generate(count: int, seed: int = 7) -> list[dict]:
@@ -57,6 +60,7 @@ def generate(count: int, seed: int = 7) -> list[dict]:
             "controller_id": rng.randint(1, n - 1) if n > 1 and rng.random() < 0.02 else None,
             "text": " ".join(rng.choices(VOCABULARY, k=rng.randint(15, 60))),
             "looking": rng.random() < 0.4,
+            "ict_interests": rng.sample(ICT_INTERESTS, rng.randint(0, 2)),
         })
     return rows
 
@@ -66,7 +70,8 @@ def candidates_of(rows: list[dict]) -> list[Candidate]:
                       org_type=r["org_type"], is_sme=r["is_sme"],
                       fields_of_science=tuple(r["fields_of_science"]),
                       controller=str(r["controller_id"]) if r["controller_id"] else None,
-                      text=r["text"], looking_for_partners=r["looking"]) for r in rows]
+                      text=r["text"], looking_for_partners=r["looking"],
+                      ict_interests=tuple(r["ict_interests"])) for r in rows]
 
 
 def time_pure(rows: list[dict], repeat: int) -> None:
@@ -77,7 +82,8 @@ def time_pure(rows: list[dict], repeat: int) -> None:
         timings = []
         for _ in range(repeat):
             started = time.perf_counter()
-            result = suggest_partners(members, rules, candidates, application_text=ABSTRACT)
+            result = suggest_partners(members, rules, candidates, application_text=ABSTRACT,
+                                      application_ict=ICT)
             timings.append(time.perf_counter() - started)
         print(f"  {label:<50} {min(timings) * 1000:7.1f} ms  "
               f"{statistics.median(timings) * 1000:7.1f} ms   "
@@ -112,7 +118,8 @@ def time_database(rows: list[dict], repeat: int, database_url: str | None) -> No
             | {"created_at": utcnow()} for r in rows])
         db.session.execute(insert(OrganisationProfile), [
             {"organisation_id": r["id"], "looking_for_partners": r["looking"],
-             "competencies": r["text"], "offer": "", "tags": [], "ict_interests": [],
+             "competencies": r["text"], "offer": "", "tags": [],
+             "ict_interests": r["ict_interests"],
              "is_email_public": False, "is_phone_public": False, "is_website_public": True,
              "is_contact_name_public": False, "updated_at": utcnow()} for r in rows])
         if db.engine.dialect.name == "postgresql":  # the rows above carried their own ids
@@ -131,7 +138,8 @@ def time_database(rows: list[dict], repeat: int, database_url: str | None) -> No
         user = User(email="bench@example.org", name="Bench", organisation=firm)
         user.grant(Role.applicant)
         application = Application(call=call, acronym="BENCH", title="Broadband robotics",
-                                  abstract=ABSTRACT, created_by=user)
+                                  abstract=ABSTRACT, ict_categories=list(ICT),
+                                  created_by=user)
         application.participants.append(Participant(
             organisation=firm, contact_user=user, role=ParticipantRole.COORDINATOR,
             invited_email=user.email, accepted_at=now, fields_of_science=["2.2"]))

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.calls.rules.countries import normalise_country
+from app.core.classifications import FORD_SUBFIELDS
 
 DATA = Path(__file__).parent / "data"
 
@@ -40,13 +41,34 @@ class CordisOrganisation:
         return f"Participant in {noun} {', '.join(projects)} (© European Union, CORDIS)."
 
 
+# euroSciVoc's second segment names a FORD subfield, mostly in FORD's own words.
+_SUBFIELD_BY_LABEL = {label.lower(): code for code, label in FORD_SUBFIELDS.items()} | {
+    "electrical engineering, electronic engineering, information engineering": "2.2",
+    "political sciences": "5.6",
+    "nanotechnology": "2.10",
+}
+
+
+def _ford_code(path: str) -> str | None:
+    """The FORD subfield of a euroSciVoc path ("/natural sciences/computer and information
+    sciences/…" is 1.2), or its field when the subfield has no FORD name."""
+    segments = path.strip("/").split("/")
+    field = EUROSCIVOC_TO_FORD.get(segments[0])
+    if field is None:
+        return None
+    subfield = _SUBFIELD_BY_LABEL.get(segments[1]) if len(segments) > 1 else None
+    return subfield if subfield and subfield.startswith(f"{field}.") else field
+
+
 def _project_fields() -> dict[str, set[str]]:
+    """FORD subfields of each project (from its euroSciVoc topics), so that an astronomy
+    project is not taken for one in computer science because both are natural sciences."""
     fields: dict[str, set[str]] = {}
     with open(DATA / "he_euroSciVoc_head100.csv", newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            top = row["euroSciVocPath"].strip("/").split("/")[0]
-            if top in EUROSCIVOC_TO_FORD:
-                fields.setdefault(row["projectID"], set()).add(EUROSCIVOC_TO_FORD[top])
+            code = _ford_code(row["euroSciVocPath"])
+            if code is not None:
+                fields.setdefault(row["projectID"], set()).add(code)
     return fields
 
 

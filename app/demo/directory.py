@@ -17,11 +17,12 @@ from app.directory.models import OrganisationProfile
 
 ATTRIBUTION = "(From CORDIS, © European Union.)"
 LOOKING_TYPES = frozenset({"PRC", "REC", "HES"})
-# Words of a project's title and objective that show an interest in an ICT category.
+# Words of a project's title and objective that show an interest in an ICT category, as
+# whole words ("web" must not find the James Webb telescope).
 ICT_KEYWORDS = {
     ICTCategory.BROADBAND: ("broadband", "network", "5g", "connectivity", "wireless", "fibre"),
     ICTCategory.ONLINE_COMMUNICATION: ("communication", "online", "social media", "platform"),
-    ICTCategory.WEB_CONTENT_MANAGEMENT: ("web", "content", "digital", "archive"),
+    ICTCategory.WEB_CONTENT_MANAGEMENT: ("web", "website", "content management", "archive"),
     ICTCategory.E_COMMERCE: ("commerce", "market", "business model"),
     ICTCategory.CLOUD_SOFTWARE: ("software", "cloud", "data", "machine learning",
                                  "artificial intelligence", "computing", "simulation"),
@@ -77,7 +78,8 @@ def profile_values(row: CordisOrganisation, projects: dict[str, Project],
     own = [projects[pid] for pid in dict.fromkeys(row.projects) if pid in projects]
     tags = list(dict.fromkeys(tag for pid in row.projects for tag in topics.get(pid, ())))[:8]
     text = " ".join(f"{p.title} {p.objective}" for p in own).lower()
-    ict = [code for code, words in ICT_KEYWORDS.items() if any(w in text for w in words)]
+    ict = [code for code, words in ICT_KEYWORDS.items()
+           if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words)]
     competencies = "\n".join(
         [f"{p.acronym}: {p.title}. {_first_sentences(p.objective)}" for p in own[:2]]
         + [ATTRIBUTION]) if own else ""

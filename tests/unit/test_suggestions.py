@@ -211,3 +211,55 @@ def test_stems_join_forms_of_a_word_and_skip_filler():
     assert "the" not in stems("the and with")
     assert set(stems("Flooding floods")) == {"flood"}
 
+
+
+def test_related_organisations_come_before_unrelated_ones_that_fix_more():
+    """A lab in the application's ICT fields that fixes two checks ranks above a clinic that
+    fixes all four: an unrelated partner is no partner for a web project."""
+    clinic = candidate("clinic", fields_of_science=("3.2",),
+                       text="paediatric clinical trials, web of care")
+    lab = candidate("lab", country="DE", fields_of_science=("1.2",))
+    result = suggest_partners((FIRM_DE,), ICT_AGGREGATION, [clinic, lab],
+                              application_text="Web content management for small hotels",
+                              application_ict=["web_content_management"])
+    assert keys(result) == ["lab", "clinic"]
+    assert [s.related for s in result.suggestions] == [True, False]
+    assert len(result.suggestions[1].fixes) > len(result.suggestions[0].fixes)
+
+
+def test_an_interest_in_the_applications_ict_category_makes_an_organisation_related():
+    result = suggest_partners((FIRM_DE,), {"min_countries": 2}, [
+        candidate("farm", fields_of_science=("4.1",), name="A farm lab"),
+        candidate("shop", fields_of_science=("4.1",), name="Z shop lab",
+                  ict_interests=("e_commerce",), text="online shops")],
+        application_text="Online shops for wineries", application_ict=["e_commerce"])
+    assert keys(result) == ["shop", "farm"]
+    shop = result.suggestions[0]
+    assert shop.shared_ict == ("e_commerce",) and shop.shared_words == ("online", "shops")
+
+
+def test_a_members_field_makes_its_subfields_and_parent_related_but_not_its_siblings():
+    member = Member(key="1", name="Clinic DE", country="DE", org_type="PRC",
+                    fields_of_science=("3.2",))
+    candidates = [candidate(key, fields_of_science=(code,)) for key, code in (
+        ("sibling", "3.1"), ("parent", "3"), ("same", "3.2"), ("ict", "1.2"))]
+    result = suggest_partners((member,), {"min_countries": 2}, candidates,
+                              application_ict=["cloud_software"])
+    related = {s.candidate.key: s.related for s in result.suggestions}
+    assert related == {"sibling": False, "parent": True, "same": True, "ict": True}
+
+
+def test_with_nothing_to_judge_by_everybody_is_related():
+    member = Member(key="1", name="Firm", country="DE", org_type="PRC")
+    result = suggest_partners((member,), {"min_countries": 2},
+                              [candidate("a", fields_of_science=("3.2",)), candidate("b")])
+    assert all(s.related for s in result.suggestions)
+
+
+def test_a_word_counts_with_common_endings_only():
+    result = suggest_partners((FIRM_DE,), {"min_countries": 2}, [
+        candidate("telescope", text="the James Webb Space Telescope"),
+        candidate("shops", text="websites and web shops, robotic farming")],
+        application_text="Web shops and robotics for farms")
+    words = {s.candidate.key: s.shared_words for s in result.suggestions}
+    assert words == {"telescope": (), "shops": ("farms", "robotics", "shops", "web")}

@@ -11,6 +11,7 @@ from operator import itemgetter
 from app.applications.rules.eligibility import Member, check_eligibility
 from app.applications.rules.eligibility_report import CheckCode, EligibilityReport
 from app.calls.rules.countries import EU_MEMBER_STATES, ineligibility_reason, normalise_country
+from app.calls.rules.finance import ICT_CATEGORY_LABELS, ICTCategory
 
 RESEARCH_TYPES = frozenset({"REC", "HES"})
 FIRM_TYPE = "PRC"
@@ -38,6 +39,18 @@ CHECK_LABELS = {
     CheckCode.MAX_PARTNER_SHARE: "Share of one partner",
 }
 
+# The fields of science (OECD FORD) whose people build each kind of ICT solution: an
+# organisation working in one of them is related to an application in that category even
+# when it declared no ICT interest.
+ICT_FIELDS: dict[str, tuple[str, ...]] = {
+    ICTCategory.BROADBAND: ("1.2", "2.2"),
+    ICTCategory.ONLINE_COMMUNICATION: ("1.2", "2.2", "5.8"),
+    ICTCategory.WEB_CONTENT_MANAGEMENT: ("1.2", "2.2", "5.8"),
+    ICTCategory.E_COMMERCE: ("1.2", "2.2", "5.2"),
+    ICTCategory.CLOUD_SOFTWARE: ("1.2", "2.2"),
+    ICTCategory.OTHER: ("1.2", "2.2"),
+}
+
 # The simulated newcomer's key: never an organisation id, so it cannot collide with one.
 _NEWCOMER = "\0candidate"
 
@@ -56,10 +69,12 @@ class Candidate:
     public_owner: bool = False  # the controller is a public body: not control (reference.md 1)
     text: str = ""
     looking_for_partners: bool = False
+    ict_interests: tuple[str, ...] = ()  # ICTCategory codes from its profile
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "country", normalise_country(self.country))
         object.__setattr__(self, "fields_of_science", tuple(self.fields_of_science))
+        object.__setattr__(self, "ict_interests", tuple(self.ict_interests))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +85,8 @@ class Suggestion:
     makes_eligible: bool
     field_fit: int  # fields of science shared with the consortium
     shared_words: tuple[str, ...]  # words of the application found in the candidate's text
+    shared_ict: tuple[str, ...] = ()  # the application's ICT categories it is interested in
+    related: bool = True  # works in the application's fields or ICT categories (see _Fit)
 
     @property
     def text_fit(self) -> int:
@@ -103,9 +120,12 @@ def suggest_partners(
     *,
     on: date | None = None,
     application_text: str = "",
+    application_ict: Iterable[str] = (),
     limit: int = 20,
 ) -> SuggestionResult:
-    """Rank candidates by the failing checks they fix, then those they improve, then fit.
+    """Rank candidates by the failing checks they fix, then those they improve, then fit;
+    candidates related to the application (its ICT categories, fields of science near them
+    or the consortium's) always come before unrelated ones.
 
     Each candidate is tried by running check_eligibility on the consortium plus it. Only
     candidates that could help one of the failing checks are tried (the prefilter), and
@@ -131,7 +151,7 @@ def suggest_partners(
             outcome = outcomes[signature] = _simulate(screen, report, candidate)
         if not outcome.breaks and (outcome.fixes or outcome.improves):
             helpful.append((outcome, candidate))
-    ranked = _rank(helpful, members, application_text, limit)
+    ranked = _rank(helpful, _Fit(members, application_text, application_ict), limit)
     return SuggestionResult(report, fixable, ranked, len(helpful))
 
 
@@ -243,31 +263,69 @@ def _found(check) -> int:
     return found if isinstance(found, int) else 0
 
 
-def _rank(helpful: list[tuple[_Outcome, Candidate]], members: tuple[Member, ...],
-          application_text: str, limit: int) -> tuple[Suggestion, ...]:
-    """Best first: more checks fixed, then improved, then field fit, text fit, looking."""
+class _Fit:
+    """How near a candidate is to the application: the fields of science it shares with the
+    consortium, the application's ICT categories and words it shares, and whether it is
+    related at all: interested in one of the application's ICT categories, or working in a
+    field of a member or of those categories (ICT_FIELDS), or in a subfield or the parent
+    field of one of them. When neither
+    the application nor its consortium names a field or a category, everybody is related."""
+
+    def __init__(self, members: tuple[Member, ...], application_text: str,
+                 application_ict: Iterable[str]):
+        self.consortium_fields = {f for m in members for f in _fields_at(m.fields_of_science, 1)}
+        self.ict = frozenset(c for c in application_ict if c in ICT_FIELDS)
+        # As precise as declared: a member in 2.2 makes 2.2 (and a plain 2) near, not 2.7.
+        self.near_fields = {f.strip() for m in members for f in m.fields_of_science} | {
+            f for category in self.ict for f in ICT_FIELDS[category]}
+        labels = " ".join(ICT_CATEGORY_LABELS[c] for c in sorted(self.ict))
+        self.text = _TextFit(f"{application_text}\n{labels}")
+        self._field_fits: dict[tuple[str, ...], int] = {}
+        self._related: dict[tuple, bool] = {}
+
+    def field_fit(self, candidate: Candidate) -> int:
+        codes = candidate.fields_of_science
+        if codes not in self._field_fits:
+            self._field_fits[codes] = len(set(_fields_at(codes, 1)) & self.consortium_fields)
+        return self._field_fits[codes]
+
+    def shared_ict(self, candidate: Candidate) -> tuple[str, ...]:
+        return tuple(sorted(self.ict.intersection(candidate.ict_interests)))
+
+    def related(self, candidate: Candidate) -> bool:
+        if not self.near_fields:
+            return True
+        key = (candidate.fields_of_science, candidate.ict_interests)
+        if key not in self._related:
+            self._related[key] = bool(self.shared_ict(candidate)) or any(
+                _near(code.strip(), near) for code in candidate.fields_of_science
+                for near in self.near_fields)
+        return self._related[key]
+
+
+def _near(code: str, other: str) -> bool:
+    """The same field, or one is a subfield of the other ("1" and "1.2")."""
+    return bool(code) and (code == other or code.startswith(f"{other}.")
+                           or other.startswith(f"{code}."))
+
+
+def _rank(helpful: list[tuple[_Outcome, Candidate]], fit: _Fit,
+          limit: int) -> tuple[Suggestion, ...]:
+    """Best first: related before unrelated, then more checks fixed, then improved, then
+    field fit, ICT categories shared, words shared, looking for partners."""
     if limit <= 0 or not helpful:
         return ()
-    consortium_fields = {f for m in members for f in _fields_at(m.fields_of_science, 1)}
-    field_fits: dict[tuple[str, ...], int] = {}
-
-    def field_fit(candidate: Candidate) -> int:
-        codes = candidate.fields_of_science
-        if codes not in field_fits:
-            field_fits[codes] = len(set(_fields_at(codes, 1)) & consortium_fields)
-        return field_fits[codes]
-
-    keyed = [(-len(outcome.fixes), -len(outcome.improves), -field_fit(candidate), outcome,
-              candidate) for outcome, candidate in helpful]
-    rank_key = itemgetter(0, 1, 2)
+    keyed = [(not fit.related(candidate), -len(outcome.fixes), -len(outcome.improves),
+              -fit.field_fit(candidate), outcome, candidate) for outcome, candidate in helpful]
+    rank_key = itemgetter(0, 1, 2, 3)
     keyed.sort(key=rank_key)
-    fit = _TextFit(application_text)
     chosen: list[Suggestion] = []
     # Text fit, the costly part, is measured only in the groups that can reach the top.
-    for (_, _, negative_field_fit), group in groupby(keyed, key=rank_key):
+    for (unrelated, _, _, negative_field_fit), group in groupby(keyed, key=rank_key):
         scored = [Suggestion(candidate, outcome.fixes, outcome.improves,
                              outcome.makes_eligible, -negative_field_fit,
-                             fit.shared_words(candidate.text))
+                             fit.text.shared_words(candidate.text), fit.shared_ict(candidate),
+                             not unrelated)
                   for *_, outcome, candidate in group]
         chosen.extend(heapq.nsmallest(limit - len(chosen), scored, key=_order_in_group))
         if len(chosen) >= limit:
@@ -277,8 +335,8 @@ def _rank(helpful: list[tuple[_Outcome, Candidate]], members: tuple[Member, ...]
 
 def _order_in_group(suggestion: Suggestion) -> tuple:
     candidate = suggestion.candidate
-    return (-suggestion.field_fit, -suggestion.text_fit, not candidate.looking_for_partners,
-            candidate.name.lower(), candidate.key)
+    return (-suggestion.field_fit, -len(suggestion.shared_ict), -suggestion.text_fit,
+            not candidate.looking_for_partners, candidate.name.lower(), candidate.key)
 
 
 def _fields_at(codes: Iterable[str], level: int) -> tuple[str, ...]:
@@ -305,6 +363,9 @@ would your
 """.split())
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ics", "ies", "es", "ed", "s",
              "al")
+# Endings a word of a candidate may add to a stem and still count as the same word.
+_ENDINGS = frozenset(_SUFFIXES) | {"e", "d", "r", "rs", "er", "ers", "ic", "ally", "ly", "y",
+                                   "ity", "ities", "ise", "ised", "ize", "ized", "ment", "ments"}
 
 
 def stems(text: str) -> dict[str, str]:
@@ -328,15 +389,17 @@ def stems(text: str) -> dict[str, str]:
 class _TextFit:
     """Which words of the application a candidate's text also uses.
 
-    A candidate word counts when it begins with the stem of an application word
-    ("robotics" gives "robot", found in "robots" and "robotic"). One compiled pattern
-    scans each text, so ranking thousands of candidates stays fast."""
+    A candidate word counts when it is the stem of an application word, alone or with a
+    common ending ("robotics" gives "robot", found in "robots" and "robotic", but "web" is
+    not found in "Webb"). One compiled pattern scans each text, so ranking thousands of
+    candidates stays fast."""
 
     def __init__(self, application_text: str):
         self.wanted = stems(application_text)
         alternatives = sorted(self.wanted, key=len, reverse=True)
-        self.pattern = re.compile(r"\b(" + "|".join(map(re.escape, alternatives)) + ")",
-                                  re.IGNORECASE) if alternatives else None
+        endings = "|".join(sorted(_ENDINGS, key=len, reverse=True))
+        self.pattern = re.compile(r"\b(" + "|".join(map(re.escape, alternatives)) + r")(?:"
+                                  + endings + r")?\b", re.IGNORECASE) if alternatives else None
 
     def shared_words(self, text: str) -> tuple[str, ...]:
         if self.pattern is None or not text:

@@ -64,21 +64,22 @@ def _candidates(excluded: set[int]) -> Iterator[Candidate]:
                     Organisation.org_type, Organisation.is_sme, Organisation.fields_of_science,
                     Organisation.controller_id, Organisation.control_status,
                     OrganisationSearch.body_text,
-                    OrganisationProfile.looking_for_partners)
+                    OrganisationProfile.looking_for_partners, OrganisationProfile.ict_interests)
              .outerjoin(OrganisationSearch, OrganisationSearch.organisation_id == Organisation.id)
              .outerjoin(OrganisationProfile,
                         OrganisationProfile.organisation_id == Organisation.id))
     if excluded:
         query = query.where(Organisation.id.not_in(sorted(excluded)))
     for (org_id, name, country, org_type, is_sme, fields, controller, control, text,
-         looking) in db.session.execute(query):
+         looking, ict_interests) in db.session.execute(query):
         if control == ControlStatus.NONE:
             controller = None
         yield Candidate(key=str(org_id), name=name, country=country, org_type=org_type,
                         is_sme=bool(is_sme), fields_of_science=tuple(fields or ()),
                         controller=str(controller) if controller else None,
                         public_owner=control == ControlStatus.PUBLIC_OWNER, text=text or "",
-                        looking_for_partners=bool(looking))
+                        looking_for_partners=bool(looking),
+                        ict_interests=tuple(ict_interests or ()))
 
 
 def suggestion_result(application: Application, *,
@@ -89,6 +90,7 @@ def suggestion_result(application: Application, *,
         members, rules_of(call), _candidates(taken_organisations(application)),
         on=association_day(call.closes_at, call.timezone),
         application_text=f"{application.title}\n{application.abstract}",
+        application_ict=application.ict_categories or (),
         limit=limit)
 
 

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.core.access import signed_in
 from app.core.classifications import FORD_FIELDS
 from app.core.extensions import db
@@ -33,6 +34,7 @@ def suggestions(application_id: int):
         "directory/suggestions.html", page=page, application=page.application,
         application_url=_application_url(application_id),
         result=page.result, check_labels=CHECK_LABELS, ford=FORD_FIELDS,
+        ict_labels=ICT_CATEGORY_LABELS,
         sent_today=contact.sent_in_last_day(current_user), daily_limit=contact.daily_limit(),
         statuses=ContactRequestStatus)
 

@@ -43,7 +43,7 @@ def test_candidates_are_ranked_by_the_checks_they_fix(client, sign_in, failing, 
     assert outside.organisation.id not in ids
     assert failing.coordinator.organisation_id not in ids
     assert "Makes the consortium eligible" in page
-    assert "Shares with your abstract: farms, robotics" in page
+    assert "Shares with your application: farms, robotics" in page
 
 
 def test_members_and_invited_organisations_are_not_suggested(client, sign_in, failing,
