@@ -1,0 +1,82 @@
+"""Evaluation pages, forms, messages, e-mails and the summary PDF are marked for translation
+(issue 14): in a pseudo-language whose every translation is ⟪English⟫, what the evaluation
+package writes comes out translated, and e-mails follow their recipient's language."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
+from tests.conftest import csrf_token
+from tests.integration.pseudo_language import pseudo, pseudo_german
+
+SOURCES = ("app/evaluation/**/*.py", "app/templates/evaluation/*.html",
+           "app/templates/pdf/evaluation_summary.html")
+GERMAN = {"Accept-Language": "de"}
+MARKS = {"excellence": "4", "impact": "4", "implementation": "4"}
+
+
+@pytest.fixture(autouse=True)
+def german(app, monkeypatch, tmp_path_factory):
+    pseudo_german(app, monkeypatch, tmp_path_factory, SOURCES)
+
+
+@pytest.fixture
+def evaluated(make_evaluation_call, make_officer, make_expert, make_submitted_application,
+              evaluation_driver):
+    call = make_evaluation_call(budget_amount=Decimal("250000.00"),
+                                max_per_proposal_amount=Decimal("250000.00"))
+    officer = make_officer(call.funder)
+    for _number in range(3):
+        make_expert(call.funder)
+    driver = evaluation_driver(call, officer)
+    application = make_submitted_application(call, acronym="ALPHA")
+    driver.assign()
+    return call, officer, driver, application
+
+
+def test_the_expert_pages_and_messages(client, sign_in, evaluated):
+    call, officer, driver, application = evaluated
+    assignment = driver.team(application)[0]
+    sign_in(assignment.expert)
+    page = client.get("/evaluation/", headers=GERMAN).get_data(as_text=True)
+    for text in ("My evaluations", "Declaration needed", "Declare", "Your role"):
+        assert pseudo(text) in page, text
+    url = f"/evaluation/assignments/{assignment.id}"
+    page = client.get(url, headers=GERMAN).get_data(as_text=True)
+    for text in ("Declaration of absence of conflict of interest", "Sign the declaration",
+                 "I have no conflict of interest with this proposal."):
+        assert pseudo(text) in page, text
+    refused = client.post(f"{url}/declaration", headers=GERMAN,
+                          data={"csrf_token": csrf_token(client, url)})
+    assert pseudo("Choose one of the two declarations.") in refused.get_data(as_text=True)
+
+
+def test_results_e_mail_page_and_pdf_in_the_coordinators_language(
+        client, sign_in, evaluated):
+    call, officer, driver, application = evaluated
+    driver.evaluate(application, MARKS)
+    coordinator = application.created_by
+    coordinator.locale = "de"
+    db.session.commit()
+    sign_in(officer)  # the officer publishes in English ...
+    ranking = f"/evaluation/calls/{call.id}/ranking"
+    assert client.post(f"/evaluation/calls/{call.id}/publish", data={
+        "confirm": "y", "csrf_token": csrf_token(client, ranking)}).status_code == 302
+    mail = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.recipient == coordinator.email))
+    # ... and the coordinator, who chose German, is written to in German.
+    assert mail.subject.startswith("⟪Evaluation results:")
+    assert pseudo("Your proposal is above the funding line: it is selected for funding.") \
+        in mail.body
+    sign_in(coordinator)
+    page = client.get(f"/evaluation/results/{application.id}").get_data(as_text=True)
+    for text in ("Outcome", "Funding line", "1 of 1 ranked proposal", "Funded"):
+        assert pseudo(text) in page, text
+    pdf = client.get(f"/evaluation/results/{application.id}/summary.pdf").data
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Evaluation summary report" in text and "⟪" in text
