@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
@@ -32,10 +33,20 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS.get(self, self.replace("_", " ").capitalize())
+        """The role's name in the language of the page or e-mail being made (English outside
+        a request): a plain str, so that it may be joined and stored."""
+        return str(ROLE_LABELS[self])
 
 
-ROLE_LABELS = {Role.organiser: "Event organiser", Role.adviser: "Adviser (assistance centre)"}
+ROLE_LABELS = {
+    Role.admin: _l("Admin"),
+    Role.programme_officer: _l("Programme officer"),
+    Role.finance_officer: _l("Finance officer"),
+    Role.evaluator: _l("Evaluator"),
+    Role.applicant: _l("Applicant"),
+    Role.organiser: _l("Event organiser"),
+    Role.adviser: _l("Adviser (assistance centre)"),
+}
 
 
 # The roles that work for one funder (User.funder_id says which).
@@ -64,14 +75,14 @@ class ControlStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return CONTROL_STATUS_LABELS[self]
+        return str(CONTROL_STATUS_LABELS[self])  # in the current language
 
 
 CONTROL_STATUS_LABELS = {
-    ControlStatus.UNDECLARED: "Not declared yet",
-    ControlStatus.NONE: "No controlling organisation",
-    ControlStatus.CONTROLLED: "Controlled by another organisation",
-    ControlStatus.PUBLIC_OWNER: "Owned by a public body or public investor (not control)",
+    ControlStatus.UNDECLARED: _l("Not declared yet"),
+    ControlStatus.NONE: _l("No controlling organisation"),
+    ControlStatus.CONTROLLED: _l("Controlled by another organisation"),
+    ControlStatus.PUBLIC_OWNER: _l("Owned by a public body or public investor (not control)"),
 }
 
 

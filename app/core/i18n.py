@@ -8,12 +8,14 @@ offered only when its catalogue is shipped, so a half-translated one never reach
 `make translations` extracts the strings and updates every catalogue (docs/translations.md).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, force_locale, get_locale, gettext
 from flask_login import current_user
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -64,6 +66,41 @@ def page_locale() -> str:
         return str(get_locale() or SOURCE_LANGUAGE)
     except RuntimeError:  # no app context
         return SOURCE_LANGUAGE
+
+
+def N_(message: str) -> str:
+    """Marks a constant's text for `make translations` (Babel extracts N_), left untranslated
+    here: it is translated with gettext where it is shown or sent, in that reader's language."""
+    return message
+
+
+def mail_locale(recipient=None, *, requester: bool = False) -> str:
+    """The language of an e-mail: the recipient's stored choice; else, when the recipient is
+    only an address (None) or is who makes this request (`requester`), the request's language;
+    else the deployment's default (someone else's page language says nothing about them)."""
+    code = getattr(recipient, "locale", None)
+    if is_shipped(code):
+        return code
+    if (recipient is None or requester) and has_request_context():
+        return page_locale()
+    return current_app.config.get("BABEL_DEFAULT_LOCALE") or SOURCE_LANGUAGE
+
+
+@contextmanager
+def mail_language(recipient=None, *, requester: bool = False) -> Iterator[None]:
+    """Build an e-mail inside this block to write it in its recipient's language."""
+    with force_locale(mail_locale(recipient, requester=requester)):
+        yield
+
+
+def in_every_language(message: str) -> set[str]:
+    """A msgid and its translation in each shipped language: an e-mail subject is looked up in
+    whichever language it was sent in (hourly limits count the mails of one kind)."""
+    found = {message}
+    for code in shipped_languages():
+        with force_locale(code):
+            found.add(gettext(message))
+    return found
 
 
 def init_i18n(app: Flask) -> None:

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from enum import StrEnum
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from sqlalchemy import JSON, CheckConstraint, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,9 +35,9 @@ class MailStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"kept": "Kept here (no mail server)", "queued": "Waiting to be sent",
-                "sending": "Being sent", "retrying": "Will be tried again",
-                "sent": "Sent", "failed": "Not sent (gave up)"}[self.value]
+        return {"kept": _("Kept here (no mail server)"), "queued": _("Waiting to be sent"),
+                "sending": _("Being sent"), "retrying": _("Will be tried again"),
+                "sent": _("Sent"), "failed": _("Not sent (gave up)")}[self.value]
 
 
 # A try whose worker died keeps "sending"; after this long it is tried again (the message may

@@ -11,9 +11,14 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from flask_babel import get_babel
+from sqlalchemy import select
 
 from app.accounts.models import Role
 from app.core import i18n
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
+from tests.conftest import csrf_token
+from tests.integration.test_accounts import REGISTRATION
 
 GERMAN = {
     # the page frame, the pager, the form macros
@@ -33,6 +38,14 @@ GERMAN = {
     # the menu of every package
     "Users": "Benutzer",
     "Audit trail": "Prüfpfad",
+    # accounts: form labels and choices, role labels, messages, e-mails
+    "Your name": "Ihr Name",
+    "Research organisation": "Forschungseinrichtung",
+    "Admin": "Administration",
+    "You are signed out.": "Sie sind abgemeldet.",
+    "Confirm your e-mail address for OpenCall": "Bestätigen Sie Ihre E-Mail-Adresse",
+    "Someone tried to register on OpenCall with your address":
+        "Jemand wollte sich mit Ihrer Adresse registrieren",
 }
 
 
@@ -78,3 +91,37 @@ def test_the_menu_and_the_home_page_are_translated(client, german, make_user, si
     page = _page(client, "/", german)
     for english in ("Your work", "Users", "Audit trail", "Sign out"):
         assert GERMAN[english] in page, english
+
+
+def test_registration_its_form_its_message_and_its_mail_are_translated(client, german):
+    page = _page(client, "/accounts/register", german)
+    assert "Ihr Name" in page and "Forschungseinrichtung" in page
+    client.post("/accounts/register", headers=german, data={
+        **REGISTRATION, "identifier": "", "email": "neu@example.org",
+        "csrf_token": csrf_token(client, "/accounts/register")})
+    mail = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.recipient == "neu@example.org")).one()
+    # The new account has no language yet: the mail is in the language it registered in.
+    assert mail.subject == "Bestätigen Sie Ihre E-Mail-Adresse"
+
+
+def test_a_mail_to_an_account_is_in_its_language_whatever_the_page(
+        app, client, german, make_user, monkeypatch):
+    owner = make_user(Role.applicant, email="besitzer@example.org")
+    owner.locale = "de"
+    db.session.commit()
+    monkeypatch.setitem(app.config, "ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR", 1)
+    for _attempt in range(2):  # the hourly limit counts the mails sent in any language
+        client.post("/accounts/register", headers={"Accept-Language": "en"}, data={
+            **REGISTRATION, "identifier": "", "email": owner.email,
+            "csrf_token": csrf_token(client, "/accounts/register")})
+    mails = db.session.scalars(select(OutboxMessage.subject).where(
+        OutboxMessage.recipient == owner.email)).all()
+    assert mails == ["Jemand wollte sich mit Ihrer Adresse registrieren"]
+
+
+def test_role_labels_and_messages_are_translated(client, german, make_user, sign_in):
+    sign_in(make_user(Role.admin))
+    assert "Administration" in _page(client, "/", german)
+    client.post("/accounts/logout", headers=german, data={"csrf_token": csrf_token(client, "/")})
+    assert "Sie sind abgemeldet." in _page(client, "/", german)

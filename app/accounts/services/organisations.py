@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from app.accounts.models import ControlStatus, Organisation
 from app.accounts.rules.sme import SmeAssessment, assess_sme
 from app.core.classifications import COUNTRIES
@@ -27,7 +29,7 @@ def check_country(code: str) -> str:
     """An ISO 3166-1 alpha-2 code (or XK, Kosovo) in capitals; DomainError otherwise."""
     code = (code or "").strip().upper()
     if code not in COUNTRIES:
-        raise DomainError("Choose the country from the list.", field="country")
+        raise DomainError(_("Choose the country from the list."), field="country")
     return code
 
 
@@ -52,23 +54,25 @@ def _checked(figures: SmeFigures, today: date) -> SmeFigures:
         return figures
     errors: dict[str, str] = {}
     if figures.staff_headcount is None:
-        errors["staff_headcount"] = "Enter the staff headcount (annual work units)."
+        errors["staff_headcount"] = _("Enter the staff headcount (annual work units).")
     elif not 0 <= figures.staff_headcount <= 10_000_000:
-        errors["staff_headcount"] = "Enter a headcount of 0 or more."
+        errors["staff_headcount"] = _("Enter a headcount of 0 or more.")
     if figures.annual_turnover_amount is None and figures.balance_sheet_amount is None:
-        errors["annual_turnover_amount"] = "Enter the turnover, the balance-sheet total or both."
+        errors["annual_turnover_amount"] = _("Enter the turnover, the balance-sheet total or both.")
     for name in ("annual_turnover_amount", "balance_sheet_amount"):
         amount = getattr(figures, name)
         if amount is not None and amount < 0:
-            errors[name] = "Enter an amount of 0 or more."
+            errors[name] = _("Enter an amount of 0 or more.")
     year = figures.sme_figures_year
     if year is None:
-        errors["sme_figures_year"] = "Enter the year the figures are for."
+        errors["sme_figures_year"] = _("Enter the year the figures are for.")
     elif not FIRST_FIGURES_YEAR <= year <= today.year:
-        errors["sme_figures_year"] = (f"Enter a year from {FIRST_FIGURES_YEAR} to "
-                                      f"{today.year}, the last closed financial year.")
+        errors["sme_figures_year"] = _(
+            "Enter a year from %(first)d to %(last)d, the last closed financial year.",
+            first=FIRST_FIGURES_YEAR, last=today.year)
     if figures.sme_figures_note and len(figures.sme_figures_note) > MAX_SME_NOTE:
-        errors["sme_figures_note"] = f"Keep the note under {MAX_SME_NOTE} characters."
+        errors["sme_figures_note"] = _("Keep the note under %(count)d characters.",
+                                          count=MAX_SME_NOTE)
     if errors:
         raise FiguresRefused(errors)
     return figures
@@ -100,16 +104,16 @@ def controllers_within_reach(organisation: Organisation, controller_id: int | No
     if controller_id is None:
         return
     if controller_id == organisation.id:
-        raise DomainError("An organisation cannot control itself.", field="controller_id")
+        raise DomainError(_("An organisation cannot control itself."), field="controller_id")
     seen: set[int] = set()
     current = db.session.get(Organisation, controller_id)
     if current is None:
-        raise DomainError("Choose an organisation registered on OpenCall.",
+        raise DomainError(_("Choose an organisation registered on OpenCall."),
                           field="controller_id")
     while current is not None and current.id not in seen:
         if current.controller_id == organisation.id:
-            raise DomainError("This organisation is controlled by yours: control cannot go "
-                              "both ways.", field="controller_id")
+            raise DomainError(_("This organisation is controlled by yours: control cannot go "
+                                "both ways."), field="controller_id")
         seen.add(current.id)
         current = current.controller
 
@@ -119,9 +123,9 @@ def apply_control(organisation: Organisation, status: str, controller_id: int | 
     try:
         status = ControlStatus(status)
     except ValueError:
-        raise DomainError("Choose one of the listed answers.", field="control_status") from None
+        raise DomainError(_("Choose one of the listed answers."), field="control_status") from None
     if status == ControlStatus.CONTROLLED and controller_id is None:
-        raise DomainError("Choose the controlling organisation.", field="controller_id")
+        raise DomainError(_("Choose the controlling organisation."), field="controller_id")
     if status in (ControlStatus.NONE, ControlStatus.UNDECLARED):
         controller_id = None
     controllers_within_reach(organisation, controller_id)

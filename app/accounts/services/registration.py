@@ -10,6 +10,7 @@ by the emailed link (views/verification.py enforces it).
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import Organisation, User
@@ -27,11 +28,13 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.i18n import N_, in_every_language, mail_language
 from app.core.links import public_url
 from app.core.mail import OutboxMessage, send_mail
 
-VERIFY_SUBJECT = "Confirm your e-mail address for OpenCall"
-ATTEMPT_SUBJECT = "Someone tried to register on OpenCall with your address"
+# Subjects in English (the msgids); each mail is written in its recipient's language.
+VERIFY_SUBJECT = N_("Confirm your e-mail address for OpenCall")
+ATTEMPT_SUBJECT = N_("Someone tried to register on OpenCall with your address")
 
 
 def register(*, email: str, name: str, password: str, organisation: OrganisationData,
@@ -51,8 +54,8 @@ def register(*, email: str, name: str, password: str, organisation: Organisation
     _hash(password)
     if organisation.identifier and db.session.scalar(
             select(Organisation.id).where(Organisation.identifier == organisation.identifier)):
-        raise DomainError("An organisation with this identifier is already registered; "
-                          "ask its contact to invite you.", field="identifier")
+        raise DomainError(_("An organisation with this identifier is already registered; "
+                            "ask its contact to invite you."), field="identifier")
     _tell_the_owner(existing)
     return None
 
@@ -61,12 +64,13 @@ def _tell_the_owner(user: User) -> None:
     """At most MAIL_PER_ADDRESS_PER_HOUR such mails an hour, so nobody can flood an inbox."""
     if _mails_in_last_hour(user.email, ATTEMPT_SUBJECT) >= _per_hour():
         return
-    send_mail(user.email, ATTEMPT_SUBJECT,
-              f"Hello {user.name},\n\nsomeone tried to register a new OpenCall account with "
-              "this e-mail address, which already has an account. Nothing was changed.\n\n"
-              "If it was you: sign in instead, or reset your password here:\n"
-              f"{public_url('accounts.reset_request')}\n\n"
-              "If it was not you, you need not do anything.")
+    with mail_language(user):  # whoever asked, the mail is for the account's owner
+        send_mail(user.email, _(ATTEMPT_SUBJECT), _(
+            "Hello %(name)s,\n\nsomeone tried to register a new OpenCall account with this "
+            "e-mail address, which already has an account. Nothing was changed.\n\n"
+            "If it was you: sign in instead, or reset your password here:\n%(link)s\n\n"
+            "If it was not you, you need not do anything.",
+            name=user.name, link=public_url("accounts.reset_request")))
     audit.record(None, "account.registration_with_existing_email", user)
 
 
@@ -76,7 +80,8 @@ def _per_hour() -> int:
 
 def _mails_in_last_hour(address: str, subject: str) -> int:
     return db_count(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.recipient == address, OutboxMessage.subject == subject,
+        OutboxMessage.recipient == address,
+        OutboxMessage.subject.in_(sorted(in_every_language(subject))),
         OutboxMessage.created_at >= utcnow() - timedelta(hours=1)))
 
 
@@ -95,11 +100,13 @@ def send_verification(user: User) -> bool:
         return False
     link = verification_link(user)
     days = current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // (24 * 3600)
-    send_mail(user.email, VERIFY_SUBJECT,
-              f"Hello {user.name},\n\nconfirm that this is your e-mail address by opening this "
-              f"link (valid for {days} days):\n{link}\n\n"
-              "Until then you can sign in, but not yet use OpenCall. If you did not register, "
-              "ignore this e-mail.", secrets=[link])
+    # Sent as one registers or asks again: the page's language when the account has none.
+    with mail_language(user, requester=True):
+        send_mail(user.email, _(VERIFY_SUBJECT), _(
+            "Hello %(name)s,\n\nconfirm that this is your e-mail address by opening this "
+            "link (valid for %(days)d days):\n%(link)s\n\n"
+            "Until then you can sign in, but not yet use OpenCall. If you did not register, "
+            "ignore this e-mail.", name=user.name, days=days, link=link), secrets=[link])
     return True
 
 
@@ -108,7 +115,7 @@ def verify_email(token: str) -> User:
     data = _load_token("verify-email", token, current_app.config["EMAIL_VERIFICATION_MAX_AGE"])
     user = db.session.get(User, data.get("user"))
     if user is None or user.email != normalise_email(data.get("email", "")):
-        raise DomainError("This link is not valid.")
+        raise DomainError(_("This link is not valid."))
     if user.email_unverified_since is not None:
         user.email_unverified_since = None
         audit.record(user, "account.email_verified", user, {"email": user.email})

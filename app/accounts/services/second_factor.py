@@ -7,6 +7,7 @@ from datetime import datetime
 import pyotp
 import segno
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from app.accounts.models import LoginFailure, RecoveryCode, Role, SecondFactor, User
@@ -22,9 +23,10 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from app.core.extensions import db
+from app.core.i18n import N_
 
 ISSUER = "OpenCall"
-WRONG_CODE = "This code is not right, or it was already used. Try the next one."
+WRONG_CODE = N_("This code is not right, or it was already used. Try the next one.")
 
 
 def confirmed_factor(user: User) -> SecondFactor | None:
@@ -53,7 +55,7 @@ def start_enrolment(*, by: User) -> SecondFactor:
     """The user's pending authenticator, with a new secret the first time it is asked for."""
     factor = db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == by.id))
     if factor is not None and factor.confirmed_at is not None:
-        raise Conflict("Two-factor sign-in is already set up for your account.")
+        raise Conflict(_("Two-factor sign-in is already set up for your account."))
     if factor is None:
         factor = SecondFactor(user_id=by.id, secret=pyotp.random_base32())
         db.session.add(factor)
@@ -76,12 +78,12 @@ def confirm_enrolment(*, by: User, code: str, ip: str) -> list[str]:
     factor = db.session.scalar(select(SecondFactor).where(
         SecondFactor.user_id == by.id).with_for_update())
     if factor is None or factor.confirmed_at is not None:
-        raise Conflict("Start the set-up again: this page is out of date.")
+        raise Conflict(_("Start the set-up again: this page is out of date."))
     _refuse_while_throttled(by, ip)
     step = _matching_step(factor, normalise_code(code))
     if step is None:
         _record_failure(by, ip, "enrolment")
-        raise DomainError(WRONG_CODE, field="code")
+        raise DomainError(_(WRONG_CODE), field="code")
     factor.confirmed_at, factor.last_step = utcnow(), step
     codes = _replace_recovery_codes(by)
     end_all_sessions(by)
@@ -101,7 +103,7 @@ def _replace_recovery_codes(user: User) -> list[str]:
 def replace_recovery_codes(*, by: User) -> list[str]:
     """Ten new recovery codes; the old ones stop working (for a user who used or lost them)."""
     if not has_second_factor(by):
-        raise Conflict("Set up two-factor sign-in first.")
+        raise Conflict(_("Set up two-factor sign-in first."))
     codes = _replace_recovery_codes(by)
     audit.record(by, "account.recovery_codes_replaced", by)
     return codes
@@ -111,11 +113,11 @@ def turn_off(*, by: User) -> None:
     """A user whose roles do not require it may go back to the password alone; like any
     factor change, every session ends."""
     if second_factor_required(by.roles):
-        raise Forbidden("Your role needs two-factor sign-in: it stays on.")
+        raise Forbidden(_("Your role needs two-factor sign-in: it stays on."))
     factor = db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == by.id)
                                .with_for_update())
     if factor is None or factor.confirmed_at is None:
-        raise Conflict("Two-factor sign-in is already off.")
+        raise Conflict(_("Two-factor sign-in is already off."))
     db.session.delete(factor)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == by.id))
     end_all_sessions(by)
@@ -132,7 +134,7 @@ def verify_second_factor(user: User, code: str, *, ip: str) -> str:
         SecondFactor.user_id == user.id, SecondFactor.confirmed_at.is_not(None))
         .with_for_update())  # two requests with one code: the second waits, then fails
     if factor is None:
-        raise Conflict("Two-factor sign-in is not set up for this account.")
+        raise Conflict(_("Two-factor sign-in is not set up for this account."))
     _refuse_while_throttled(user, ip)
     typed = normalise_code(code)
     if is_totp_code(typed):
@@ -152,7 +154,7 @@ def verify_second_factor(user: User, code: str, *, ip: str) -> str:
                          {"ip": ip, "left": unused_recovery_codes(user)})
             return "recovery code"
     _record_failure(user, ip, "code")
-    raise DomainError(WRONG_CODE, field="code")
+    raise DomainError(_(WRONG_CODE), field="code")
 
 
 def _matching_step(factor: SecondFactor, code: str, at: datetime | None = None) -> int | None:
@@ -180,7 +182,8 @@ def _failure_key(user: User) -> str:
 def _refuse_while_throttled(user: User, ip: str) -> None:
     wait = wait_before_trying(_failure_key(user), ip)
     if wait:
-        raise LoginThrottled(f"Too many wrong codes. Try again in {wait} seconds.",
+        raise LoginThrottled(_("Too many wrong codes. Try again in %(seconds)d seconds.",
+                               seconds=wait),
                              field="code")
 
 
@@ -202,15 +205,15 @@ def reset_second_factor(*, by: User, user: User, reason: str) -> None:
     checking who asks (docs/security.md); the user's sessions end and a user whose roles
     require a factor enrols again at the next sign-in."""
     if not by.has_role(Role.admin):
-        raise Forbidden("Only administrators reset a second factor.")
+        raise Forbidden(_("Only administrators reset a second factor."))
     if by.id == user.id:
-        raise Forbidden("Ask another administrator to reset your own second factor.")
+        raise Forbidden(_("Ask another administrator to reset your own second factor."))
     if not reason.strip():
-        raise DomainError("Say how you checked who asked.", field="reason")
+        raise DomainError(_("Say how you checked who asked."), field="reason")
     factor = db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user.id)
                                .with_for_update())
     if factor is None:
-        raise NotFound("This user has no second factor to reset.")
+        raise NotFound(_("This user has no second factor to reset."))
     db.session.delete(factor)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     end_all_sessions(user)

@@ -2,6 +2,7 @@
 
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from app.accounts.forms import (
@@ -45,7 +46,7 @@ def login():
             db.session.commit()
             if not signed_in_now:  # a second factor is set up: its code comes next
                 return redirect(url_for("accounts.login_code"))
-            flash(f"Welcome, {user.name}.", "success")
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(next_url)
     return render_template("accounts/login.html", form=form)
 
@@ -57,7 +58,7 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("system.home"))
 
 
@@ -81,8 +82,9 @@ def register():
                                   password=form.password.data, organisation=organisation,
                                   sme_figures=form.sme_figures())
             db.session.commit()
-            flash(f"We sent an e-mail to {services.normalise_email(form.email.data)}: open the "
-                  "link in it to confirm your address. You can sign in meanwhile.", "success")
+            flash(_("We sent an e-mail to %(email)s: open the link in it to confirm your "
+                    "address. You can sign in meanwhile.",
+                    email=services.normalise_email(form.email.data)), "success")
             return redirect(url_for("accounts.login", next=request.args.get("next")))
     return render_template("accounts/register.html", form=form)
 
@@ -95,7 +97,7 @@ def reset_request():
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         db.session.commit()
-        flash("If an account exists for this address, we sent it a reset link.", "info")
+        flash(_("If an account exists for this address, we sent it a reset link."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_request.html", form=form)
 
@@ -108,7 +110,7 @@ def reset_password(token: str):
         with errors_shown_on(form) as refusal:
             services.reset_password(token, form.password.data)
             db.session.commit()
-            flash("Your password is set. Sign in with it.", "success")
+            flash(_("Your password is set. Sign in with it."), "success")
             return redirect(url_for("accounts.login"))
         if refusal.error.field is None:  # the link itself is spent: ask for a new one
             return redirect(url_for("accounts.reset_request"))
@@ -133,7 +135,7 @@ def accept_invitation(token: str):
             db.session.commit()
             if not signed_in_now:
                 return redirect(url_for("accounts.login_code"))
-            flash("Welcome to OpenCall.", "success")
+            flash(_("Welcome to OpenCall."), "success")
             return redirect(url_for("system.home"))
     return render_template("accounts/invitation.html", form=form, invitation=invitation,
                            signed_in_as=current_user if current_user.is_authenticated else None)

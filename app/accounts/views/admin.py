@@ -1,6 +1,7 @@
 """Administration: staff accounts, evaluator invitations, the mail outbox and the audit trail."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.forms import EvaluatorInvitationForm, StaffUserForm
@@ -24,7 +25,7 @@ def _funder_choices(form, *, own_only: bool = False) -> None:
         form.funder_id.choices = [(f.id, f.name) for f in funders
                                   if current_user.is_staff_of(f.id)]
     else:
-        form.funder_id.choices = [("", "No funder")] + [(f.id, f.name) for f in funders]
+        form.funder_id.choices = [("", _("No funder"))] + [(f.id, f.name) for f in funders]
 
 
 @admin_bp.get("/users")
@@ -46,7 +47,7 @@ def new_staff_user():
                                        roles=[Role(r) for r in form.roles.data],
                                        funder_id=form.funder_id.data)
             db.session.commit()
-            flash("Staff account created; we e-mailed a link to choose a password.", "success")
+            flash(_("Staff account created; we e-mailed a link to choose a password."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/staff_form.html", form=form)
 
@@ -63,7 +64,7 @@ def invite_evaluator():
             services.invite_evaluator(by=current_user, email=form.email.data,
                                       funder_id=form.funder_id.data)
             db.session.commit()
-            flash(f"Invitation sent to {form.email.data}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("admin.invite_evaluator"))
     return render_template("admin/invite_evaluator.html", form=form)
 

@@ -2,6 +2,7 @@
 and the reset of a lost second factor."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.forms import ResetSecondFactorForm, RolesForm
@@ -49,7 +50,7 @@ def change_roles(user_id: int):
             role_services.change_roles(by=current_user, user=user,
                                        roles={Role(r) for r in form.roles.data or ()})
             db.session.commit()
-            flash(f"Roles of {user.name} saved.", "success")
+            flash(_("Roles of %(name)s saved.", name=user.name), "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return _page(user, roles_form=form, status=422)
 
@@ -64,7 +65,7 @@ def reset_second_factor(user_id: int):
         with errors_shown_on(form):
             factors.reset_second_factor(by=current_user, user=user, reason=form.reason.data)
             db.session.commit()
-            flash(f"The second factor of {user.name} is reset and their sessions ended; they "
-                  "set it up again at their next sign-in.", "success")
+            flash(_("The second factor of %(name)s is reset and their sessions ended; they "
+                    "set it up again at their next sign-in.", name=user.name), "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return _page(user, reset_form=form, status=422)

@@ -1,7 +1,7 @@
 """The language switcher on every page: a signed-in user's choice is kept on the account
 (so e-mails and PDFs follow it too), a visitor's in the session."""
 
-from flask import redirect, request, session, url_for
+from flask import redirect, session, url_for
 from flask_babel import refresh
 from flask_login import current_user
 

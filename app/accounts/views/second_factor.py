@@ -8,6 +8,8 @@ who have none are signed in but may only enrol or sign out (require_enrolment).
 from datetime import UTC, datetime
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user
 
 from app.accounts.forms import EnrolmentForm, SecondFactorCodeForm, TurnOffSecondFactorForm
@@ -74,8 +76,9 @@ def _pending_user() -> User | None:
 def login_code():
     user = _pending_user()
     if user is None:
-        flash("Sign in with your password first: the code is asked only for "
-              f"{current_app.config['SECOND_FACTOR_PENDING_MINUTES']} minutes after it.", "info")
+        flash(_("Sign in with your password first: the code is asked only for %(minutes)d "
+                "minutes after it.",
+                minutes=current_app.config["SECOND_FACTOR_PENDING_MINUTES"]), "info")
         return redirect(url_for("accounts.login"))
     form = SecondFactorCodeForm()
     if form.validate_on_submit():
@@ -90,10 +93,13 @@ def login_code():
             session[ENROLLED_KEY] = True
             db.session.commit()
             if how == "recovery code":
-                flash(f"You signed in with a recovery code; {factors.unused_recovery_codes(user)}"
-                      " are left. Ask an administrator to reset your second factor if you lost "
-                      "your device.", "warning")
-            flash(f"Welcome, {user.name}.", "success")
+                flash(ngettext(
+                    "You signed in with a recovery code; %(num)d is left. Ask an administrator "
+                    "to reset your second factor if you lost your device.",
+                    "You signed in with a recovery code; %(num)d are left. Ask an administrator "
+                    "to reset your second factor if you lost your device.",
+                    factors.unused_recovery_codes(user)), "warning")
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(next_url)
     return render_template("accounts/login_code.html", form=form)
 
@@ -103,7 +109,7 @@ def login_code():
 def enrol_second_factor():
     user = current_user._get_current_object()  # the audit names the model, not the proxy
     if factors.has_second_factor(user):
-        flash("Two-factor sign-in is already on for your account.", "info")
+        flash(_("Two-factor sign-in is already on for your account."), "info")
         return redirect(url_for("accounts.account"))
     factor = factors.start_enrolment(by=user)
     db.session.commit()  # the secret shown must be the one checked on submit
@@ -159,7 +165,7 @@ def turn_off_second_factor():
             factors.turn_off(by=user)
             sign_in(user)  # every session ended with the change; this one starts anew
             db.session.commit()
-            flash("Two-factor sign-in is off. You can turn it on again here.", "info")
+            flash(_("Two-factor sign-in is off. You can turn it on again here."), "info")
             return redirect(url_for("accounts.account"))
     return _account_page(form, status=422)
 
@@ -176,5 +182,5 @@ def require_enrolment():
     if factors.has_second_factor(current_user):
         session[ENROLLED_KEY] = True
         return None
-    flash("Your role needs two-factor sign-in: set it up to continue.", "warning")
+    flash(_("Your role needs two-factor sign-in: set it up to continue."), "warning")
     return redirect(url_for("accounts.enrol_second_factor"))

@@ -16,6 +16,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import flash, has_request_context, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.forms import SecondFactorCodeForm
@@ -84,7 +85,7 @@ def recent_second_factor_required(view):
 def step_up():
     back = _same_site_path(request.args.get("next")) or url_for("system.home")
     if not factors.has_second_factor(current_user):
-        flash("This action needs two-factor sign-in: set it up first.", "warning")
+        flash(_("This action needs two-factor sign-in: set it up first."), "warning")
         return redirect(url_for("accounts.enrol_second_factor"))
     form = SecondFactorCodeForm()
     if form.validate_on_submit():
@@ -96,10 +97,10 @@ def step_up():
                 db.session.commit()  # a wrong code counts toward the delays
             mark_second_factor_given()
             if session.get(_FORM_KEY, {}).get("path") == urlsplit(back).path:
-                flash("Code accepted. Your form was not sent yet: check it and submit it "
-                      "again.", "info")
+                flash(_("Code accepted. Your form was not sent yet: check it and submit it "
+                        "again."), "info")
             else:
-                flash("Code accepted.", "success")
+                flash(_("Code accepted."), "success")
             return redirect(back)
     return render_template("accounts/step_up.html", form=form, back=back)
 

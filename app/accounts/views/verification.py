@@ -2,6 +2,7 @@
 the rate limits on registration and password-reset requests."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -65,10 +66,10 @@ def resend_verification():
     form = ResendVerificationForm()
     if form.validate_on_submit() and registration.must_verify(current_user):
         if registration.send_verification(current_user):
-            flash(f"We sent the link again to {current_user.email}.", "info")
+            flash(_("We sent the link again to %(email)s.", email=current_user.email), "info")
         else:
-            flash("We sent several links in the last hour: use one of those, or try again "
-                  "later.", "warning")
+            flash(_("We sent several links in the last hour: use one of those, or try again "
+                    "later."), "warning")
         db.session.commit()
     return redirect(url_for("accounts.verify_email_notice"))
 
@@ -79,10 +80,10 @@ def verify_email(token: str):
     try:
         registration.verify_email(token)
     except DomainError as error:
-        flash(f"{error.message} Sign in to get a new link.", "danger")
+        flash(_("%(message)s Sign in to get a new link.", message=error.message), "danger")
         return redirect(url_for("accounts.login"))
     db.session.commit()
-    flash("Your e-mail address is confirmed.", "success")
+    flash(_("Your e-mail address is confirmed."), "success")
     if current_user.is_authenticated:
         return redirect(url_for("system.home"))
     return redirect(url_for("accounts.login"))
