@@ -6,6 +6,7 @@ app/calls/rules/finance.py, which pure code uses on Decimals.
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import (
@@ -101,8 +102,14 @@ def format_money(amount: Decimal | int | str, currency: str = "EUR",
                  locale: Locale | str | None = None) -> str:
     """"€1,234.50" in en, "1.234,50 €" in de; always with the cents, which the app keeps in
     every currency (CLDR would round HUF to whole forints and hide them)."""
-    return format_currency(_decimal(amount), currency, locale=locale or current_locale(),
-                           currency_digits=False)
+    return _formatted_money(_decimal(amount), currency, str(locale or current_locale()))
+
+
+# Babel builds the same pattern, currency symbol and rounding for every amount it formats (a
+# list page shows a hundred): an amount's text is a pure function of these three, kept here.
+@lru_cache(maxsize=4096)
+def _formatted_money(amount: Decimal, currency: str, locale: str) -> str:
+    return format_currency(amount, currency, locale=locale, currency_digits=False)
 
 
 def format_percent(rate: Decimal | int | str, locale: Locale | str | None = None,

@@ -50,3 +50,23 @@ def test_country_choices_are_built_once_and_handed_out_fresh():
     choices.insert(0, ("", "—"))  # a form extends its copy
     assert formatting.country_choices()[0] != ("", "—")
     assert formatting._country_choices.cache_info().currsize >= 1
+
+
+def test_an_amount_is_formatted_once_per_currency_and_locale(monkeypatch):
+    from app.core import money
+
+    formatted = []
+    original = money.format_currency
+
+    def counting(amount, currency, **options):
+        formatted.append((amount, currency))
+        return original(amount, currency, **options)
+
+    monkeypatch.setattr(money, "format_currency", counting)
+    amount = Decimal("98765.43")
+    assert money.format_money(amount, "EUR", "en") == "€98,765.43"
+    assert money.format_money("98765.43", "EUR", "en") == "€98,765.43"
+    assert len(formatted) == 1
+    assert money.format_money(amount, "EUR", "de") == "98.765,43\xa0€"  # another locale
+    assert money.format_money(amount, "CHF", "en") == "CHF98,765.43"  # another currency
+    assert len(formatted) == 3

@@ -4,9 +4,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from app.accounts.models import User
+from app.applications.models import Application
 from app.calls.models import Call
 from app.core.extensions import db
 from app.grants.models import ExpenseClaim, Grant, GrantBeneficiary, Installment
@@ -23,8 +24,15 @@ def list_grants(*, by: User, call_id: int | None = None, status: str = "", page:
         query = query.where(Grant.call_id == call_id)
     if status in set(GrantStatus):
         query = query.where(Grant.status == status)
+    # Only the columns a list shows: a call's rules and criteria, an application's stored
+    # eligibility report and a grant's payment model are JSON that would be decoded per row.
     return db.paginate(
-        query.options(selectinload(Grant.call), selectinload(Grant.application))
+        query.options(
+            load_only(Grant.agreement_number, Grant.status, Grant.awarded_amount,
+                      Grant.disbursed_amount, Grant.call_id, Grant.application_id,
+                      Grant.prepared_at),
+            selectinload(Grant.call).load_only(Call.reference, Call.currency),
+            selectinload(Grant.application).load_only(Application.acronym))
         .order_by(Grant.prepared_at.desc(), Grant.id.desc()),
         page=page, per_page=PER_PAGE, error_out=False)
 
@@ -58,7 +66,8 @@ def attention_of(grants: Iterable[Grant]) -> dict[int, Attention]:
 def calls_of_visible_grants(*, by: User) -> list[Call]:
     """The calls to filter the list by: those with a grant `by` may know."""
     return list(db.session.scalars(select(Call).where(
-        Call.id.in_(select(Grant.call_id).where(visible_to(by)))).order_by(Call.reference)))
+        Call.id.in_(select(Grant.call_id).where(visible_to(by))))
+        .options(load_only(Call.reference)).order_by(Call.reference)))
 
 
 def beneficiaries_of_grant(grant: Grant) -> list[GrantBeneficiary]:
