@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -25,6 +26,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import DomainError, NotFound
 from app.core.extensions import db
+from app.core.i18n import N_, in_every_language, mail_language
 from app.core.links import public_url
 from app.core.mail import OutboxMessage, send_mail
 
@@ -50,7 +52,8 @@ def find_user_by_email(email: str) -> User | None:
 
 def _ensure_email_free(email: str) -> None:
     if find_user_by_email(email) is not None:
-        raise DomainError("An account with this e-mail address already exists.", field="email")
+        raise DomainError(_("An account with this e-mail address already exists."),
+                          field="email")
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,8 @@ def register_applicant(*, email: str, name: str, password: str,
     apply_sme_figures(org, sme_figures or SmeFigures(), today=utcnow().date())
     if organisation.identifier and db.session.scalar(
             select(Organisation.id).where(Organisation.identifier == organisation.identifier)):
-        raise DomainError("An organisation with this identifier is already registered; "
-                          "ask its contact to invite you.", field="identifier")
+        raise DomainError(_("An organisation with this identifier is already registered; "
+                            "ask its contact to invite you."), field="identifier")
     user = User(email=normalise_email(email), name=name.strip(), password_hash=_hash(password),
                 organisation=org)
     user.grant(Role.applicant)
@@ -149,7 +152,8 @@ def authenticate(email: str, password: str, *, ip: str) -> User:
     wait = wait_before_trying(email, ip)
     if wait:
         raise LoginThrottled(
-            f"Too many failed sign-ins. Try again in {wait} seconds, or reset your password.")
+            _("Too many failed sign-ins. Try again in %(seconds)d seconds, or reset your "
+              "password.", seconds=wait))
     user = find_user_by_email(email)
     params = config["PASSWORD_HASH_PARAMS"]
     stored = user.password_hash if user is not None and user.password_hash else \
@@ -159,7 +163,7 @@ def authenticate(email: str, password: str, *, ip: str) -> User:
         db.session.add(LoginFailure(email=email, ip=ip))
         if user is not None:  # unknown e-mails are not audited: the table would fill with junk
             audit.record(None, "account.sign_in_failed", user, {"ip": ip})
-        raise DomainError("E-mail address or password is wrong.", field="password")
+        raise DomainError(_("E-mail address or password is wrong."), field="password")
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email,
                                                   LoginFailure.ip == ip))
     return user
@@ -214,9 +218,9 @@ def _load_token(purpose: str, token: str, max_age: int):
     try:
         return _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired:
-        raise DomainError("This link has expired. Ask for a new one.") from None
+        raise DomainError(_("This link has expired. Ask for a new one.")) from None
     except BadSignature:
-        raise DomainError("This link is not valid.") from None
+        raise DomainError(_("This link is not valid.")) from None
 
 
 def password_reset_link(user: User) -> str:
@@ -225,7 +229,7 @@ def password_reset_link(user: User) -> str:
     return public_url("accounts.reset_password", token=token)
 
 
-RESET_SUBJECT = "Reset your OpenCall password"
+RESET_SUBJECT = N_("Reset your OpenCall password")  # sent in the account's language
 
 
 def request_password_reset(email: str) -> None:
@@ -237,20 +241,23 @@ def request_password_reset(email: str) -> None:
     # inbox in reset mails; the page says the same either way.
     since = utcnow() - timedelta(hours=1)
     if db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.recipient == user.email, OutboxMessage.subject == RESET_SUBJECT,
+            OutboxMessage.recipient == user.email,
+            OutboxMessage.subject.in_(sorted(in_every_language(RESET_SUBJECT))),
             OutboxMessage.created_at >= since)) >= current_app.config["PASSWORD_RESETS_PER_HOUR"]:
         return
     link = password_reset_link(user)
-    send_mail(user.email, RESET_SUBJECT,
-              f"Hello {user.name},\n\nchoose a new password here (valid for one hour):\n"
-              f"{link}\n\nIf you did not ask for this, ignore this e-mail.", secrets=[link])
+    with mail_language(user):  # anyone may type the address: the account's language
+        send_mail(user.email, _(RESET_SUBJECT), _(
+            "Hello %(name)s,\n\nchoose a new password here (valid for one hour):\n%(link)s\n\n"
+            "If you did not ask for this, ignore this e-mail.", name=user.name, link=link),
+            secrets=[link])
 
 
 def reset_password(token: str, password: str) -> User:
     data = _load_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, data["user"])
     if user is None or (user.password_hash or "")[-16:] != data["fp"]:
-        raise DomainError("This link has already been used. Ask for a new one.")
+        raise DomainError(_("This link has already been used. Ask for a new one."))
     user.password_hash = _hash(password)
     end_all_sessions(user)
     audit.record(user, "account.password_reset", user)
@@ -266,11 +273,11 @@ def create_staff_user(*, by: User, email: str, name: str, roles: list[Role],
                       funder_id: int | None) -> User:
     _ensure_email_free(email)
     if not roles or not set(roles) <= set(STAFF_ROLES):
-        raise DomainError("Choose at least one staff role.", field="roles")
+        raise DomainError(_("Choose at least one staff role."), field="roles")
     # Officers and event organisers act for one institution (a funder).
     officer = {Role.programme_officer, Role.finance_officer, Role.organiser} & set(roles)
     if officer and funder_id is None:
-        raise DomainError("Officers and organisers belong to an institution: choose one.",
+        raise DomainError(_("Officers and organisers belong to an institution: choose one."),
                           field="funder_id")
     user = User(email=normalise_email(email), name=name.strip(), funder_id=funder_id)
     for role in roles:
@@ -278,10 +285,11 @@ def create_staff_user(*, by: User, email: str, name: str, roles: list[Role],
     db.session.add(user)
     db.session.flush()
     link = password_reset_link(user)
-    send_mail(user.email, "Your OpenCall staff account",
-              f"Hello {user.name},\n\n{by.name} created an OpenCall account for you "
-              f"({', '.join(r.label for r in roles)}).\nChoose your password here:\n"
-              f"{link}\n", secrets=[link])
+    with mail_language(user):  # a new account has no language yet: the deployment's
+        send_mail(user.email, _("Your OpenCall staff account"), _(
+            "Hello %(name)s,\n\n%(by)s created an OpenCall account for you (%(roles)s).\n"
+            "Choose your password here:\n%(link)s\n", name=user.name, by=by.name,
+            roles=", ".join(r.label for r in roles), link=link), secrets=[link])
     audit.record(by, "account.staff_created", user, {"roles": sorted(roles)})
     return user
 
@@ -289,16 +297,18 @@ def create_staff_user(*, by: User, email: str, name: str, roles: list[Role],
 def invite_evaluator(*, by: User, email: str, funder_id: int | None) -> Invitation:
     # An officer fills only their own funder's expert pool; admins may choose any (or none).
     if not by.has_role(Role.admin) and funder_id != by.funder_id:
-        raise DomainError("Invite experts for your own funder.", field="funder_id")
+        raise DomainError(_("Invite experts for your own funder."), field="funder_id")
     invitation = Invitation(email=normalise_email(email), role=Role.evaluator,
                             funder_id=funder_id, invited_by_id=by.id)
     db.session.add(invitation)
     db.session.flush()
     token = _serializer("invitation").dumps({"invitation": invitation.id})
     link = public_url("accounts.accept_invitation", token=token)
-    send_mail(invitation.email, "Invitation to evaluate for OpenCall",
-              f"Hello,\n\n{by.name} invites you to join OpenCall as an expert evaluator.\n"
-              f"Accept here (valid for 14 days):\n{link}\n", secrets=[link])
+    with mail_language():  # only an address: the language the inviter writes in
+        send_mail(invitation.email, _("Invitation to evaluate for OpenCall"), _(
+            "Hello,\n\n%(by)s invites you to join OpenCall as an expert evaluator.\n"
+            "Accept here (valid for 14 days):\n%(link)s\n", by=by.name, link=link),
+            secrets=[link])
     audit.record(by, "account.evaluator_invited", invitation, {"email": invitation.email})
     return invitation
 
@@ -307,9 +317,9 @@ def get_invitation(token: str) -> Invitation:
     data = _load_token("invitation", token, current_app.config["INVITATION_MAX_AGE"])
     invitation = db.session.get(Invitation, data["invitation"])
     if invitation is None:
-        raise NotFound("This invitation no longer exists.")
+        raise NotFound(_("This invitation no longer exists."))
     if invitation.accepted_at is not None:
-        raise DomainError("This invitation has already been accepted. Sign in instead.")
+        raise DomainError(_("This invitation has already been accepted. Sign in instead."))
     return invitation
 
 
@@ -321,7 +331,7 @@ def accept_invitation(token: str, *, name: str, password: str) -> User:
         db.session.add(user)
     elif not verify_password(user.password_hash, password,
                              current_app.config["PASSWORD_HASH_PARAMS"]):
-        raise DomainError("This e-mail already has an account: enter its password.",
+        raise DomainError(_("This e-mail already has an account: enter its password."),
                           field="password")
     user.grant(Role(invitation.role))
     invitation.accepted_at = utcnow()
