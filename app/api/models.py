@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,7 +18,10 @@ class TokenScope(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"read": "Read only", "read_write": "Read and write"}[self]
+        return str(SCOPE_LABELS[self])  # in the current language
+
+
+SCOPE_LABELS = {TokenScope.READ: _l("Read only"), TokenScope.READ_WRITE: _l("Read and write")}
 
 
 class ApiToken(db.Model):

@@ -46,6 +46,10 @@ GERMAN = {
     "Confirm your e-mail address for OpenCall": "Bestätigen Sie Ihre E-Mail-Adresse",
     "Someone tried to register on OpenCall with your address":
         "Jemand wollte sich mit Ihrer Adresse registrieren",
+    # API tokens: page, form and its choices
+    "Personal access tokens": "Persönliche Zugangsschlüssel",
+    "Read and write": "Lesen und schreiben",
+    "Create token": "Schlüssel erstellen",
 }
 
 
@@ -125,3 +129,10 @@ def test_role_labels_and_messages_are_translated(client, german, make_user, sign
     assert "Administration" in _page(client, "/", german)
     client.post("/accounts/logout", headers=german, data={"csrf_token": csrf_token(client, "/")})
     assert "Sie sind abgemeldet." in _page(client, "/", german)
+
+
+def test_the_token_page_and_its_form_are_translated(client, german, make_user, sign_in):
+    sign_in(make_user(Role.applicant))
+    page = _page(client, "/account/tokens/", german)
+    for english in ("Personal access tokens", "Read and write", "Create token"):
+        assert GERMAN[english] in page, english

@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.accounts.models import User
@@ -33,14 +34,15 @@ def create_token(*, by: User, name: str, scope: str, expires_in_days: int | None
     """A new token and its clear text, which is never stored and shown only this once."""
     name = (name or "").strip()
     if not name:
-        raise DomainError("Name the token after what will use it.", field="name")
+        raise DomainError(_("Name the token after what will use it."), field="name")
     if scope not in set(TokenScope):
-        raise DomainError("Choose read only, or read and write.", field="scope")
+        raise DomainError(_("Choose read only, or read and write."), field="scope")
     if expires_in_days is not None and not 1 <= expires_in_days <= 366:
-        raise DomainError("A token lives from 1 to 366 days.", field="expires_in_days")
+        raise DomainError(_("A token lives from 1 to 366 days."), field="expires_in_days")
     active = [t for t in list_tokens(by=by) if t.is_usable(utcnow())]
     if len(active) >= MAX_TOKENS:
-        raise DomainError(f"You already have {MAX_TOKENS} tokens; revoke one first.")
+        raise DomainError(_("You already have %(count)d tokens; revoke one first.",
+                            count=MAX_TOKENS))
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=by.id, name=name[:80], prefix=plain[:10],
                      token_hash=hash_token(plain), scope=scope,
@@ -60,7 +62,7 @@ def list_tokens(*, by: User) -> list[ApiToken]:
 def get_own_token(token_id: int, *, by: User) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != by.id:
-        raise NotFound("You have no such token.")
+        raise NotFound(_("You have no such token."))
     return token
 
 

@@ -1,6 +1,7 @@
 """The user's personal access tokens: create (the token is shown once), list, revoke."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.forms import RevokeForm, TokenForm
@@ -52,6 +53,6 @@ def revoke(token_id: int):
     if form.validate_on_submit():
         services.revoke_token(token_id, by=current_user)
         db.session.commit()
-        flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+        flash(_("Token “%(name)s” revoked: it no longer works.", name=token.name), "success")
         return redirect(url_for("api_tokens.index"))
     return render_template("api/revoke_token.html", token=token, form=form)
