@@ -94,17 +94,30 @@ def test_an_expired_token_keeps_the_input_and_explains_itself(client, officer, s
     assert db.session.scalar(select(func.count(Call.id))) == 1
 
 
-def test_a_refused_token_elsewhere_explains_and_shows_the_text_but_never_secrets(
-        client, officer, sign_in):
-    sign_in(officer)
+def test_a_refused_token_on_the_sign_in_form_keeps_the_email_never_the_password(client):
     response = client.post("/accounts/login", data={
         "email": "someone@example.org", "password": "hunter2-hunter2", "csrf_token": "old"},
         headers={"Referer": "http://localhost/accounts/login"})
     page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="token-refused"' in page
+    assert 'value="someone@example.org"' in page and "hunter2" not in page
+
+
+def test_a_refused_token_where_no_form_can_come_back_explains_and_shows_the_text(
+        client, officer, sign_in):
+    """The second-factor code form would show the typed code: the explaining page instead,
+    with the text but never the code."""
+    sign_in(officer)
+    form = client.get("/accounts/step-up?next=/calls/new")
+    assert form.status_code == 200 and 'name="code"' in form.get_data(as_text=True)
+    response = client.post("/accounts/step-up?next=/calls/new", data={
+        "code": "123456", "note": "typed text", "csrf_token": "old"},
+        headers={"Referer": "http://localhost/accounts/step-up?next=/calls/new"})
+    page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Not saved: please send the form again" in page
-    assert "someone@example.org" in page and "hunter2" not in page
-    assert 'href="/accounts/login">Open the page again' in page
+    assert "typed text" in page and "123456" not in page
+    assert 'href="/accounts/step-up?next=/calls/new">Open the page again' in page
 
 
 def test_a_forged_post_from_another_site_gets_no_form_back(client, officer, sign_in):
