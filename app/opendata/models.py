@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Funder
 from app.core.database import UTCDateTime, utcnow
 from app.core.extensions import db
+from app.core.i18n import N_
 
 
 class DatasetKind(StrEnum):
@@ -17,7 +18,9 @@ class DatasetKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"360giving": "360Giving grants", "ocds": "OCDS contracting processes"}[self]
+        """In English, as the API gives it; pages translate it with gettext (N_ marks it)."""
+        return {"360giving": N_("360Giving grants"),
+                "ocds": N_("OCDS contracting processes")}[self]
 
 
 class PublicationStatus(StrEnum):

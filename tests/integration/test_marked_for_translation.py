@@ -50,6 +50,10 @@ GERMAN = {
     "Personal access tokens": "Persönliche Zugangsschlüssel",
     "Read and write": "Lesen und schreiben",
     "Create token": "Schlüssel erstellen",
+    # open data: the public page, dataset names, the admin's form
+    "Personal data": "Personenbezogene Daten",
+    "360Giving grants": "360Giving-Zuschüsse",
+    "Publish open data now": "Offene Daten jetzt veröffentlichen",
 }
 
 
@@ -136,3 +140,10 @@ def test_the_token_page_and_its_form_are_translated(client, german, make_user, s
     page = _page(client, "/account/tokens/", german)
     for english in ("Personal access tokens", "Read and write", "Create token"):
         assert GERMAN[english] in page, english
+
+
+def test_the_open_data_pages_are_translated(client, german, make_user, sign_in):
+    page = _page(client, "/open-data/", german)
+    assert "Personenbezogene Daten" in page and "360Giving-Zuschüsse" in page
+    sign_in(make_user(Role.admin))
+    assert "Offene Daten jetzt veröffentlichen" in _page(client, "/open-data/admin", german)

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import Funder, Role, User
@@ -23,7 +24,7 @@ class FunderRow:
 
 def list_funder_identities(*, by: User) -> list[FunderRow]:
     if not by.has_role(Role.admin):
-        raise Forbidden("Only an administrator manages open-data identities.")
+        raise Forbidden(_("Only an administrator manages open-data identities."))
     identities = {row.funder_id: row for row in db.session.scalars(select(FunderIdentity))}
     funders = db.session.scalars(select(Funder).order_by(Funder.name))
     return [FunderRow(funder, identities.get(funder.id)) for funder in funders]
@@ -32,7 +33,7 @@ def list_funder_identities(*, by: User) -> list[FunderRow]:
 def get_identity(funder_id: int, *, by: User) -> FunderRow:
     row = next((r for r in list_funder_identities(by=by) if r.funder.id == funder_id), None)
     if row is None:
-        raise NotFound("There is no such funder.")
+        raise NotFound(_("There is no such funder."))
     return row
 
 
@@ -45,8 +46,8 @@ def set_identity(funder_id: int, *, by: User, grant_prefix: str, org_id: str | N
         raise DomainError(str(error), field="grant_prefix") from None
     org_id = (org_id or "").strip() or None
     if org_id and not ORG_ID.match(org_id):
-        raise DomainError("An org-id is a list code and an identifier, e.g. XI-PIC-999999999 "
-                          "or GB-CHC-1234567.", field="org_id")
+        raise DomainError(_("An org-id is a list code and an identifier, e.g. XI-PIC-999999999 "
+                            "or GB-CHC-1234567."), field="org_id")
     identity = row.identity or FunderIdentity(funder_id=funder_id, grant_prefix=prefix)
     identity.grant_prefix, identity.org_id = prefix, org_id
     db.session.add(identity)

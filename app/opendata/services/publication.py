@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
@@ -28,7 +29,7 @@ JOB_KIND = "opendata.publish"
 
 def _require_admin(by: User | None) -> None:
     if by is not None and not by.has_role(Role.admin):
-        raise Forbidden("Only an administrator publishes open data.")
+        raise Forbidden(_("Only an administrator publishes open data."))
 
 
 def request_publication(*, by: User) -> Job:
@@ -194,7 +195,7 @@ def release_package_for(release_id: str) -> dict:
     """A published release in a package of its own (one package per change)."""
     row = db.session.scalar(select(OcdsRelease).where(OcdsRelease.release_id == release_id))
     if row is None:
-        raise NotFound("No published release has this id.")
+        raise NotFound(_("No published release has this id."))
     return release_package([row.data], uri=release_url(release_id), published_at=row.published_at,
                            publisher=_publisher())
 
@@ -229,7 +230,7 @@ def current_file(kind: DatasetKind, extension: str) -> tuple[str, str]:
     if state.current is not None:
         key = state.current.xlsx_key if extension == "xlsx" else state.current.json_key
     if key is None or not storage.exists(key):
-        raise NotFound("This dataset has not been published yet.")
+        raise NotFound(_("This dataset has not been published yet."))
     return key, state.current.sha256 or ""
 
 

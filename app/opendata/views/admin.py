@@ -1,6 +1,7 @@
 """The administrator's open-data screen: last runs and their errors, funders' identities."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -30,7 +31,8 @@ def publish():
                                funders=list_funder_identities(by=current_user)), 400
     job = request_publication(by=current_user)
     db.session.commit()
-    flash(f"Publication started (job {job.id}). Refresh this page to see its outcome.", "info")
+    flash(_("Publication started (job %(job)s). Refresh this page to see its outcome.",
+            job=job.id), "info")
     return redirect(url_for("opendata.admin"))
 
 
@@ -44,7 +46,7 @@ def funder_identity(funder_id: int):
             set_identity(funder_id, by=current_user, grant_prefix=form.grant_prefix.data,
                          org_id=form.org_id.data)
             db.session.commit()
-            flash(f"Open-data identity of {row.funder.name} saved.", "success")
+            flash(_("Open-data identity of %(name)s saved.", name=row.funder.name), "success")
             return redirect(url_for("opendata.admin"))
         except DomainError as error:
             db.session.rollback()
