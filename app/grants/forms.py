@@ -179,3 +179,58 @@ class DeMinimisForm(FlaskForm):
 
 class WithdrawDeclarationForm(FlaskForm):
     submit = SubmitField("Withdraw")
+
+
+class AmendmentForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[DataRequired("Say why the grant is amended."),
+                                                 Length(max=4000)],
+                           description="The other side reads it before accepting or refusing.")
+    submit = SubmitField("Propose the amendment")
+
+    share_field_names: list[str] = []
+
+
+def amendment_form_class(kind: str, beneficiaries) -> type[AmendmentForm]:
+    """The proposal form of one kind of amendment (rules/amendments.AmendmentKind), with a
+    choice or an amount field per current beneficiary where the kind needs them."""
+    current = [b for b in beneficiaries if b.left_on is None]
+    choices = [(str(b.id), b.organisation.name) for b in current]
+    required = [InputRequired()]
+    fields: dict = {}
+    prefix = ""
+    if kind == "beneficiary_transfer":
+        fields = {"giver": SelectField("From the share of", choices=choices),
+                  "receiver": SelectField("To the share of", choices=choices),
+                  "amount": money_field("Amount moved", validators=required)}
+    elif kind == "category_transfer":
+        fields = {"beneficiary": SelectField("Beneficiary", choices=choices),
+                  "source": SelectField("From cost category", choices=DIRECT_CATEGORY_CHOICES),
+                  "target": SelectField("To cost category", choices=DIRECT_CATEGORY_CHOICES),
+                  "amount": money_field("Planned costs moved", validators=required)}
+    elif kind == "beneficiary_added":
+        fields = {"organisation": StringField(
+                      "Organisation identifier", validators=[DataRequired(), Length(max=40)],
+                      description="The identifier (e.g. PIC) it is registered with in OpenCall."),
+                  "category": SelectField("Its cost category", choices=DIRECT_CATEGORY_CHOICES),
+                  "ict_category": SelectField("Its ICT category", choices=ICT_CHOICES)}
+        prefix = "from_"
+    elif kind == "beneficiary_leaving":
+        fields = {"leaver": SelectField("Beneficiary leaving", choices=choices)}
+        prefix = "to_"
+    elif kind == "end_date":
+        fields = {"end_date": DateField("New end date", validators=[DataRequired(), sane_date()])}
+    shares = {}
+    if prefix:
+        label = "Taken from the share of" if prefix == "from_" else "Its unpaid share goes to"
+        shares = {f"{prefix}{b.id}": money_field(f"{label} {b.organisation.name}",
+                                                 validators=[Optional()]) for b in current}
+    form_class = type("AmendmentFormFor", (AmendmentForm,), {**fields, **shares})
+    form_class.share_field_names = list(shares)
+    return form_class
+
+
+class AmendmentDecisionForm(FlaskForm):
+    # Sent by the button clicked (accept, refuse or withdraw), never rendered as a field.
+    decision = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=4000)],
+                           description="Required to refuse.")

@@ -33,7 +33,7 @@ from app.core.jobs import Job, JobStatus
 from app.evaluation.models import Assignment, ExpertAffiliation, ExpertProfile
 from app.evaluation.services.assignment import declare, run_assignment
 from app.grants.models import PaymentBatch, PaymentBatchItem
-from app.grants.services import bank_accounts, state_aid
+from app.grants.services import amendments, bank_accounts, state_aid
 from app.reports.services.jobs import REPORT_KIND
 from tests.conftest import csrf_token
 from tests.factories.accounts import PASSWORD, answer_second_factor
@@ -100,6 +100,9 @@ EXPECTED_OWNERSHIP = {
     "grants.enter_bank_account": {"GET": OWN, "POST": frozenset({COORDINATOR})},
     "grants.decide_bank_account": frozenset({FINANCE}),
     "grants.withdraw_de_minimis": frozenset({COORDINATOR}),  # a declaration of its firm
+    # amendments: the two parties, the funder's programme officer and the coordinator
+    "grants.propose_amendment": frozenset({COORDINATOR, OFFICER}),
+    "grants.decide_amendment": frozenset({COORDINATOR, OFFICER}),
     # reports and jobs: the one who asked for it
     "reports.progress": frozenset({FINANCE}),
     "reports.download": frozenset({FINANCE}),
@@ -232,6 +235,10 @@ def world(make_grant, make_claim, pay_installment, make_user, make_funder, make_
     job = Job(kind=REPORT_KIND, requested_by_id=case.finance.id, status=JobStatus.done,
               result_path=report_key, result_name="report.csv")
     db.session.add(job)
+    amendment = amendments.propose(
+        case.grant.id, by=case.officer, kind="end_date", reason="Ownership probe",
+        changes={"end_date": case.grant.end_date.replace(year=case.grant.end_date.year + 1)
+                 .isoformat()})
     db.session.commit()
 
     # funder A also evaluates another call: a submitted proposal with three experts
@@ -275,6 +282,7 @@ def world(make_grant, make_claim, pay_installment, make_user, make_funder, make_
         "ungranted_application_id": ungranted.id, "organisation_id": outsider_organisation.id,
         "reference": evaluated.reference, "call_id": evaluated.id, "proposal_id": proposal.id,
         "assignment_id": rapporteur.id, "proposal_attachment_id": proposal.attachments[0].id,
+        "amendment_id": amendment.id, "kind": "end_date",
     }
     assert set(people) == set(PEOPLE)
     return World(people, ids)
@@ -300,6 +308,8 @@ _POST_DATA = {
                                     "ict_category": "broadband", "amount": "10.00"},
     "grants.upload_document": lambda ids: {"document": (io.BytesIO(MINIMAL_PDF), "more.pdf")},
     "grants.submit_claim": lambda ids: {"understood": "y"},
+    "grants.propose_amendment": lambda ids: {"reason": "Probe", "end_date": "2031-06-30"},
+    "grants.decide_amendment": lambda ids: {"decision": "refuse", "reason": "Probe"},
     "grants.enter_bank_account": lambda ids: {"holder": "Someone Else",
                                               "iban": "DE02120300000000202051"},
 }

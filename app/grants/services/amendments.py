@@ -91,7 +91,7 @@ def shares_on(grant: Grant, on: date) -> tuple[int, dict[str, Decimal]]:
     return found or (rule.FIRST_VERSION, versions[rule.FIRST_VERSION][1])
 
 
-def _amendable_grant(grant_id: int, by: User, *, for_update: bool = False) -> tuple[Grant, Side]:
+def amendable_grant(grant_id: int, by: User, *, for_update: bool = False) -> tuple[Grant, Side]:
     grant = get_grant(grant_id, by=by, for_update=for_update)
     side = side_of(by, grant)
     require(side is not None, "Only the funder's programme officer and the coordinator agree "
@@ -211,7 +211,7 @@ def propose(grant_id: int, *, by: User, kind: str, reason: str, changes: dict) -
         raise DomainError("Say why the grant is amended.", field="reason")
     if kind not in {k.value for k in AmendmentKind}:
         raise DomainError("Choose what the amendment changes.")
-    grant, side = _amendable_grant(grant_id, by=by)
+    grant, side = amendable_grant(grant_id, by=by)
     if kind == AmendmentKind.BENEFICIARY_ADDED:
         changes = {**changes, "organisation_id": _organisation(changes.pop("organisation")).id}
         if changes.get("ict_category") not in {c.value for c in ICTCategory}:
@@ -255,7 +255,7 @@ def decide(amendment_id: int, *, by: User, decision: str, reason: str = "") -> G
     """accept (the other side), refuse (the other side, with a reason) or withdraw (the
     side that proposed)."""
     amendment = get_amendment(amendment_id, by=by)
-    grant, side = _amendable_grant(amendment.grant_id, by=by, for_update=True)
+    grant, side = amendable_grant(amendment.grant_id, by=by, for_update=True)
     db.session.refresh(amendment)
     if amendment.status != AmendmentStatus.PROPOSED:
         raise Conflict("This amendment is no longer open: it was "

@@ -29,6 +29,7 @@ from app.grants.services.permissions import get_grant, is_coordinator
 from app.grants.services.statements import payment_statement_pdf
 from app.grants.services.tracking import grant_records, grant_timeline, grant_tracking
 from app.grants.views import bp
+from app.grants.views.amendments import amendments_panel
 
 OFFICERS = (Role.programme_officer, Role.finance_officer, Role.admin)
 
@@ -118,7 +119,8 @@ def detail(grant_id: int):
         can_sign=grant.status == GrantStatus.ACCEPTED
         and current_user.is_staff_of(grant.call.funder_id, Role.programme_officer),
         is_coordinator=is_coordinator(current_user, grant),
-        is_finance=current_user.is_staff_of(grant.call.funder_id, Role.finance_officer))
+        is_finance=current_user.is_staff_of(grant.call.funder_id, Role.finance_officer),
+        amendments=amendments_panel(grant, current_user))
 
 
 def _confirmed_action(grant_id: int, action, done: str):

@@ -18,6 +18,7 @@ from app.core.extensions import db
 from app.grants.models import GrantAmendment, GrantPlanLine, GrantShareVersion
 from app.grants.rules.lifecycle import InstallmentStatus
 from app.grants.services import amendments
+from tests.conftest import csrf_token
 
 D = Decimal
 
@@ -221,3 +222,54 @@ def test_the_database_refuses_an_amendment_accepted_by_its_proposer(make_grant):
                                    decided_by_id=case.officer.id))
     db.session.rollback()
 
+
+
+def test_the_grant_page_shows_the_history_and_the_shares_in_force(make_grant, client, sign_in):
+    case = make_grant()
+    _decide(_transfer(case, "5000.00"), case.coordinator)
+    sign_in(case.finance)
+    page = client.get(f"/grants/{case.grant.id}").get_data(as_text=True)
+    assert "Amendments" in page and "Budget transfer between beneficiaries" in page
+    assert "Work package 3 moves to the partner" in page and "version 2" in page
+
+
+def test_the_pages_propose_and_accept_and_bad_input_is_shown_next_to_its_field(
+        make_grant, client, sign_in, pay_installment):
+    case = make_grant()
+    first, second = _ids(case)
+    pay_installment(case, 1)
+    url = f"/grants/{case.grant.id}/amendments/new/beneficiary_transfer"
+    sign_in(case.officer)
+    token = csrf_token(client, url)
+    too_much = client.post(url, data={"csrf_token": token, "giver": str(first.id),
+                                      "receiver": str(second.id), "amount": "900000.00",
+                                      "reason": "Too much"})
+    page = too_much.get_data(as_text=True)
+    assert too_much.status_code == 422
+    assert 'id="amount-error"' in page and "left to move" in page
+    assert client.post(url, data={"csrf_token": token, "giver": str(first.id),
+                                  "receiver": str(second.id), "amount": "1000.00",
+                                  "reason": "Partner takes over testing"}).status_code == 302
+    amendment = db.session.scalar(select(GrantAmendment))
+    decision = f"/grants/amendments/{amendment.id}/decision"
+    # The officer cannot accept their own proposal: told so, nothing changes.
+    client.post(decision, data={"csrf_token": token, "decision": "accept"})
+    db.session.expire_all()
+    assert db.session.get(GrantAmendment, amendment.id).status == "proposed"
+    sign_in(case.coordinator)
+    page = client.get(f"/grants/{case.grant.id}").get_data(as_text=True)
+    assert "Accept the amendment" in page and "Partner takes over testing" in page
+    token = csrf_token(client, f"/grants/{case.grant.id}")
+    assert client.post(decision, data={"csrf_token": token, "decision": "accept"}
+                       ).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(GrantAmendment, amendment.id).version == 2
+
+
+def test_an_outsider_cannot_propose_and_an_unknown_kind_is_not_found(make_grant, client,
+                                                                      sign_in):
+    case = make_grant()
+    sign_in(case.partner)  # a consortium member, but not the coordinator
+    assert client.get(f"/grants/{case.grant.id}/amendments/new/end_date").status_code == 403
+    sign_in(case.officer)
+    assert client.get(f"/grants/{case.grant.id}/amendments/new/anything").status_code == 404

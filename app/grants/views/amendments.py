@@ -1,0 +1,106 @@
+"""Grant amendments: proposing one (per kind), and accepting, refusing or withdrawing it."""
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.accounts.models import Role
+from app.core.access import requires
+from app.core.errors import DomainError, Forbidden, NotFound
+from app.core.extensions import db
+from app.core.forms import errors_shown_on
+from app.grants.forms import AmendmentDecisionForm, amendment_form_class
+from app.grants.models import Grant, GrantAmendment
+from app.grants.rules.amendments import AMENDMENT_KIND_LABELS, AmendmentKind, Side
+from app.grants.services import amendments
+from app.grants.views import bp
+
+PARTIES = (Role.programme_officer, Role.applicant)
+
+
+@dataclass(frozen=True)
+class AmendmentsPanel:
+    """What the grant page shows about amendments to `user`."""
+
+    history: list[GrantAmendment]
+    open: GrantAmendment | None
+    version: int
+    side: Side | None
+    may_propose: bool
+    may_decide: bool  # the other side of the open proposal
+    may_withdraw: bool  # the side that proposed it
+    kinds: dict
+    decision_form: AmendmentDecisionForm
+
+
+def amendments_panel(grant: Grant, user) -> AmendmentsPanel:
+    side = amendments.side_of(user, grant)
+    proposal = amendments.open_proposal(grant)
+    amendable = side is not None and grant.status in amendments.AMENDABLE
+    return AmendmentsPanel(
+        history=amendments.amendments_of(grant), open=proposal,
+        version=amendments.current_version(grant), side=side,
+        may_propose=amendable and proposal is None,
+        may_decide=amendable and proposal is not None and proposal.proposed_side != side,
+        may_withdraw=amendable and proposal is not None and proposal.proposed_side == side,
+        kinds=AMENDMENT_KIND_LABELS, decision_form=AmendmentDecisionForm())
+
+
+def _changes(kind: str, form) -> dict:
+    """The proposal's details as the service takes them (ids as text, amounts as text)."""
+    data = {name: field.data for name, field in form._fields.items()
+            if name not in ("reason", "submit", "csrf_token") and
+            name not in form.share_field_names}
+    if "amount" in data:
+        data["amount"] = str(data["amount"])
+    if kind == AmendmentKind.END_DATE:
+        data["end_date"] = form.end_date.data.isoformat()
+    shares = {name.split("_", 1)[1]: str(form[name].data) for name in form.share_field_names
+              if form[name].data}
+    if kind == AmendmentKind.BENEFICIARY_ADDED:
+        data["taken_from"] = shares
+    elif kind == AmendmentKind.BENEFICIARY_LEAVING:
+        data["to"] = shares
+    return data
+
+
+@bp.route("/<int:grant_id>/amendments/new/<kind>", methods=["GET", "POST"])
+@requires(*PARTIES)
+def propose_amendment(grant_id: int, kind: str):
+    if kind not in {k.value for k in AmendmentKind}:
+        abort(404)
+    grant, _ = amendments.amendable_grant(grant_id, by=current_user)
+    form = amendment_form_class(kind, grant.beneficiaries)()
+    if form.validate_on_submit():
+        with errors_shown_on(form):
+            amendments.propose(grant.id, by=current_user, kind=kind, reason=form.reason.data,
+                               changes=_changes(kind, form))
+            db.session.commit()
+            flash("The amendment is proposed; the other side is asked to accept it.", "success")
+            return redirect(url_for("grants.detail", grant_id=grant.id, _anchor="amendments"))
+    return render_template("grants/amendment_new.html", grant=grant, form=form,
+                           kind_label=AMENDMENT_KIND_LABELS[AmendmentKind(kind)],
+                           states=amendments.states(grant)), 422 if form.errors else 200
+
+
+@bp.post("/amendments/<int:amendment_id>/decision")
+@requires(*PARTIES)
+def decide_amendment(amendment_id: int):
+    amendment = amendments.get_amendment(amendment_id, by=current_user)
+    form = AmendmentDecisionForm()
+    if not form.validate_on_submit():
+        flash("The form has expired; reload the page and try again.", "danger")
+    else:
+        try:
+            decided = amendments.decide(amendment.id, by=current_user,
+                                        decision=form.decision.data, reason=form.reason.data)
+            db.session.commit()
+            flash(f"Amendment {decided.status}" + (f": the grant is now version {decided.version}."
+                                                   if decided.version else "."), "success")
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+    return redirect(url_for("grants.detail", grant_id=amendment.grant_id, _anchor="amendments"))
