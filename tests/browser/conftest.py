@@ -7,6 +7,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests import services
+from tests.browser.accessibility import check_pages
 from tests.factories.accounts import current_code
 
 pytestmark = pytest.mark.browser
@@ -45,8 +46,14 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server, accept_downloads=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    visited: list[str] = []
+    page.on("load", lambda loaded: visited.append(loaded.url))
     yield page
+    # Every page the test saw is opened again on a phone's width, as the same user, and must
+    # pass axe and fit the screen (issue 14: WCAG 2.1 AA, no sideways scrolling at 390 px).
+    problems = check_pages(context, visited)
     context.close()
+    assert not problems, "\n".join(problems)
 
 
 def sign_in_as(page, email: str, password: str) -> None:

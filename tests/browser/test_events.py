@@ -64,7 +64,7 @@ def _register(page, event_path: str, offer: str) -> None:
     page.get_by_label("Morning meetings", exact=True).check()
     page.get_by_label("Your organisation in the catalogue").fill("Small ICT firm.")
     page.get_by_role("button", name="Register").click()
-    assert page.locator("#registered").is_visible()
+    page.wait_for_selector("#registered")  # waits for the page after the click
     page.get_by_label("Title").fill(offer)
     page.get_by_label("Tags").fill("broadband, pilots")
     page.get_by_role("button", name="Add to the marketplace").click()
