@@ -15,8 +15,10 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale, gettext
+from flask_babel import Babel, force_locale, gettext
 from flask_login import current_user
+
+from app.core.request_translations import install_request_translations, locale_text
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 SOURCE_LANGUAGE = "en"
@@ -34,8 +36,13 @@ def shipped_languages() -> tuple[str, ...]:
 
 def language_names() -> list[tuple[str, str]]:
     """(code, the language's name in itself): "Italiano", "Slovenščina"; a switcher shows these."""
-    return [(code, Locale.parse(code).get_display_name(code).capitalize())
-            for code in shipped_languages()]
+    return list(_language_names(shipped_languages()))
+
+
+@cache  # every page shows the switcher: babel's locale data is read once per set of languages
+def _language_names(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((code, Locale.parse(code).get_display_name(code).capitalize())
+                 for code in codes)
 
 
 def is_shipped(code: str | None) -> bool:
@@ -63,7 +70,7 @@ def select_locale() -> str:
 def page_locale() -> str:
     """The locale this request is in ("en_GB", "it"; the source language outside a request)."""
     try:
-        return str(get_locale() or SOURCE_LANGUAGE)
+        return locale_text()  # memoised per request and locale: every amount asks
     except RuntimeError:  # no app context
         return SOURCE_LANGUAGE
 
@@ -106,6 +113,7 @@ def in_every_language(message: str) -> set[str]:
 def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)
+    install_request_translations(app)
 
     @app.context_processor
     def _languages():
