@@ -8,10 +8,11 @@ text" mark. Numbers, dates and None pass unchanged: a negative amount stays a nu
 
 import csv
 import io
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,6 +54,20 @@ def write_xlsx(target: Path | io.BytesIO,
         for row in rows:
             sheet.append(safe_row(row))
     workbook.save(target)
+
+
+def rewrite_xlsx(path: Path) -> None:
+    """Pass an XLSX another tool wrote (flattentool's 360Giving sheet) through this writer, in
+    place: its text cells are defused like ours. openpyxl stores a text starting with = as a
+    formula, so a grant titled '=HYPERLINK(…)' would run in the published spreadsheet."""
+    source = load_workbook(path, read_only=True)
+    rewritten = path.with_name(path.name + ".rewriting")
+    try:
+        write_xlsx(rewritten, [(sheet.title, sheet.iter_rows(values_only=True))
+                               for sheet in source.worksheets])
+    finally:
+        source.close()
+    os.replace(rewritten, path)
 
 
 def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Sequence]]]) -> bytes:
