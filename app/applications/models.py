@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -52,10 +53,24 @@ class ParticipantRole(StrEnum):
 
 
 PARTICIPANT_ROLE_LABELS = {
-    ParticipantRole.COORDINATOR: "Coordinator",
-    ParticipantRole.PARTNER: "Partner (beneficiary)",
-    ParticipantRole.ASSOCIATED_PARTNER: "Associated partner (signs nothing, receives nothing)",
-    ParticipantRole.SUBCONTRACTOR: "Subcontractor named in the application",
+    ParticipantRole.COORDINATOR: _l("Coordinator"),
+    ParticipantRole.PARTNER: _l("Partner (beneficiary)"),
+    ParticipantRole.ASSOCIATED_PARTNER: _l("Associated partner (signs nothing, receives nothing)"),
+    ParticipantRole.SUBCONTRACTOR: _l("Subcontractor named in the application"),
+}
+
+# What applicants and officers read for each status (the page's language).
+APPLICATION_STATUS_LABELS = {
+    ApplicationStatus.DRAFT: _l("Draft"),
+    ApplicationStatus.SUBMITTED: _l("Submitted"),
+    ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
+    ApplicationStatus.ELIGIBLE: _l("Eligible"),
+    ApplicationStatus.INELIGIBLE: _l("Ineligible"),
+    ApplicationStatus.UNDER_EVALUATION: _l("Under evaluation"),
+    ApplicationStatus.FUNDED: _l("Funded"),
+    ApplicationStatus.RESERVE: _l("Reserve"),
+    ApplicationStatus.REJECTED: _l("Rejected"),
+    ApplicationStatus.GRANT: _l("Grant"),
 }
 
 
@@ -222,7 +237,7 @@ class AdviserLevel(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"read": "Read", "edit": "Read and edit drafts"}[self.value]
+        return {"read": _l("Read"), "edit": _l("Read and edit drafts")}[self.value]
 
 
 class AdviserAccess(db.Model):

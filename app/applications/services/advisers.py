@@ -7,6 +7,7 @@ edits go through the functions below, which refuse anything but a draft, and eve
 action, reading included, is audited with the firm it was done for.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -52,7 +53,7 @@ def _advised(application_id: int, by: User) -> tuple[Application, AdviserAccess,
     application = core._load(application_id)
     access = access_to(application, by) if application is not None else None
     if access is None:
-        raise NotFound("There is no such application, or its firm has not given you access.")
+        raise NotFound(_("There is no such application, or its firm has not given you access."))
     return application, access, _firms_of(application)[access.organisation_id]
 
 
@@ -72,9 +73,9 @@ def view_application(application_id: int, *, by: User):
 
 def _require_edit(application: Application, access: AdviserAccess) -> None:
     if access.level != AdviserLevel.EDIT:
-        raise Forbidden("The firm gave you read access only.")
+        raise Forbidden(_("The firm gave you read access only."))
     if application.status != ApplicationStatus.DRAFT:
-        raise DomainError("Advisers edit drafts only; this application has been submitted.")
+        raise DomainError(_("Advisers edit drafts only; this application has been submitted."))
     core.require_editable(application)
 
 
@@ -84,8 +85,8 @@ def update_texts(application_id: int, *, by: User, data: core.ApplicationData,
     application, access, firm = _advised(application_id, by)
     _require_edit(application, access)
     if firm.role != ParticipantRole.COORDINATOR:
-        raise Forbidden("Only the coordinator's side edits the shared texts; your firm is a "
-                        "partner here.")
+        raise Forbidden(_("Only the coordinator's side edits the shared texts; your firm is a "
+                          "partner here."))
     core.check_version(application, expected_version)
     data = core._validate(application.call, data)
     core._ensure_acronym_free(application.call, data.acronym, except_id=application.id)

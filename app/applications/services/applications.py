@@ -4,6 +4,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -23,8 +25,9 @@ from app.core.extensions import db
 # Until the deadline a submitted or withdrawn application may still change and be resubmitted.
 EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED,
                                ApplicationStatus.WITHDRAWN})
-STALE_MESSAGE = ("Someone else saved this application after you opened the page. Your input is "
-                 "kept below but not saved: check it against the current data and save again.")
+STALE_MESSAGE = _l("Someone else saved this application after you opened the page. Your input "
+                   "is kept below but not saved: check it against the current data and save "
+                   "again.")
 
 
 # --- seeing an application ----------------------------------------------------------------
@@ -51,7 +54,7 @@ def get_application(application_id: int, *, by: User) -> Application:
     """The application for a member of its consortium; 404 for everybody else."""
     application = _load(application_id)
     if application is None or membership(application, by) is None:
-        raise NotFound("There is no such application, or you are not in its consortium.")
+        raise NotFound(_("There is no such application, or you are not in its consortium."))
     return application
 
 
@@ -64,7 +67,7 @@ def get_viewable_application(application_id: int, *, by: User) -> Application:
     if application is None or not (membership(application, by) is not None
                                    or (application.submissions
                                        and can_manage(by, application.call))):
-        raise NotFound("There is no such application, or you may not see it.")
+        raise NotFound(_("There is no such application, or you may not see it."))
     return application
 
 
@@ -77,7 +80,7 @@ def submitted_attachment_ids(application: Application) -> set[int]:
 def require_coordinator(application: Application, by: User) -> Participant:
     participant = membership(application, by)
     if participant is None or participant.role != ParticipantRole.COORDINATOR:
-        raise Forbidden("Only the coordinator may do this.")
+        raise Forbidden(_("Only the coordinator may do this."))
     return participant
 
 
@@ -85,9 +88,9 @@ def require_editable(application: Application, now: datetime | None = None) -> N
     """Changes are possible only while the call is open and nobody has decided on it yet."""
     call = application.call
     if not call.is_open(now or utcnow()):
-        raise DomainError("The call is closed: the application can no longer be changed.")
+        raise DomainError(_("The call is closed: the application can no longer be changed."))
     if application.status not in EDITABLE_STATUSES:
-        raise DomainError("This application is being evaluated and can no longer be changed.")
+        raise DomainError(_("This application is being evaluated and can no longer be changed."))
 
 
 def check_version(application: Application, expected: int | str | None) -> None:
@@ -95,9 +98,9 @@ def check_version(application: Application, expected: int | str | None) -> None:
     try:
         expected = int(expected)
     except (TypeError, ValueError):
-        raise Conflict(STALE_MESSAGE) from None
+        raise Conflict(str(STALE_MESSAGE)) from None
     if expected != application.version:
-        raise Conflict(STALE_MESSAGE)
+        raise Conflict(str(STALE_MESSAGE))
 
 
 def save_changes(application: Application) -> Checklist:
@@ -116,7 +119,7 @@ def flush_or_conflict() -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict(STALE_MESSAGE) from None
+        raise Conflict(str(STALE_MESSAGE)) from None
 
 
 def checklist(application: Application) -> Checklist:
@@ -147,9 +150,9 @@ def list_open_calls(now: datetime | None = None) -> list[Call]:
 def get_open_call(reference: str) -> Call:
     call = db.session.scalar(select(Call).where(Call.reference == reference))
     if call is None or call.status == CallStatus.DRAFT:
-        raise NotFound("There is no such call.")
+        raise NotFound(_("There is no such call."))
     if not call.is_open():
-        raise DomainError("This call is not open for applications.")
+        raise DomainError(_("This call is not open for applications."))
     return call
 
 
@@ -157,20 +160,20 @@ def _validate(call: Call, data: ApplicationData) -> ApplicationData:
     # Stored upper-cased so the unique key on (call_id, acronym) is case-insensitive too.
     data = replace(data, acronym=data.acronym.strip().upper(), title=data.title.strip())
     if not data.acronym:
-        raise DomainError("Enter an acronym.", field="acronym")
+        raise DomainError(_("Enter an acronym."), field="acronym")
     if call.strategic_areas and data.strategic_area not in call.strategic_areas:
-        raise DomainError("Choose one of the call's strategic areas.", field="strategic_area")
+        raise DomainError(_("Choose one of the call's strategic areas."), field="strategic_area")
     unknown = set(data.ict_categories) - set(call.ict_categories or ())
     if unknown:
-        raise DomainError("Choose among the call's ICT categories.", field="ict_categories")
+        raise DomainError(_("Choose among the call's ICT categories."), field="ict_categories")
     if not 1 <= data.duration_months <= 120:
-        raise DomainError("Enter a duration from 1 to 120 months.", field="duration_months")
+        raise DomainError(_("Enter a duration from 1 to 120 months."), field="duration_months")
     if call.kind != CallKind.TENDER and data.bid_price_amount is not None:
-        raise DomainError("Only tenders have a bid price.", field="bid_price")
+        raise DomainError(_("Only tenders have a bid price."), field="bid_price")
     return data
 
 
-ACRONYM_TAKEN = "Another application to this call already uses this acronym."
+ACRONYM_TAKEN = _l("Another application to this call already uses this acronym.")
 
 
 def _ensure_acronym_free(call: Call, acronym: str, *, except_id: int | None = None) -> None:
@@ -180,14 +183,14 @@ def _ensure_acronym_free(call: Call, acronym: str, *, except_id: int | None = No
     if except_id is not None:
         query = query.where(Application.id != except_id)
     if db.session.scalar(query) is not None:
-        raise DomainError(ACRONYM_TAKEN, field="acronym")
+        raise DomainError(str(ACRONYM_TAKEN), field="acronym")
 
 
 def start_application(*, by: User, call_reference: str, data: ApplicationData) -> Application:
     """A new draft whose coordinator is the user's organisation."""
     call = get_open_call(call_reference)
     if by.organisation_id is None:
-        raise DomainError("Your account has no organisation; register one first.")
+        raise DomainError(_("Your account has no organisation; register one first."))
     data = _validate(call, data)
     _ensure_acronym_free(call, data.acronym)
     organisation = by.organisation
@@ -206,7 +209,7 @@ def start_application(*, by: User, call_reference: str, data: ApplicationData) -
     try:
         db.session.flush()
     except IntegrityError:
-        raise DomainError(ACRONYM_TAKEN, field="acronym") from None
+        raise DomainError(str(ACRONYM_TAKEN), field="acronym") from None
     audit.record(by, "application.started", application,
                  {"call": call.reference, "acronym": application.acronym})
     return application
@@ -230,7 +233,7 @@ def update_application(application_id: int, *, by: User, data: ApplicationData,
     try:
         save_changes(application)
     except IntegrityError:
-        raise DomainError(ACRONYM_TAKEN, field="acronym") from None
+        raise DomainError(str(ACRONYM_TAKEN), field="acronym") from None
     audit.record(by, "application.updated", application, {"version": application.version})
     return application
 

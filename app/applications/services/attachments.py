@@ -1,6 +1,7 @@
 """The call's required documents: PDF uploads checked by content, kept outside static/."""
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -43,7 +44,7 @@ def upload_attachment(application_id: int, *, by: User, kind: str, filename: str
     require_editable(application)
     kinds = {item["code"] for item in application.call.required_attachments or []}
     if kind not in kinds:
-        raise DomainError("Choose one of the documents the call asks for.", field="kind")
+        raise DomainError(_("Choose one of the documents the call asks for."), field="kind")
     problem = attachment_problem(data, max_bytes=max_bytes()) or pdf_problem(data)
     if problem:
         raise DomainError(problem, field="file")
@@ -97,5 +98,5 @@ def attachment_for_download(application_id: int, attachment_id: int, *,
     attachment = next((a for a in application.attachments if a.id == attachment_id), None)
     if attachment is None or (membership(application, by) is None
                               and attachment.id not in submitted_attachment_ids(application)):
-        raise NotFound("There is no such document.")
+        raise NotFound(_("There is no such document."))
     return attachment, storage.read(attachment.storage_key)

@@ -1,8 +1,11 @@
 """The consortium: signed invitations, accepting, removing partners, each partner's own data."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
@@ -44,14 +47,22 @@ def invitation_link(participant: Participant) -> str:
 def _send_invitation(application: Application, participant: Participant, by: User) -> None:
     days = _max_age() // (24 * 3600)
     link = invitation_link(participant)
-    send_mail(participant.invited_email,
-              f"Join the consortium {application.acronym} on OpenCall",
-              f"Hello,\n\n{by.name} invites your organisation to apply together for the call "
-              f"{application.call.reference} ({application.call.title}) with the project "
-              f"{application.acronym} — {application.title}.\n\n"
-              f"Accept here (valid for {days} days); if you have no OpenCall account yet, "
-              f"register first and then open this link again:\n"
-              f"{link}\n", secrets=[link])
+    # In the language of the invited contact when they have an account; an address alone
+    # gets the inviting coordinator's page language.
+    contact = participant.contact_user or db.session.get(User, participant.contact_user_id) \
+        if participant.contact_user_id else None
+    language = (contact.locale or current_app.config["BABEL_DEFAULT_LOCALE"]) if contact \
+        else None
+    with force_locale(language) if language else nullcontext():
+        subject = _("Join the consortium %(acronym)s on OpenCall", acronym=application.acronym)
+        body = _("Hello,\n\n%(inviter)s invites your organisation to apply together for the "
+                 "call %(reference)s (%(call_title)s) with the project %(acronym)s — "
+                 "%(title)s.\n\nAccept here (valid for %(days)d days); if you have no OpenCall "
+                 "account yet, register first and then open this link again:\n%(link)s\n",
+                 inviter=by.name, reference=application.call.reference,
+                 call_title=application.call.title, acronym=application.acronym,
+                 title=application.title, days=days, link=link)
+    send_mail(participant.invited_email, subject, body, secrets=[link])
 
 
 def _normalise(email: str) -> str:
@@ -68,10 +79,10 @@ def invite_by_email(application_id: int, *, by: User, email: str,
     email = _normalise(email)
     for participant in application.participants:
         if participant.invited_email == email and not participant.is_accepted:
-            raise DomainError("This address already has a pending invitation.", field="email")
+            raise DomainError(_("This address already has a pending invitation."), field="email")
         if participant.is_accepted and participant.contact_user and \
                 participant.contact_user.email == email:
-            raise DomainError("This person is already in the consortium.", field="email")
+            raise DomainError(_("This person is already in the consortium."), field="email")
     participant = Participant(role=ParticipantRole.PARTNER, invited_email=email,
                               invited_at=utcnow(), fields_of_science=[])
     application.participants.append(participant)
@@ -118,13 +129,14 @@ def invite_organisation(application_id: int, *, by: User, organisation_id: int,
     check_version(application, expected_version)
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        raise NotFound("There is no such organisation.")
+        raise NotFound(_("There is no such organisation."))
     if any(p.organisation_id == organisation.id for p in application.participants):
-        raise DomainError(f"{organisation.name} is already in the consortium or invited.")
+        raise DomainError(_("%(organisation)s is already in the consortium or invited.",
+                            organisation=organisation.name))
     contact = contact_user_of(organisation.id)
     if contact is None:
-        raise DomainError(f"{organisation.name} has no contact on OpenCall yet: invite someone "
-                          "there by e-mail instead.")
+        raise DomainError(_("%(organisation)s has no contact on OpenCall yet: invite someone "
+                            "there by e-mail instead.", organisation=organisation.name))
     participant = Participant(role=ParticipantRole.PARTNER, organisation=organisation,
                               contact_user_id=contact.id, invited_email=contact.email,
                               invited_at=utcnow(), fields_of_science=[])
@@ -141,15 +153,15 @@ def read_invitation(token: str) -> Participant:
     try:
         data = _serializer().loads(token, max_age=_max_age())
     except SignatureExpired:
-        raise DomainError("This invitation has expired. Ask the coordinator for a new one.") \
+        raise DomainError(_("This invitation has expired. Ask the coordinator for a new one.")) \
             from None
     except BadSignature:
-        raise DomainError("This invitation link is not valid.") from None
+        raise DomainError(_("This invitation link is not valid.")) from None
     participant = db.session.get(Participant, data.get("participant"))
     if participant is None or participant.invited_email != data.get("email"):
-        raise DomainError("This invitation was withdrawn by the coordinator.")
+        raise DomainError(_("This invitation was withdrawn by the coordinator."))
     if participant.is_accepted:
-        raise DomainError("This invitation has already been accepted.")
+        raise DomainError(_("This invitation has already been accepted."))
     return participant
 
 
@@ -159,16 +171,16 @@ def accept_invitation(token: str, *, by: User) -> Application:
     application = participant.application
     require_editable(application)
     if by.organisation_id is None:
-        raise DomainError("Your account has no organisation. Register your organisation "
-                          "with a new account, then open the invitation link again.")
+        raise DomainError(_("Your account has no organisation. Register your organisation "
+                            "with a new account, then open the invitation link again."))
     if participant.organisation_id is not None and participant.organisation_id != \
             by.organisation_id:
         # The invitee holds the link, so this is advice for them, not a refusal of access.
-        raise DomainError(f"This invitation is for {participant.organisation.name}: sign in "
-                          "with an account of that organisation.")
+        raise DomainError(_("This invitation is for %(organisation)s: sign in with an account "
+                            "of that organisation.", organisation=participant.organisation.name))
     if any(p.organisation_id == by.organisation_id and p.id != participant.id
            for p in application.participants):
-        raise DomainError("Your organisation is already in this consortium.")
+        raise DomainError(_("Your organisation is already in this consortium."))
     organisation = by.organisation
     participant.organisation = organisation
     participant.contact_user_id = by.id
@@ -184,7 +196,7 @@ def accept_invitation(token: str, *, by: User) -> Application:
 def participant_in(application: Application, participant_id: int) -> Participant:
     participant = next((p for p in application.participants if p.id == participant_id), None)
     if participant is None:
-        raise NotFound("There is no such participant in this consortium.")
+        raise NotFound(_("There is no such participant in this consortium."))
     return participant
 
 
@@ -196,7 +208,7 @@ def remove_participant(application_id: int, participant_id: int, *, by: User,
     require_editable(application)
     participant = participant_in(application, participant_id)
     if participant.role == ParticipantRole.COORDINATOR:
-        raise DomainError("The coordinator cannot be removed from the consortium.")
+        raise DomainError(_("The coordinator cannot be removed from the consortium."))
     check_version(application, expected_version)
     name = participant.organisation.name if participant.organisation else \
         participant.invited_email
@@ -211,7 +223,7 @@ def own_participant(application: Application, participant_id: int, by: User) -> 
     """The participant, if it is the user's own organisation's; 403 for another partner's."""
     participant = participant_in(application, participant_id)
     if not participant.is_accepted or participant.contact_user_id != by.id:
-        raise Forbidden("You can change only your own organisation's part of the application.")
+        raise Forbidden(_("You can change only your own organisation's part of the application."))
     return participant
 
 
@@ -230,11 +242,11 @@ def update_participation(application_id: int, participant_id: int, *, by: User,
     check_version(application, expected_version)
     unknown = set(data.fields_of_science) - set(FORD_FIELDS)
     if unknown:
-        raise DomainError("Choose fields from the OECD list.", field="fields_of_science")
+        raise DomainError(_("Choose fields from the OECD list."), field="fields_of_science")
     for name in ("key_personnel_women", "key_personnel_men"):
         value = getattr(data, name)
         if value is not None and not 0 <= value <= 1000:
-            raise DomainError("Enter a number from 0 to 1000, or leave it empty.", field=name)
+            raise DomainError(_("Enter a number from 0 to 1000, or leave it empty."), field=name)
     participant.fields_of_science = list(data.fields_of_science)
     participant.key_personnel_women = data.key_personnel_women
     participant.key_personnel_men = data.key_personnel_men
@@ -254,13 +266,13 @@ def set_role(application_id: int, participant_id: int, *, by: User, role: str,
     require_editable(application)
     participant = participant_in(application, participant_id)
     if participant.role == ParticipantRole.COORDINATOR:
-        raise DomainError("The coordinator's role cannot change.", field="role")
+        raise DomainError(_("The coordinator's role cannot change."), field="role")
     try:
         role = ParticipantRole(role)
     except ValueError:
-        raise DomainError("Choose one of the listed roles.", field="role") from None
+        raise DomainError(_("Choose one of the listed roles."), field="role") from None
     if role == ParticipantRole.COORDINATOR:
-        raise DomainError("An application has one coordinator.", field="role")
+        raise DomainError(_("An application has one coordinator."), field="role")
     check_version(application, expected_version)
     previous = participant.role
     participant.role = role

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from app.accounts.models import User
 from app.applications.models import Application, BudgetLineRow
 from app.applications.services.applications import (
@@ -35,18 +37,18 @@ def ict_choices(call: Call) -> list[str]:
 
 def _validate(call: Call, data: BudgetLineData) -> BudgetLineData:
     if data.category == INDIRECT_CATEGORY:
-        raise DomainError("Indirect costs (E) are computed from the direct costs; do not enter "
-                          "them.", field="category")
+        raise DomainError(_("Indirect costs (E) are computed from the direct costs; do not enter "
+                            "them."), field="category")
     if data.category not in set(CostCategory):
-        raise DomainError("Choose a cost category A to D.", field="category")
+        raise DomainError(_("Choose a cost category A to D."), field="category")
     if data.ict_category not in ict_choices(call):
-        raise DomainError("Choose one of the call's ICT categories.", field="ict_category")
+        raise DomainError(_("Choose one of the call's ICT categories."), field="ict_category")
     try:
         validate_amount(data.amount)
     except ValueError as problem:
         raise DomainError(str(problem), field="amount") from None
     if len(data.description) > 300:
-        raise DomainError("Keep the description under 300 characters.", field="description")
+        raise DomainError(_("Keep the description under 300 characters."), field="description")
     return data
 
 
@@ -74,9 +76,9 @@ def own_line(application: Application, line_id: int, by: User) -> BudgetLineRow:
         for line in participant.budget_lines:
             if line.id == line_id:
                 if not participant.is_accepted or participant.contact_user_id != by.id:
-                    raise Forbidden("You can change only your own organisation's budget.")
+                    raise Forbidden(_("You can change only your own organisation's budget."))
                 return line
-    raise NotFound("There is no such budget line in this application.")
+    raise NotFound(_("There is no such budget line in this application."))
 
 
 def get_own_line(application_id: int, line_id: int, *, by: User) -> tuple[Application,

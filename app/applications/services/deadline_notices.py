@@ -4,9 +4,13 @@ Connected to calls.services.deadlines.deadline_moved (calls cannot see applicati
 the officer's transaction, so the notice and the e-mails are kept together.
 """
 
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.accounts.models import User
 from app.applications.models import Application, ApplicationStatus, Participant, ParticipantRole
 from app.calls.models import Call, DeadlineChange
 from app.calls.services.deadlines import deadline_moved
@@ -16,31 +20,46 @@ from app.core.links import public_url
 from app.core.mail import send_mail
 
 
-def _coordinator_email(application: Application) -> str:
+def _coordinator(application: Application) -> User:
     coordinator = next((p for p in application.participants
                         if p.role == ParticipantRole.COORDINATOR and p.contact_user), None)
-    return coordinator.contact_user.email if coordinator else application.created_by.email
+    return coordinator.contact_user if coordinator else application.created_by
+
+
+def _subject(call: Call, change: DeadlineChange) -> str:
+    if change.is_earlier:
+        return _("Deadline brought forward: %(reference)s", reference=call.reference)
+    return _("Deadline extended: %(reference)s", reference=call.reference)
 
 
 def _body(call: Call, change: DeadlineChange, application: Application) -> str:
-    direction = "brought forward" if change.is_earlier else "extended"
-    old = local_datetime(change.old_closes_at, call.timezone)
-    new = local_datetime(change.new_closes_at, call.timezone)
-    reason = f"\nThe reason given: {change.reason}\n" if change.reason else ""
-    return (f"Hello,\n\nthe deadline of the call {call.reference} – {call.title} was "
-            f"{direction}.\n\nIt was: {old}\nIt is now: {new}\n{reason}\n"
-            f"This concerns your application {application.acronym}. The call page shows the "
-            f"notice:\n{public_url('calls.detail', reference=call.reference)}\n")
+    values = {"reference": call.reference, "title": call.title,
+              "old": local_datetime(change.old_closes_at, call.timezone),
+              "new": local_datetime(change.new_closes_at, call.timezone),
+              "acronym": application.acronym,
+              "link": public_url("calls.detail", reference=call.reference)}
+    if change.is_earlier:
+        text = _("Hello,\n\nthe deadline of the call %(reference)s – %(title)s was brought "
+                 "forward.\n\nIt was: %(old)s\nIt is now: %(new)s\n", **values)
+    else:
+        text = _("Hello,\n\nthe deadline of the call %(reference)s – %(title)s was "
+                 "extended.\n\nIt was: %(old)s\nIt is now: %(new)s\n", **values)
+    if change.reason:
+        text += "\n" + _("The reason given: %(reason)s", reason=change.reason) + "\n"
+    return text + "\n" + _("This concerns your application %(acronym)s. The call page shows "
+                           "the notice:\n%(link)s\n", **values)
 
 
 @deadline_moved.connect
 def tell_coordinators(call: Call, *, change: DeadlineChange) -> int:
-    """One e-mail per draft or submitted application (withdrawn ones are not concerned)."""
+    """One e-mail per draft or submitted application (withdrawn ones are not concerned), in
+    the language its coordinator chose."""
     applications = _started_applications(call)
-    subject = (f"Deadline {'brought forward' if change.is_earlier else 'extended'}: "
-               f"{call.reference}")
     for application in applications:
-        send_mail(_coordinator_email(application), subject, _body(call, change, application))
+        coordinator = _coordinator(application)
+        with force_locale(coordinator.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            subject, body = _subject(call, change), _body(call, change, application)
+        send_mail(coordinator.email, subject, body)
     return len(applications)
 
 

@@ -8,7 +8,9 @@ user has not seen. Until the job has written it, the receipt page says it is bei
 
 from datetime import datetime
 
-from flask import url_for
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -62,10 +64,16 @@ def prepare_receipt(job: Job, *, application_id: int, submission_id: int,
     if storage.exists(submission.receipt_path):
         return  # an earlier run wrote it: a receipt is written once
     application = submission.application
-    pdf = render_receipt(application, submission.snapshot, submission.snapshot_sha256)
+    # Written once, in the language of the person who submitted (the job has no request).
+    with force_locale(_language_of(submission.submitted_by)):
+        pdf = render_receipt(application, submission.snapshot, submission.snapshot_sha256)
     storage.save(submission.receipt_path, pdf, owner=file_owner(job.id))
     if notify:
         mail_receipt(application, submission)
+
+
+def _language_of(user: User) -> str:
+    return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def render_receipt(application: Application, snapshot: dict, digest: str) -> bytes:
@@ -78,13 +86,18 @@ def mail_receipt(application: Application, submission: Submission) -> None:
     link = public_url("applications.receipt", application_id=application.id,
                       submission_id=submission.id)
     coordinator = application.coordinator
-    recipient = coordinator.contact_user.email if coordinator and coordinator.contact_user \
-        else submission.submitted_by.email
-    subject = f"Receipt: {application.acronym} submitted to {application.call.reference}"
-    send_mail(recipient, subject,
-              f"Hello,\n\nthe application {application.acronym} — {application.title} was "
-              f"submitted (submission {submission.number}) on "
-              f"{submission.submitted_at:%Y-%m-%d %H:%M:%S} UTC.\n"
-              f"SHA-256 of the submitted data: {submission.snapshot_sha256}\n\n"
-              f"Download the receipt (PDF):\n{link}\n\n"
-              "You may resubmit until the deadline; the last submission before it counts.\n")
+    recipient = coordinator.contact_user if coordinator and coordinator.contact_user \
+        else submission.submitted_by
+    # In the language the recipient chose (this may run in a job, outside any request).
+    with force_locale(_language_of(recipient)):
+        subject = _("Receipt: %(acronym)s submitted to %(reference)s",
+                    acronym=application.acronym, reference=application.call.reference)
+        body = _("Hello,\n\nthe application %(acronym)s — %(title)s was submitted (submission "
+                 "%(number)s) on %(submitted_at)s UTC.\nSHA-256 of the submitted data: "
+                 "%(sha256)s\n\nDownload the receipt (PDF):\n%(link)s\n\nYou may resubmit "
+                 "until the deadline; the last submission before it counts.\n",
+                 acronym=application.acronym, title=application.title,
+                 number=submission.number,
+                 submitted_at=submission.submitted_at.strftime("%Y-%m-%d %H:%M:%S"),
+                 sha256=submission.snapshot_sha256, link=link)
+    send_mail(recipient.email, subject, body)

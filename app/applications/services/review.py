@@ -1,5 +1,7 @@
 """Officer screens: a call's submitted applications, their stored reports, eligibility decisions."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
@@ -29,14 +31,14 @@ OFFICER_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE,
 DECIDABLE_STATUSES = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE,
                                 ApplicationStatus.INELIGIBLE})
 SCREENING_PER_PAGE = 25
-SORT_LABELS = {"submitted": "Latest submission first", "acronym": "Acronym",
-               "requested": "Requested grant, highest first", "status": "Status"}
+SORT_LABELS = {"submitted": _l("Latest submission first"), "acronym": _l("Acronym"),
+               "requested": _l("Requested grant, highest first"), "status": _l("Status")}
 
 
 def get_call_for_officer(reference: str, *, by: User) -> Call:
     call = db.session.scalar(select(Call).where(Call.reference == reference))
     if call is None or not can_manage(by, call):
-        raise NotFound("There is no such call among yours.")
+        raise NotFound(_("There is no such call among yours."))
     return call
 
 
@@ -104,7 +106,7 @@ def get_for_officer(application_id: int, *, by: User) -> tuple[Application, Subm
             joinedload(Application.eligibility_decided_by)))
     if application is None or not application.submissions or not can_manage(
             by, application.call):
-        raise NotFound("There is no such submitted application among your calls.")
+        raise NotFound(_("There is no such submitted application among your calls."))
     return application, application.submissions[-1]
 
 
@@ -114,14 +116,14 @@ def decide_eligibility(application_id: int, *, by: User, eligible: bool, reason:
     application, submission = get_for_officer(application_id, by=by)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Give the reason for the decision.", field="reason")
+        raise DomainError(_("Give the reason for the decision."), field="reason")
     if not deadline_passed(application.call.closes_at, utcnow()):
-        raise DomainError("Eligibility is decided after the deadline: until then the consortium "
-                          "may still resubmit or withdraw.")
+        raise DomainError(_("Eligibility is decided after the deadline: until then the consortium "
+                            "may still resubmit or withdraw."))
     if application.status not in DECIDABLE_STATUSES:
-        raise DomainError("The eligibility of this application can no longer be changed.")
+        raise DomainError(_("The eligibility of this application can no longer be changed."))
     if expected_version is not None and str(expected_version) != str(application.version):
-        raise DomainError("Someone changed this application meanwhile: reload and decide again.")
+        raise DomainError(_("Someone changed this application meanwhile: reload and decide again."))
     previous = application.status
     application.status = ApplicationStatus.ELIGIBLE if eligible else ApplicationStatus.INELIGIBLE
     application.eligibility_decision_reason = reason

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,7 +37,8 @@ class SubmitRefused(DomainError):
     """The application may not be submitted yet; `problems` lists every reason."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("The application cannot be submitted yet: " + " ".join(problems))
+        super().__init__(_("The application cannot be submitted yet: %(problems)s",
+                           problems=" ".join(problems)))
         self.problems = problems
 
 
@@ -48,10 +50,11 @@ def find_submission_by_key(idempotency_key: str) -> Submission | None:
 def _check_deadline(application: Application, now: datetime) -> None:
     call = application.call
     if call.status != CallStatus.PUBLISHED or now < call.opens_at:
-        raise DomainError("This call is not open for submissions.")
+        raise DomainError(_("This call is not open for submissions."))
     if deadline_passed(call.closes_at, now):
-        raise DomainError(f"The deadline passed at {call.closes_at:%Y-%m-%d %H:%M:%S} UTC: "
-                          "the call no longer accepts submissions.")
+        raise DomainError(_("The deadline passed at %(deadline)s UTC: the call no longer "
+                            "accepts submissions.",
+                            deadline=call.closes_at.strftime("%Y-%m-%d %H:%M:%S")))
 
 
 def submit_application(application_id: int, *, by: User, idempotency_key: str,
@@ -64,19 +67,19 @@ def submit_application(application_id: int, *, by: User, idempotency_key: str,
     """
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_KEY_LENGTH:
-        raise DomainError("The form is incomplete: reload the page and submit again.")
+        raise DomainError(_("The form is incomplete: reload the page and submit again."))
     existing = find_submission_by_key(key)
     if existing is not None:
         application = get_application(application_id, by=by)
         if existing.application_id != application.id:
-            raise Conflict("Reload the page and submit again.")
+            raise Conflict(_("Reload the page and submit again."))
         return existing
     application = get_application(application_id, by=by)
     require_coordinator(application, by)
     now = min(received_at, utcnow()) if received_at else utcnow()
     _check_deadline(application, now)
     if application.status not in EDITABLE_STATUSES:
-        raise DomainError("This application is being evaluated and cannot be resubmitted.")
+        raise DomainError(_("This application is being evaluated and cannot be resubmitted."))
     check_version(application, expected_version)
     checklist = build_checklist(application, store=True)
     if checklist.blockers:
@@ -113,9 +116,9 @@ def record_submission(application: Application, *, by: User, at: datetime,
         # The version check: of two concurrent submits, the second stops here.
         db.session.flush()
     except StaleDataError:
-        raise Conflict(STALE_MESSAGE) from None
+        raise Conflict(str(STALE_MESSAGE)) from None
     except IntegrityError:
-        raise Conflict("This application was submitted by another request just now.") from None
+        raise Conflict(_("This application was submitted by another request just now.")) from None
     mark_submitted(application.call, at)
     audit.record(by, "application.submitted", application,
                  {"number": number, "sha256": digest, "submission": submission.id})
@@ -127,9 +130,9 @@ def withdraw_application(application_id: int, *, by: User, expected_version) -> 
     application = get_application(application_id, by=by)
     require_coordinator(application, by)
     if deadline_passed(application.call.closes_at, utcnow()):
-        raise DomainError("After the deadline an application can no longer be withdrawn.")
+        raise DomainError(_("After the deadline an application can no longer be withdrawn."))
     if application.status != ApplicationStatus.SUBMITTED:
-        raise DomainError("Only a submitted application can be withdrawn.")
+        raise DomainError(_("Only a submitted application can be withdrawn."))
     check_version(application, expected_version)
     application.status = ApplicationStatus.WITHDRAWN
     save_changes(application)
@@ -143,7 +146,7 @@ def _viewable_submission(application_id: int, submission_id: int, *, by: User) -
     application = get_viewable_application(application_id, by=by)
     submission = next((s for s in application.submissions if s.id == submission_id), None)
     if submission is None or not submission.receipt_path:
-        raise NotFound("There is no such receipt.")
+        raise NotFound(_("There is no such receipt."))
     return submission
 
 
@@ -164,9 +167,9 @@ def prepare_receipt_again(application_id: int, submission_id: int, *, by: User) 
     """A new receipt job for a receipt whose job failed or whose file is missing."""
     submission = _viewable_submission(application_id, submission_id, by=by)
     if storage.exists(submission.receipt_path):
-        raise Conflict("The receipt is ready: download it.")
+        raise Conflict(_("The receipt is ready: download it."))
     if receipt_in_preparation(submission):
-        raise Conflict("The receipt is being prepared already.")
+        raise Conflict(_("The receipt is being prepared already."))
     job = prepare_after_commit(submission, by=by, notify=False)
     audit.record(by, "application.receipt_prepared_again", submission.application,
                  {"submission": submission.id})

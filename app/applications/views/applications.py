@@ -3,17 +3,24 @@
 from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.applications import models  # noqa: F401  (models: registers the tables)
 from app.applications.forms import ApplicationForm, AttachmentForm, SubmitForm
-from app.applications.models import Application, ApplicationStatus, ParticipantRole
+from app.applications.models import (
+    APPLICATION_STATUS_LABELS,
+    Application,
+    ApplicationStatus,
+    ParticipantRole,
+)
 from app.applications.services import applications as services  # noqa: F401  (models: registers the tables)
 from app.applications.services.attachments import max_bytes, required_documents
 from app.applications.services.changes import has_unsubmitted_changes
 from app.applications.views import bp
-from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, validate_amount
+from app.calls.labels import COST_CATEGORY_NAMES, ICT_CATEGORY_NAMES
+from app.calls.rules.finance import validate_amount
 from app.core.access import requires
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
@@ -24,8 +31,9 @@ def page_number() -> int:
 
 
 def template_context() -> dict:
-    return {"cost_labels": COST_CATEGORY_LABELS, "ict_labels": ICT_CATEGORY_LABELS,
-            "statuses": ApplicationStatus, "roles": ParticipantRole}
+    return {"cost_labels": COST_CATEGORY_NAMES, "ict_labels": ICT_CATEGORY_NAMES,
+            "statuses": ApplicationStatus, "roles": ParticipantRole,
+            "status_labels": APPLICATION_STATUS_LABELS}
 
 
 @bp.get("/")
@@ -61,7 +69,7 @@ def new():
             application = services.start_application(by=current_user, call_reference=reference,
                                                      data=_application_data(form))
             db.session.commit()
-            flash("Your application is started. Invite your partners next.", "success")
+            flash(_("Your application is started. Invite your partners next."), "success")
             return redirect(url_for("applications.detail", application_id=application.id))
     return render_template("applications/new.html", form=form, call=call)
 
@@ -116,7 +124,7 @@ def edit(application_id: int):
                                         data=_application_data(form),
                                         expected_version=form.version.data)
             db.session.commit()
-            flash("Saved; the checklist is up to date.", "success")
+            flash(_("Saved; the checklist is up to date."), "success")
             return redirect(url_for("applications.detail", application_id=application_id))
     return render_template("applications/edit.html", form=form, application=application,
                            call=application.call)

@@ -1,6 +1,7 @@
 """Consortium pages: inviting partners, accepting an invitation, each partner's data and budget."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -42,7 +43,7 @@ def invite(application_id: int):
             consortium.invite_by_email(application_id, by=current_user, email=form.email.data,
                                        expected_version=form.version.data)
             db.session.commit()
-            flash(f"Invitation sent to {form.email.data}.", "success")
+            flash(_("Invitation sent to %(recipient)s.", recipient=form.email.data), "success")
             return _back(application_id)
     q = request.args.get("q", "").strip()
     organisations, contacts = consortium.search_organisations(q, page=page_number())
@@ -57,13 +58,14 @@ def invite(application_id: int):
 def invite_organisation(application_id: int):
     form = InviteOrganisationForm()
     if not form.validate_on_submit() or not form.organisation_id.data.isdigit():
-        flash("Choose an organisation from the list.", "danger")
+        flash(_("Choose an organisation from the list."), "danger")
         return redirect(url_for("applications.invite", application_id=application_id))
     participant = consortium.invite_organisation(
         application_id, by=current_user, organisation_id=int(form.organisation_id.data),
         expected_version=form.version.data)
     db.session.commit()
-    flash(f"Invitation sent to {participant.organisation.name}.", "success")
+    flash(_("Invitation sent to %(recipient)s.", recipient=participant.organisation.name),
+          "success")
     return _back(application_id)
 
 
@@ -80,7 +82,8 @@ def invitation(token: str):
         with errors_shown_on(form):
             application = consortium.accept_invitation(token, by=current_user)
             db.session.commit()
-            flash(f"You joined the consortium {application.acronym}.", "success")
+            flash(_("You joined the consortium %(acronym)s.", acronym=application.acronym),
+                  "success")
             return _back(application.id)
     return render_template("applications/invitation.html", participant=participant,
                            application=participant.application, form=form, problem=None,
@@ -113,7 +116,7 @@ def participant(application_id: int, participant_id: int):
             consortium.update_participation(application_id, participant_id, by=current_user,
                                             data=data, expected_version=form.version.data)
             db.session.commit()
-            flash("Your participation is saved.", "success")
+            flash(_("Your participation is saved."), "success")
             return redirect(request.path)
     line_form = BudgetLineForm(formdata=None)
     line_form.version.data = form.version.data
@@ -140,7 +143,7 @@ def add_line(application_id: int, participant_id: int):
             costs.add_line(application_id, participant_id, by=current_user,
                            data=_line_data(line_form), expected_version=line_form.version.data)
             db.session.commit()
-            flash("Budget line added; the budget and checklist are recomputed.", "success")
+            flash(_("Budget line added; the budget and checklist are recomputed."), "success")
             return redirect(url_for("applications.participant", application_id=application_id,
                                     participant_id=participant_id))
     application = services.get_application(application_id, by=current_user)
@@ -164,7 +167,7 @@ def line(application_id: int, line_id: int):
             costs.update_line(application_id, line_id, by=current_user, data=_line_data(form),
                               expected_version=form.version.data)
             db.session.commit()
-            flash("Budget line saved.", "success")
+            flash(_("Budget line saved."), "success")
             return redirect(url_for("applications.participant", application_id=application_id,
                                     participant_id=row.participant_id))
     return render_template("applications/line.html", application=application, line=row,
@@ -178,11 +181,11 @@ def delete_line(application_id: int, line_id: int):
     participant_id = row.participant_id
     form = DeleteLineForm()
     if not form.validate_on_submit():
-        raise DomainError("The form expired: reload the page.")
+        raise DomainError(_("The form expired: reload the page."))
     costs.delete_line(application_id, line_id, by=current_user,
                       expected_version=form.version.data)
     db.session.commit()
-    flash("Budget line removed.", "success")
+    flash(_("Budget line removed."), "success")
     return redirect(url_for("applications.participant", application_id=application_id,
                             participant_id=participant_id))
 
@@ -202,7 +205,7 @@ def remove_participant(application_id: int, participant_id: int):
             consortium.remove_participant(application_id, participant_id, by=current_user,
                                           expected_version=form.version.data)
             db.session.commit()
-            flash("The partner was removed from the consortium.", "success")
+            flash(_("The partner was removed from the consortium."), "success")
             return _back(application_id)
     return render_template("applications/remove_participant.html", application=application,
                            target=target, form=form)

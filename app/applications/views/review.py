@@ -1,10 +1,12 @@
 """Officer pages: the call's submitted applications, one application's report, the decision."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.applications.forms import EligibilityDecisionForm
+from app.applications.models import APPLICATION_STATUS_LABELS
 from app.applications.services import review
 from app.applications.views import bp
 from app.applications.views.applications import page_number, template_context
@@ -43,7 +45,9 @@ def review_application(application_id: int):
                                       reason=form.reason.data,
                                       expected_version=form.version.data)
             db.session.commit()
-            flash(f"{application.acronym} is marked {application.status}.", "success")
+            flash(_("%(acronym)s is marked %(status)s.", acronym=application.acronym,
+                    status=str(APPLICATION_STATUS_LABELS[application.status]).lower()),
+                  "success")
             return redirect(url_for("applications.call_applications",
                                     reference=application.call.reference))
     return render_template("applications/review_application.html", application=application,

@@ -1,6 +1,7 @@
 """A participant's role in the consortium: partner, associated partner or named subcontractor."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -29,7 +30,7 @@ def participant_role(application_id: int, participant_id: int):
             consortium.set_role(application_id, participant_id, by=current_user,
                                 role=form.role.data, expected_version=form.version.data)
             db.session.commit()
-            flash("Role saved; the checklist and the budget follow it.", "success")
+            flash(_("Role saved; the checklist and the budget follow it."), "success")
             return redirect(url_for("applications.detail", application_id=application_id))
     return render_template("applications/participant_role.html", application=application,
                            target=target, form=form)

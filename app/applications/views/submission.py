@@ -1,6 +1,7 @@
 """Submission pages: uploading documents, submitting, receipts, withdrawing."""
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -48,7 +49,7 @@ def upload(application_id: int):
                                           data=upload_file.read(),
                                           expected_version=form.version.data)
             db.session.commit()
-            flash("Document uploaded.", "success")
+            flash(_("Document uploaded."), "success")
             return _back(application_id)
     # The refusal next to its field, on the application page (the file must be chosen again).
     application = services.get_application(application_id, by=current_user)
@@ -69,7 +70,7 @@ def submit(application_id: int):
     form = SubmitForm()
     key = form.idempotency_key.data or ""
     if not form.validate_on_submit():
-        flash("The form expired: reload the page and submit again.", "danger")
+        flash(_("The form expired: reload the page and submit again."), "danger")
         return _back(application_id)
     try:
         made = submission.submit_application(application_id, by=current_user,
@@ -87,9 +88,9 @@ def submit(application_id: int):
         if made is None or made.application_id != application_id:
             raise
     db.session.commit()
-    flash(f"Submitted (submission {made.number}). SHA-256 of the submitted data: "
-          f"{made.snapshot_sha256}. The receipt (PDF) is being prepared and will be e-mailed "
-          "to the coordinator.", "success")
+    flash(_("Submitted (submission %(number)s). SHA-256 of the submitted data: %(sha256)s. "
+            "The receipt (PDF) is being prepared and will be e-mailed to the coordinator.",
+            number=made.number, sha256=made.snapshot_sha256), "success")
     return _back(application_id)
 
 
@@ -111,7 +112,7 @@ def receipt(application_id: int, submission_id: int):
 def prepare_receipt(application_id: int, submission_id: int):
     submission.prepare_receipt_again(application_id, submission_id, by=current_user)
     db.session.commit()
-    flash("The receipt is being prepared again.", "info")
+    flash(_("The receipt is being prepared again."), "info")
     return redirect(url_for("applications.receipt", application_id=application_id,
                             submission_id=submission_id))
 
@@ -129,7 +130,7 @@ def withdraw(application_id: int):
             submission.withdraw_application(application_id, by=current_user,
                                             expected_version=form.version.data)
             db.session.commit()
-            flash("The application is withdrawn. You may submit it again before the deadline.",
-                  "success")
+            flash(_("The application is withdrawn. You may submit it again before the "
+                    "deadline."), "success")
             return _back(application_id)
     return render_template("applications/withdraw.html", application=application, form=form)
