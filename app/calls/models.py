@@ -74,6 +74,14 @@ class Call(db.Model):
     def is_open(self, now: datetime | None = None) -> bool:
         return self.phase(now) == Phase.OPEN
 
+    def attachment_name(self, code: str) -> str:
+        """The name the call gives a document to attach ("technical_annex" is "Technical
+        annex"); a code the call no longer lists is shown as words."""
+        for document in self.required_attachments or ():
+            if document.get("code") == code:
+                return str(document.get("name") or code)
+        return code.replace("_", " ").capitalize()
+
 
 class DeadlineChange(db.Model):
     """A published call's deadline moved: the dated notice on the call page and its audit."""

@@ -22,11 +22,12 @@ _MINIMUM_WORDS = {
     ),
     CheckCode.MIN_RESEARCH_PARTNERS: (
         "Research organisations",
-        ("research organisation (REC or HES)", "research organisations (REC or HES)"),
+        ("research organisation (a research centre or a university)",
+         "research organisations (research centres or universities)"),
     ),
     CheckCode.MIN_SME_PARTNERS: ("SMEs", ("SME", "SMEs")),
     CheckCode.MIN_FIRM_PARTNERS: (
-        "Companies", ("company (PRC, SME or not)", "companies (PRC, SME or not)")),
+        "Companies", ("private company (SME or not)", "private companies (SMEs or not)")),
 }
 _ASIDE_NOTES = {
     "associated_partner": (
