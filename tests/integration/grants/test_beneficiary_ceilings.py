@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.calls.rules.lifecycle import CallStatus
+from app.core.database import utcnow
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.grants.models import (
@@ -25,8 +26,9 @@ from app.grants.models import (
     Grant,
     GrantBeneficiary,
 )
+from app.grants.rules.amendments import movable
 from app.grants.rules.lifecycle import ClaimStatus, DisbursementStatus, InstallmentStatus
-from app.grants.services import claims, disbursements
+from app.grants.services import amendments, claims, disbursements
 from tests.factories.grants import MINIMAL_PDF, PAYMENT_MODEL
 
 D = Decimal
@@ -148,17 +150,35 @@ def test_an_officers_cut_stays_cut_in_the_final_balance(innovation_grant):
     assert partner["recovery"] == "7500.00"
 
 
-# A random finance office: claims for either beneficiary, approvals (some cut), payments and
-# cancellations in any order. Whatever is refused, nobody is ever paid above its share.
+def _amend(case, kind: str, changes: dict) -> None:
+    """The officer proposes, the coordinator accepts; a refused acceptance is withdrawn."""
+    amendment = amendments.propose(case.grant.id, by=case.officer, kind=kind,
+                                   reason="Re-planned", changes=changes)
+    db.session.commit()
+    try:
+        amendments.decide(amendment.id, by=case.coordinator, decision="accept")
+        db.session.commit()
+    except DomainError:
+        db.session.rollback()
+        amendments.decide(amendment.id, by=case.officer, decision="withdraw")
+        db.session.commit()
+        raise
+
+
+# A random finance office: claims for either beneficiary, approvals (some cut), payments,
+# cancellations and amendments (share transfers either way, the partner leaving) in any
+# order. Whatever is refused, nobody is ever paid above its share in force.
 STEPS = st.lists(st.one_of(
     st.tuples(st.just("claim"), st.integers(0, 1), st.integers(1, 80_000),
               st.sampled_from([None, "0.5"])),
     st.tuples(st.just("pay"), st.integers(1, 3)),
     st.tuples(st.just("cancel")),
-), min_size=3, max_size=9)
+    st.tuples(st.just("transfer"), st.integers(0, 1), st.integers(1, 60_000)),
+    st.tuples(st.just("leave")),
+), min_size=3, max_size=10)
 
 
-@settings(max_examples=6, deadline=None,
+@settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=STEPS)
 def test_no_sequence_of_operations_pays_a_beneficiary_above_its_share(innovation_grant, steps):
@@ -190,9 +210,24 @@ def test_no_sequence_of_operations_pays_a_beneficiary_above_its_share(innovation
                         last.id, by=case.finance, reason="Returned", value_date=date(2026, 3, 1),
                         idempotency_key=disbursements.new_idempotency_key())
                     db.session.commit()
+            elif step[0] == "transfer":
+                giver, receiver = (case.grant.beneficiaries[i] for i in (step[1], 1 - step[1]))
+                _amend(case, "beneficiary_transfer", {
+                    "giver": str(giver.id), "receiver": str(receiver.id),
+                    "amount": f"{step[2]}.00"})
+            elif step[0] == "leave":
+                coordinator, partner = case.grant.beneficiaries
+                unpaid = movable(amendments.states(case.grant)[str(partner.id)])
+                _amend(case, "beneficiary_leaving", {"leaver": str(partner.id),
+                                                     "to": {str(coordinator.id): str(unpaid)}})
         except DomainError:
             db.session.rollback()
         _assert_books_balance(case.grant.id)
+        grant = db.session.get(Grant, case.grant.id)
+        # The version in force today holds the shares the ceilings are checked against.
+        assert amendments.shares_on(grant, utcnow().date())[1] == {
+            str(b.id): b.awarded_amount for b in grant.beneficiaries}
+        assert sum(b.awarded_amount for b in grant.beneficiaries) == grant.awarded_amount
 
 
 def _race(app, actions) -> list[str]:
