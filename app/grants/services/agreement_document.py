@@ -9,9 +9,13 @@ a template change) never changes what was accepted.
 
 import hashlib
 
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import update
 
-from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, PaymentModel
+from app.calls.labels import COST_CATEGORY_NAMES, ICT_CATEGORY_NAMES
+from app.calls.rules.finance import PaymentModel
 from app.core import storage
 from app.core.database import utcnow
 from app.core.errors import Conflict
@@ -33,10 +37,13 @@ def _render(grant: Grant) -> bytes:
                                 PaymentModel.from_dict(grant.payment_model or {}),
                                 start=grant.start_date, duration_months=grant.duration_months)
     plan_rows, plan_total = ict_plan(plan_lines_of(grant.plan_lines))
-    return render_pdf("pdf/grant_agreement.html", grant=grant, schedule=schedule,
-                      plan_rows=plan_rows, plan_total=plan_total, made_at=utcnow(),
-                      ict_labels=ICT_CATEGORY_LABELS, cost_labels=COST_CATEGORY_LABELS,
-                      kind_labels=INSTALLMENT_KIND_LABELS)
+    # One document for both parties, whoever opens it first: in the deployment's language
+    # (BABEL_DEFAULT_LOCALE), not in the language of the person who happened to ask.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return render_pdf("pdf/grant_agreement.html", grant=grant, schedule=schedule,
+                          plan_rows=plan_rows, plan_total=plan_total, made_at=utcnow(),
+                          ict_labels=ICT_CATEGORY_NAMES, cost_labels=COST_CATEGORY_NAMES,
+                          kind_labels=INSTALLMENT_KIND_LABELS)
 
 
 def agreement_document(grant: Grant) -> bytes:
@@ -45,8 +52,8 @@ def agreement_document(grant: Grant) -> bytes:
     if grant.agreement_storage_key:
         data = storage.read(grant.agreement_storage_key)
         if fingerprint(data) != grant.agreement_sha256:
-            raise Conflict("The stored grant agreement does not match its SHA-256 "
-                           "fingerprint; nothing was accepted or signed. Tell an administrator.")
+            raise Conflict(_("The stored grant agreement does not match its SHA-256 "
+                           "fingerprint; nothing was accepted or signed. Tell an administrator."))
         return data
     data = _render(grant)
     key = storage.new_key("agreements", ".pdf")

@@ -7,6 +7,7 @@ and only a finance officer who did not enter it can confirm it. Both steps hold 
 row lock and the database keeps one pending and one confirmed account per beneficiary.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +21,7 @@ from app.core.links import public_url
 from app.core.mail import send_mail
 from app.grants.models import BankAccount, Grant, GrantBeneficiary
 from app.grants.rules.lifecycle import BankAccountStatus
+from app.grants.services.languages import language_of
 from app.grants.services.permissions import get_grant, is_coordinator, require
 from app.grants.services.sepa import checked_account
 
@@ -49,10 +51,10 @@ def may_see(user: User, grant: Grant) -> bool:
 def get_beneficiary(beneficiary_id: int, *, by: User) -> GrantBeneficiary:
     beneficiary = db.session.get(GrantBeneficiary, beneficiary_id)
     if beneficiary is None:
-        raise NotFound("There is no such beneficiary, or you may not see it.")
+        raise NotFound(_("There is no such beneficiary, or you may not see it."))
     grant = get_grant(beneficiary.grant_id, by=by)
     if not may_see(by, grant):
-        raise NotFound("There is no such beneficiary, or you may not see it.")
+        raise NotFound(_("There is no such beneficiary, or you may not see it."))
     return beneficiary
 
 
@@ -93,20 +95,23 @@ def _conditional(statement) -> int:
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
 
 
-def _tell(grant: Grant, beneficiary: GrantBeneficiary, subject: str, text: str,
-          *, finance: bool) -> None:
+def _tell(grant: Grant, beneficiary: GrantBeneficiary, message, *, finance: bool) -> None:
     """Everyone who must see a change: the coordinator, the beneficiary, and on a request
-    the funder's finance officers, who confirm it."""
+    the funder's finance officers, who confirm it. `message()` gives the subject and text;
+    it is called once per person, in that person's language."""
     link = public_url("grants.bank_accounts_page", grant_id=grant.id)
-    people = {grant.application.created_by.email}
+    people = {grant.application.created_by.email: grant.application.created_by}
     if beneficiary.participant.contact_user is not None:  # a member may have no contact
-        people.add(beneficiary.participant.contact_user.email)
+        contact = beneficiary.participant.contact_user
+        people[contact.email] = contact
     if finance:
         officers = db.session.scalars(select(User).where(
             User.funder_id == grant.call.funder_id, User.is_active_account.is_(True)))
-        people |= {o.email for o in officers if is_finance(o, grant)}
+        people.update({o.email: o for o in officers if is_finance(o, grant)})
     for email in sorted(people):
-        send_mail(email, subject, f"{text}\n\n{link}")
+        with language_of(people[email]):
+            subject, text = message()
+            send_mail(email, subject, f"{text}\n\n{link}")
 
 
 def request_change(beneficiary_id: int, *, by: User, holder: str, iban: str,
@@ -118,13 +123,13 @@ def request_change(beneficiary_id: int, *, by: User, holder: str, iban: str,
     """
     beneficiary = get_beneficiary(beneficiary_id, by=by)
     require(may_enter(by, beneficiary),
-            "Only the beneficiary's contact person or the coordinator enters bank details.")
+            _("Only the beneficiary's contact person or the coordinator enters bank details."))
     account = checked_account(holder, iban, bic)
     grant = get_grant(beneficiary.grant_id, by=by, for_update=True)
     current = confirmed_accounts([beneficiary.id]).get(beneficiary.id)
     if current is not None and (current.iban, current.bic, current.holder) == (
             account.iban, account.bic, account.holder):
-        raise DomainError("This is already the confirmed account.", field="iban")
+        raise DomainError(_("This is already the confirmed account."), field="iban")
     _conditional(update(BankAccount).where(
         BankAccount.beneficiary_id == beneficiary.id,
         BankAccount.status == BankAccountStatus.PENDING)
@@ -137,10 +142,13 @@ def request_change(beneficiary_id: int, *, by: User, holder: str, iban: str,
     audit.record(by, "bank_account.requested", change, {
         "grant_id": grant.id, "beneficiary_id": beneficiary.id, "iban": masked(account.iban),
         "bic": account.bic})
-    _tell(grant, beneficiary, f"Bank details of {beneficiary.organisation.name} changed",
-          f"{by.name} entered new bank details for {beneficiary.organisation.name} on grant "
-          f"{grant.agreement_number} (IBAN {masked(account.iban)}). They are used only once "
-          "a finance officer of the funder has confirmed them.", finance=True)
+    names = {"organisation": beneficiary.organisation.name, "name": by.name,
+             "number": grant.agreement_number, "iban": masked(account.iban)}
+    _tell(grant, beneficiary, lambda: (
+        _("Bank details of %(organisation)s changed", **names),
+        _("%(name)s entered new bank details for %(organisation)s on grant %(number)s (IBAN "
+          "%(iban)s). They are used only once a finance officer of the funder has confirmed "
+          "them.", **names)), finance=True)
     return change
 
 
@@ -148,7 +156,7 @@ def decide_target(account_id: int, *, by: User) -> BankAccount:
     """The account `by` may see, whatever its status; NotFound otherwise."""
     change = db.session.get(BankAccount, account_id)
     if change is None:
-        raise NotFound("There is no such bank account, or you may not see it.")
+        raise NotFound(_("There is no such bank account, or you may not see it."))
     get_beneficiary(change.beneficiary_id, by=by)
     return change
 
@@ -158,9 +166,9 @@ def decide_change(account_id: int, *, by: User, confirm: bool) -> BankAccount:
     change = decide_target(account_id, by=by)
     beneficiary = change.beneficiary
     grant = get_grant(beneficiary.grant_id, by=by, for_update=True)
-    require(is_finance(by, grant), "Only a finance officer of the funder confirms bank details.")
+    require(is_finance(by, grant), _("Only a finance officer of the funder confirms bank details."))
     if change.requested_by_id == by.id:
-        raise Conflict("Someone else must confirm the bank details you entered yourself.")
+        raise Conflict(_("Someone else must confirm the bank details you entered yourself."))
     now = utcnow()
     if confirm:
         # The old account stops first, so the one-confirmed-account index never sees two.
@@ -172,13 +180,21 @@ def decide_change(account_id: int, *, by: User, confirm: bool) -> BankAccount:
     if _conditional(update(BankAccount).where(
             BankAccount.id == change.id, BankAccount.status == BankAccountStatus.PENDING)
             .values(status=target, decided_by_id=by.id, decided_at=now)) != 1:
-        raise Conflict("These bank details were already decided or replaced by newer ones; "
-                       "nothing was changed.")
+        raise Conflict(_("These bank details were already decided or replaced by newer ones; "
+                       "nothing was changed."))
     db.session.expire(change)
     audit.record(by, f"bank_account.{target}", change, {
         "grant_id": grant.id, "beneficiary_id": beneficiary.id, "iban": masked(change.iban)})
-    verb = "confirmed; payments go to this account" if confirm else "rejected"
-    _tell(grant, beneficiary, f"Bank details of {beneficiary.organisation.name} {target}",
-          f"{by.name} {verb} (IBAN {masked(change.iban)}, grant {grant.agreement_number}).",
-          finance=False)
+    names = {"organisation": beneficiary.organisation.name, "name": by.name,
+             "number": grant.agreement_number, "iban": masked(change.iban)}
+    if confirm:
+        message = lambda: (  # noqa: E731
+            _("Bank details of %(organisation)s confirmed", **names),
+            _("%(name)s confirmed; payments go to this account (IBAN %(iban)s, grant "
+              "%(number)s).", **names))
+    else:
+        message = lambda: (  # noqa: E731
+            _("Bank details of %(organisation)s rejected", **names),
+            _("%(name)s rejected (IBAN %(iban)s, grant %(number)s).", **names))
+    _tell(grant, beneficiary, message, finance=False)
     return change

@@ -11,6 +11,8 @@ The file is validated against the XSD before it is offered.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from app.accounts.models import User
 from app.core.errors import DomainError
 from app.grants.models import GrantBeneficiary, PaymentBatch, PaymentBatchItem
@@ -63,17 +65,18 @@ def transfers_of(batch: PaymentBatch) -> list[BatchTransfer]:
 def file_refusal(batch: PaymentBatch, transfers: list[BatchTransfer]) -> str | None:
     """Why the batch's file cannot be offered, in words; None when it can."""
     if batch.currency != SEPA_CURRENCY:
-        return (f"SEPA credit transfers are in euro; this batch is in {batch.currency}. "
-                "Pay it through your bank and record it here.")
+        return _("SEPA credit transfers are in euro; this batch is in %(currency)s. Pay it "
+                 "through your bank and record it here.", currency=batch.currency)
     changed = [item for item in batch.items if batches.changed_since_batched(item)]
     if changed:  # e.g. paid on its own meanwhile: the bank must not pay it a second time
-        return ("Changed since it was batched, so not in a file: " + ", ".join(
-            f"{item.installment.grant.agreement_number} #{item.installment.sequence}"
-            for item in changed) + ". Discard this batch and make a new one.")
+        return _("Changed since it was batched, so not in a file: %(installments)s. Discard "
+                 "this batch and make a new one.", installments=", ".join(
+                     f"{item.installment.grant.agreement_number} #{item.installment.sequence}"
+                     for item in changed))
     if any(not item.transfers for item in batch.items):
-        return ("This batch was made before OpenCall kept each transfer's bank details with "
-                "the batch, so the accounts it was meant to pay are not known. Discard it and "
-                "make a new one.")
+        return _("This batch was made before OpenCall kept each transfer's bank details with "
+                 "the batch, so the accounts it was meant to pay are not known. Discard it and "
+                 "make a new one.")
     return None
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
@@ -54,7 +55,7 @@ class Candidate:
 def require_finance(by: User) -> int:
     """The funder `by` pays for as a finance officer."""
     if not by.is_staff_of(by.funder_id, Role.finance_officer):
-        raise Forbidden("Only a finance officer of a funder works with payment batches.")
+        raise Forbidden(_("Only a finance officer of a funder works with payment batches."))
     return by.funder_id
 
 
@@ -83,12 +84,13 @@ def candidates(*, by: User, currency: str) -> list[Candidate]:
     for installment in installments:
         parts = parts_of(installment)
         accounts = confirmed_accounts(b.id for b in parts)
-        reasons = [f"{b.organisation.name} has no confirmed bank details."
-                   for b in parts if b.id not in accounts]
+        reasons = [_("%(organisation)s has no confirmed bank details.",
+                     organisation=b.organisation.name) for b in parts if b.id not in accounts]
         if not installment.payable_amount:
-            reasons.insert(0, "Nothing to pay.")
+            reasons.insert(0, _("Nothing to pay."))
         if installment.id in open_items:
-            reasons.insert(0, f"Already in payment batch #{open_items[installment.id]}.")
+            reasons.insert(0, _("Already in payment batch #%(number)s.",
+                                number=open_items[installment.id]))
         found.append(Candidate(installment, parts, reasons))
     return found
 
@@ -112,7 +114,7 @@ def create_batch(*, by: User, currency: str, installment_ids: list[int], executi
                  debtor_holder: str, debtor_iban: str, debtor_bic: str = "") -> PaymentBatch:
     funder_id = require_finance(by)
     if not installment_ids:
-        raise DomainError("Choose at least one installment.", field="installment_ids")
+        raise DomainError(_("Choose at least one installment."), field="installment_ids")
     debtor = checked_account(debtor_holder, debtor_iban, debtor_bic)
     _lock_grants_of(installment_ids)
     offered = {c.installment.id: c for c in candidates(by=by, currency=currency)}
@@ -120,7 +122,8 @@ def create_batch(*, by: User, currency: str, installment_ids: list[int], executi
     for installment_id in installment_ids:
         candidate = offered.get(installment_id)
         if candidate is None:
-            refused.append(f"Installment {installment_id} is not payable in {currency}.")
+            refused.append(_("Installment %(number)s is not payable in %(currency)s.",
+                             number=installment_id, currency=currency))
         elif not candidate.batchable:
             number = candidate.installment.grant.agreement_number
             refused.extend(f"{number} #{candidate.installment.sequence}: {reason}"
@@ -186,7 +189,7 @@ def get_batch(batch_id: int, *, by: User, for_update: bool = False) -> PaymentBa
         query = query.with_for_update(of=PaymentBatch).execution_options(populate_existing=True)
     batch = db.session.scalar(query)
     if batch is None or not by.is_staff_of(batch.funder_id, Role.finance_officer):
-        raise NotFound("There is no such payment batch, or you may not see it.")
+        raise NotFound(_("There is no such payment batch, or you may not see it."))
     return batch
 
 
@@ -200,8 +203,9 @@ def list_batches(*, by: User, page: int = 1):
 
 def _refuse_unless_open(batch: PaymentBatch) -> None:
     if batch.status != BatchStatus.OPEN:
-        raise Conflict(f"Payment batch #{batch.id} is executed (bank reference "
-                       f"{batch.bank_reference}): it cannot change and nothing was paid again.")
+        raise Conflict(_("Payment batch #%(number)s is executed (bank reference %(reference)s): "
+                         "it cannot change and nothing was paid again.", number=batch.id,
+                         reference=batch.bank_reference))
 
 
 def execute_batch(batch_id: int, *, by: User, bank_reference: str,
@@ -209,7 +213,7 @@ def execute_batch(batch_id: int, *, by: User, bank_reference: str,
     """Record the payments of every installment of the batch, once, in one transaction."""
     bank_reference = bank_reference.strip()
     if not bank_reference:
-        raise DomainError("Enter the bank's reference of the executed file.",
+        raise DomainError(_("Enter the bank's reference of the executed file."),
                           field="bank_reference")
     batch = get_batch(batch_id, by=by, for_update=True)
     _refuse_unless_open(batch)
@@ -219,23 +223,24 @@ def execute_batch(batch_id: int, *, by: User, bank_reference: str,
         value_date=value_date, executed_by_id=by.id, executed_at=utcnow())
         .execution_options(synchronize_session=False)).rowcount
     if moved != 1:  # SQLite, which has no row locks, meets its twin here
-        raise Conflict(f"Payment batch #{batch.id} was executed meanwhile; nothing was paid "
-                       "again.")
+        raise Conflict(_("Payment batch #%(number)s was executed meanwhile; nothing was paid "
+                         "again.", number=batch.id))
     # Grants in a fixed order, so two batches sharing grants never wait on each other.
     items = sorted(batch.items, key=lambda item: (item.installment.grant_id, item.id))
     for item in items:
         db.session.refresh(item.installment)
         if changed_since_batched(item):
-            raise Conflict(f"Installment #{item.installment.sequence} of grant "
-                           f"{item.installment.grant.agreement_number} changed since it was "
-                           "batched; discard this batch and make a new one.")
+            raise Conflict(_("Installment #%(sequence)s of grant %(number)s changed since it "
+                             "was batched; discard this batch and make a new one.",
+                             sequence=item.installment.sequence,
+                             number=item.installment.grant.agreement_number))
         result = disbursements.execute_installment(
             item.installment_id, by=by, value_date=value_date,
             bank_reference=bank_reference, batch_id=batch.id,
             idempotency_key=f"batch-{batch.id}-{item.installment_id}")
         if result.replayed:  # a key of this batch was used: it was paid before
-            raise Conflict(f"Payment batch #{batch.id} was paid already; nothing was paid "
-                           "again.")
+            raise Conflict(_("Payment batch #%(number)s was paid already; nothing was paid "
+                             "again.", number=batch.id))
         db.session.execute(update(PaymentBatchItem).where(PaymentBatchItem.id == item.id)
                            .values(is_open=False, disbursement_id=result.disbursement.id)
                            .execution_options(synchronize_session=False))
@@ -254,5 +259,6 @@ def discard_batch(batch_id: int, *, by: User) -> None:
         PaymentBatchItem.batch_id == batch.id, PaymentBatchItem.is_open))
     if db.session.execute(delete(PaymentBatch).where(
             PaymentBatch.id == batch.id, PaymentBatch.status == BatchStatus.OPEN)).rowcount != 1:
-        raise Conflict(f"Payment batch #{batch.id} was executed meanwhile; it stays.")
+        raise Conflict(_("Payment batch #%(number)s was executed meanwhile; it stays.",
+                         number=batch.id))
     audit.record(by, "payment_batch.discarded", None, {"batch_id": batch_id})

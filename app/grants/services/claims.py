@@ -4,6 +4,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
@@ -45,6 +46,7 @@ from app.grants.rules.lifecycle import (
 from app.grants.rules.shares import SplitAssessment, assess_by_beneficiary
 from app.grants.services import shares
 from app.grants.services.budgets import indirect_rate_of
+from app.grants.services.languages import language_of
 from app.grants.services.permissions import get_grant, is_coordinator, require
 
 ZERO = Decimal("0.00")
@@ -63,16 +65,16 @@ def get_claim(claim_id: int, *, by: User) -> ExpenseClaim:
         .selectinload(GrantBeneficiary.organisation),
         selectinload(ExpenseClaim.documents)))
     if claim is None:
-        raise NotFound("There is no such claim, or you may not see it.")
+        raise NotFound(_("There is no such claim, or you may not see it."))
     get_grant(claim.grant_id, by=by)  # raises NotFound for those who may not see the grant
     return claim
 
 
 def _editable(claim_id: int, by: User) -> ExpenseClaim:
     claim = get_claim(claim_id, by=by)
-    require(is_coordinator(by, claim.grant), "Only the coordinator prepares claims.")
+    require(is_coordinator(by, claim.grant), _("Only the coordinator prepares claims."))
     if claim.status != ClaimStatus.DRAFT:
-        raise Conflict("This claim is submitted and can no longer change.")
+        raise Conflict(_("This claim is submitted and can no longer change."))
     return claim
 
 
@@ -87,20 +89,22 @@ def _move(claim: ExpenseClaim, target: ClaimStatus) -> None:
 def open_claim(grant_id: int, *, by: User, period: int) -> ExpenseClaim:
     """A draft claim for a reporting period, once every earlier period is settled."""
     grant = get_grant(grant_id, by=by)
-    require(is_coordinator(by, grant), "Only the coordinator submits claims.")
+    require(is_coordinator(by, grant), _("Only the coordinator submits claims."))
     if grant.status not in CLAIMABLE_GRANT_STATUSES:
-        raise Conflict("Claims can be made once the grant agreement is signed.")
+        raise Conflict(_("Claims can be made once the grant agreement is signed."))
     periods = {p.number: p for p in periods_of(grant)}
     if period not in periods:
-        raise DomainError(f"Choose a reporting period from 1 to {len(periods)}.", field="period")
+        raise DomainError(_("Choose a reporting period from 1 to %(last)s.", last=len(periods)),
+                          field="period")
     statuses = db.session.execute(
         select(ExpenseClaim.period, ExpenseClaim.status).where(ExpenseClaim.grant_id == grant.id)
     ).all()
     if any(p == period and s in LIVE_CLAIM_STATUSES for p, s in statuses):
-        raise DomainError("This period already has a claim.", field="period")
+        raise DomainError(_("This period already has a claim."), field="period")
     settled = {p for p, s in statuses if s in SETTLED}
     if missing := [n for n in range(1, period) if n not in settled]:
-        raise DomainError(f"Period {missing[0]} needs an approved claim first.", field="period")
+        raise DomainError(_("Period %(number)s needs an approved claim first.",
+                            number=missing[0]), field="period")
     claim = ExpenseClaim(grant_id=grant.id, period=period, is_final=periods[period].is_final,
                          status=ClaimStatus.DRAFT, created_by_id=by.id)
     db.session.add(claim)
@@ -114,18 +118,18 @@ def add_claim_line(claim_id: int, *, by: User, beneficiary_id: int, category: st
     claim = _editable(claim_id, by)
     beneficiary = db.session.get(GrantBeneficiary, beneficiary_id)
     if beneficiary is None or beneficiary.grant_id != claim.grant_id:
-        raise DomainError("Choose a beneficiary of this grant.", field="beneficiary_id")
+        raise DomainError(_("Choose a beneficiary of this grant."), field="beneficiary_id")
     if category == INDIRECT_CATEGORY or category not in {c.value for c in CostCategory}:
-        raise DomainError("Choose a direct cost category; indirect costs are computed.",
+        raise DomainError(_("Choose a direct cost category; indirect costs are computed."),
                           field="category")
     if ict_category not in {c.value for c in ICTCategory}:
-        raise DomainError("Choose an ICT category.", field="ict_category")
+        raise DomainError(_("Choose an ICT category."), field="ict_category")
     try:
         amount = validate_amount(amount)
     except ValueError as error:
         raise DomainError(str(error), field="amount") from None
     if amount <= 0:
-        raise DomainError("The amount must be positive.", field="amount")
+        raise DomainError(_("The amount must be positive."), field="amount")
     line = ClaimLine(beneficiary=beneficiary, category=category, ict_category=ict_category,
                      description=description.strip()[:300], amount=amount)
     claim.lines.append(line)
@@ -141,7 +145,7 @@ def remove_claim_line(claim_id: int, line_id: int, *, by: User) -> None:
     claim = _editable(claim_id, by)
     line = next((item for item in claim.lines if item.id == line_id), None)
     if line is None:
-        raise NotFound("There is no such claim line.")
+        raise NotFound(_("There is no such claim line."))
     claim.lines.remove(line)
     claim.claimed_amount = sum((item.amount for item in claim.lines), ZERO)
     db.session.flush()
@@ -177,16 +181,16 @@ def get_claim_document(claim_id: int, document_id: int, *, by: User) -> ClaimDoc
     claim = get_claim(claim_id, by=by)
     document = next((d for d in claim.documents if d.id == document_id), None)
     if document is None:
-        raise NotFound("There is no such document.")
+        raise NotFound(_("There is no such document."))
     return document
 
 
 def submit_claim(claim_id: int, *, by: User) -> ExpenseClaim:
     claim = _editable(claim_id, by)
     if not claim.lines:
-        raise DomainError("Add at least one cost line before submitting.")
+        raise DomainError(_("Add at least one cost line before submitting."))
     if not claim.documents:
-        raise DomainError("Attach at least one supporting PDF before submitting.")
+        raise DomainError(_("Attach at least one supporting PDF before submitting."))
     period = {p.number: p for p in periods_of(claim.grant)}[claim.period]
     today = utcnow().astimezone(ZoneInfo(claim.grant.call.timezone)).date()
     if problem := period_not_started(period, today):
@@ -199,10 +203,14 @@ def submit_claim(claim_id: int, *, by: User) -> ExpenseClaim:
         User.funder_id == claim.grant.call.funder_id, User.is_active_account.is_(True)))
     for officer in officers:
         if officer.is_staff_of(claim.grant.call.funder_id, Role.finance_officer):
-            send_mail(officer.email, f"Claim for grant {claim.grant.agreement_number}",
-                      f"A claim of {claim.claimed_amount:,.2f} {claim.grant.call.currency} for "
-                      f"period {claim.period} of grant {claim.grant.agreement_number} waits "
-                      "for your decision in OpenCall.")
+            with language_of(officer):
+                send_mail(officer.email, _("Claim for grant %(number)s",
+                                           number=claim.grant.agreement_number),
+                          _("A claim of %(amount)s %(currency)s for period %(period)s of grant "
+                            "%(number)s waits for your decision in OpenCall.",
+                            amount=format(claim.claimed_amount, ",.2f"),
+                            currency=claim.grant.call.currency, period=claim.period,
+                            number=claim.grant.agreement_number))
     return claim
 
 
@@ -229,14 +237,15 @@ def _officer_amount(claim: ExpenseClaim, amount: Decimal, reason: str) -> Decima
     currency = claim.grant.call.currency
     if amount > computed:
         raise DomainError(
-            f"{format_money(amount, currency)} is more than the computed "
-            f"{format_money(computed, currency)}: approve in full, or enter a lower amount.",
+            _("%(amount)s is more than the computed %(computed)s: approve in full, or enter a "
+              "lower amount.", amount=format_money(amount, currency),
+              computed=format_money(computed, currency)),
             field="amount")
     if amount == computed:
         return None
     if not reason:
-        raise DomainError(f"Say why less than the computed {format_money(computed, currency)} "
-                          "is paid.", field="reason")
+        raise DomainError(_("Say why less than the computed %(computed)s is paid.",
+                            computed=format_money(computed, currency)), field="reason")
     return amount
 
 
@@ -251,19 +260,21 @@ def decide_claim(claim_id: int, *, by: User, approve: bool, amount: Decimal | st
     # The payment's lock: what was paid or committed cannot change while the claim is priced.
     grant = get_grant(claim.grant_id, by=by, for_update=True)
     require(by.is_staff_of(grant.call.funder_id, Role.finance_officer),
-            "Only a finance officer of the funder decides on claims.")
+            _("Only a finance officer of the funder decides on claims."))
     reason = reason.strip()
     if not approve:
         if not reason:
-            raise DomainError("Say why the claim is rejected.", field="reason")
+            raise DomainError(_("Say why the claim is rejected."), field="reason")
         _move(claim, ClaimStatus.REJECTED)
         claim.decision_reason, claim.decided_by_id, claim.decided_at = reason, by.id, utcnow()
         db.session.flush()
         audit.record(by, "claim.rejected", claim, {"reason": reason})
-        _tell_coordinator(claim, f"was rejected: {reason}")
+        _tell_coordinator(claim, lambda: _(
+            "Your claim for period %(period)s of grant %(number)s was rejected: %(reason)s",
+            period=claim.period, number=grant.agreement_number, reason=reason))
         return claim
     if claim.status != ClaimStatus.SUBMITTED:
-        raise Conflict("Only a submitted claim can be approved.")
+        raise Conflict(_("Only a submitted claim can be approved."))
     officer_amount = None
     if amount not in (None, ""):
         try:
@@ -290,7 +301,7 @@ def decide_claim(claim_id: int, *, by: User, approve: bool, amount: Decimal | st
         .values(status=status, payable_amount=assessment.payable, claim_id=claim.id)
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:
-        raise Conflict("The installment of this period already has an approved claim.")
+        raise Conflict(_("The installment of this period already has an approved claim."))
     for installment in grant.installments:
         db.session.expire(installment)
     if status == InstallmentStatus.NOTHING_TO_PAY and claim.is_final \
@@ -300,13 +311,16 @@ def decide_claim(claim_id: int, *, by: User, approve: bool, amount: Decimal | st
     audit.record(by, "claim.approved", claim, {
         "payable": str(assessment.payable), "accepted_costs": str(assessment.accepted_costs),
         "recovery": str(assessment.recovery), "reason": reason})
-    _tell_coordinator(claim, f"was approved: {assessment.payable:,.2f} "
-                             f"{grant.call.currency} will be paid.")
+    _tell_coordinator(claim, lambda: _(
+        "Your claim for period %(period)s of grant %(number)s was approved: %(amount)s "
+        "%(currency)s will be paid.", period=claim.period, number=grant.agreement_number,
+        amount=format(assessment.payable, ",.2f"), currency=grant.call.currency))
     return claim
 
 
-def _tell_coordinator(claim: ExpenseClaim, outcome: str) -> None:
+def _tell_coordinator(claim: ExpenseClaim, text) -> None:
+    """`text()` is called in the coordinator's language."""
     grant = claim.grant
-    send_mail(grant.application.created_by.email,
-              f"Your claim for grant {grant.agreement_number}",
-              f"Your claim for period {claim.period} of grant {grant.agreement_number} {outcome}")
+    with language_of(grant.application.created_by):
+        send_mail(grant.application.created_by.email,
+                  _("Your claim for grant %(number)s", number=grant.agreement_number), text())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -41,6 +42,7 @@ from app.grants.rules.lifecycle import (
 )
 from app.grants.rules.payments import InstallmentKind, OverpaymentError, check_disbursement
 from app.grants.services import shares
+from app.grants.services.languages import language_of
 from app.grants.services.permissions import get_grant, require
 
 
@@ -80,7 +82,7 @@ def recorded_once(record: Callable[[], PaymentResult], idempotency_key: str) -> 
 def get_installment(installment_id: int, *, by: User) -> Installment:
     installment = db.session.get(Installment, installment_id)
     if installment is None:
-        raise NotFound("There is no such installment, or you may not see it.")
+        raise NotFound(_("There is no such installment, or you may not see it."))
     get_grant(installment.grant_id, by=by)
     return installment
 
@@ -89,7 +91,7 @@ def get_disbursement(disbursement_id: int, *, by: User) -> Disbursement:
     disbursement = db.session.scalar(select(Disbursement).where(
         Disbursement.id == disbursement_id).options(selectinload(Disbursement.installment)))
     if disbursement is None:
-        raise NotFound("There is no such payment, or you may not see it.")
+        raise NotFound(_("There is no such payment, or you may not see it."))
     get_grant(disbursement.grant_id, by=by)
     return disbursement
 
@@ -99,14 +101,14 @@ def _replay(key: str, installment_id: int) -> PaymentResult | None:
     if existing is None:
         return None
     if existing.installment_id != installment_id:
-        raise Conflict("This form was already used for another payment; reload the page.")
+        raise Conflict(_("This form was already used for another payment; reload the page."))
     return PaymentResult(existing, replayed=True)
 
 
 def _locked_grant(grant_id: int, by: User) -> Grant:
     grant = get_grant(grant_id, by=by, for_update=True)
     require(by.is_staff_of(grant.call.funder_id, Role.finance_officer),
-            "Only a finance officer of the funder executes payments.")
+            _("Only a finance officer of the funder executes payments."))
     return grant
 
 
@@ -121,7 +123,7 @@ def _weights(grant: Grant, installment: Installment):
                                          ClaimLine.amount)
                                   .where(ClaimLine.claim_id == installment.claim_id)).all()
         beneficiaries: dict[str, Decimal] = {}
-        for beneficiary_id, _, amount in rows:
+        for beneficiary_id, _category, amount in rows:
             beneficiaries[str(beneficiary_id)] = beneficiaries.get(str(beneficiary_id), 0) + amount
     else:
         rows = db.session.execute(select(GrantPlanLine.beneficiary_id,
@@ -143,8 +145,8 @@ def _refuse_if_batched(installment_id: int, batch_id: int | None) -> None:
     other = db.session.scalar(select(PaymentBatchItem.batch_id).where(
         PaymentBatchItem.installment_id == installment_id, PaymentBatchItem.is_open))
     if other is not None and other != batch_id:
-        raise Conflict(f"This installment is in payment batch #{other}: execute or discard "
-                       "that batch.")
+        raise Conflict(_("This installment is in payment batch #%(number)s: execute or discard "
+                         "that batch.", number=other))
 
 
 def execute_installment(installment_id: int, *, by: User, value_date: date,
@@ -156,10 +158,10 @@ def execute_installment(installment_id: int, *, by: User, value_date: date,
     installment that is in an open batch.
     """
     if not idempotency_key:
-        raise DomainError("The form has expired; reload the page and try again.")
+        raise DomainError(_("The form has expired; reload the page and try again."))
     bank_reference = bank_reference.strip()
     if not bank_reference:
-        raise DomainError("Enter the bank reference of the transfer.", field="bank_reference")
+        raise DomainError(_("Enter the bank reference of the transfer."), field="bank_reference")
     installment = get_installment(installment_id, by=by)
     grant = _locked_grant(installment.grant_id, by)
     if replay := _replay(idempotency_key, installment.id):
@@ -167,11 +169,11 @@ def execute_installment(installment_id: int, *, by: User, value_date: date,
     _refuse_if_batched(installment.id, batch_id)
     db.session.refresh(installment)
     if installment.status != InstallmentStatus.PAYABLE:
-        raise Conflict("This installment is not payable: it is "
-                       f"{InstallmentStatus(installment.status).label.lower()}.")
+        raise Conflict(_("This installment is not payable: it is %(status)s.",
+                         status=InstallmentStatus(installment.status).label.lower()))
     claim = db.session.get(ExpenseClaim, installment.claim_id) if installment.claim_id else None
     if claim is not None and claim.status != ClaimStatus.APPROVED:
-        raise Conflict("The claim behind this installment is not approved.")
+        raise Conflict(_("The claim behind this installment is not approved."))
     amount = installment.payable_amount
     try:
         check_disbursement(grant.awarded_amount, grant.disbursed_amount, amount)
@@ -186,11 +188,11 @@ def execute_installment(installment_id: int, *, by: User, value_date: date,
             Grant.id == grant.id,
             Grant.disbursed_amount + amount <= Grant.awarded_amount)
             .values(disbursed_amount=Grant.disbursed_amount + amount)):
-        raise Conflict("Paying this would exceed the awarded grant.")
+        raise Conflict(_("Paying this would exceed the awarded grant."))
     if claim is not None and not _conditional(update(ExpenseClaim).where(
             ExpenseClaim.id == claim.id, ExpenseClaim.status == ClaimStatus.APPROVED)
             .values(status=ClaimStatus.PAID)):
-        raise Conflict("The claim behind this installment is not approved.")
+        raise Conflict(_("The claim behind this installment is not approved."))
     next_status = (GrantStatus.CLOSED if installment.kind == InstallmentKind.FINAL
                    else GrantStatus.ACTIVE)
     db.session.execute(update(Grant).where(Grant.id == grant.id).values(
@@ -203,7 +205,7 @@ def execute_installment(installment_id: int, *, by: User, value_date: date,
     # Each beneficiary gets its own part, within its own share (rules/shares.py).
     parts = shares.installment_parts(grant, installment)
     shares.book_parts(grant, parts)
-    _, ict = _weights(grant, installment)
+    _shares, ict = _weights(grant, installment)
     for (beneficiary_id, code), part in allocate_payment(amount, parts, ict).items():
         disbursement.shares.append(DisbursementShare(
             beneficiary_id=int(beneficiary_id), ict_category=code, amount=part))
@@ -215,50 +217,52 @@ def execute_installment(installment_id: int, *, by: User, value_date: date,
     audit.record(by, "disbursement.executed", disbursement, {
         "grant_id": grant.id, "installment_id": installment.id, "amount": str(amount),
         "value_date": value_date.isoformat(), "bank_reference": disbursement.bank_reference})
-    send_mail(grant.application.created_by.email,
-              f"Payment for grant {grant.agreement_number}",
-              f"{amount:,.2f} {grant.call.currency} was paid for grant "
-              f"{grant.agreement_number} (value date {value_date.isoformat()}, "
-              f"reference {disbursement.bank_reference}).")
+    with language_of(grant.application.created_by):
+        send_mail(grant.application.created_by.email,
+                  _("Payment for grant %(number)s", number=grant.agreement_number),
+                  _("%(amount)s %(currency)s was paid for grant %(number)s (value date "
+                    "%(date)s, reference %(reference)s).", amount=format(amount, ",.2f"),
+                    currency=grant.call.currency, number=grant.agreement_number,
+                    date=value_date.isoformat(), reference=disbursement.bank_reference))
     return PaymentResult(disbursement, replayed=False)
 
 
 def _refuse_paid():
-    raise Conflict("This installment was paid meanwhile, by someone else; nothing was paid now.")
+    raise Conflict(_("This installment was paid meanwhile, by someone else; nothing was paid now."))
 
 
 def reverse_disbursement(disbursement_id: int, *, by: User, reason: str, value_date: date,
                          idempotency_key: str) -> PaymentResult:
     """Cancel a payment with a negative record; the installment becomes payable again."""
     if not idempotency_key:
-        raise DomainError("The form has expired; reload the page and try again.")
+        raise DomainError(_("The form has expired; reload the page and try again."))
     reason = reason.strip()
     if not reason:
-        raise DomainError("Say why the payment is cancelled.", field="reason")
+        raise DomainError(_("Say why the payment is cancelled."), field="reason")
     original = get_disbursement(disbursement_id, by=by)
     grant = _locked_grant(original.grant_id, by)
     existing = find_by_key(idempotency_key)
     if existing is not None:
         if existing.reverses_id != original.id:
-            raise Conflict("This form was already used for another payment; reload the page.")
+            raise Conflict(_("This form was already used for another payment; reload the page."))
         return PaymentResult(existing, replayed=True)
     if original.reverses_id is not None:
-        raise Conflict("A reversal cannot itself be reversed.")
+        raise Conflict(_("A reversal cannot itself be reversed."))
     if not _conditional(update(Disbursement).where(
             Disbursement.id == original.id, Disbursement.status == DisbursementStatus.EXECUTED)
             .values(status=DisbursementStatus.CANCELLED)):
-        raise Conflict("This payment is already cancelled.")
+        raise Conflict(_("This payment is already cancelled."))
     amount = original.amount
     if not _conditional(update(Grant).where(
             Grant.id == grant.id, Grant.disbursed_amount - amount >= 0)
             .values(disbursed_amount=Grant.disbursed_amount - amount,
                     status=GrantStatus.ACTIVE, closed_at=None)):
-        raise Conflict("The grant's paid total is lower than this payment.")
+        raise Conflict(_("The grant's paid total is lower than this payment."))
     if not _conditional(update(Installment).where(
             Installment.id == original.installment_id,
             Installment.status == InstallmentStatus.PAID)
             .values(status=InstallmentStatus.PAYABLE)):
-        raise Conflict("The installment of this payment is not marked paid.")
+        raise Conflict(_("The installment of this payment is not marked paid."))
     installment = db.session.get(Installment, original.installment_id)
     if installment.claim_id is not None:
         db.session.execute(update(ExpenseClaim).where(
@@ -271,7 +275,7 @@ def reverse_disbursement(disbursement_id: int, *, by: User, reason: str, value_d
         reverses_id=original.id, reason=reason, executed_by_id=by.id)
     parts = {(str(s.beneficiary_id), s.ict_category): s.amount for s in original.shares}
     returned: dict[str, Decimal] = {}
-    for (beneficiary_id, _), part in parts.items():
+    for (beneficiary_id, _category), part in parts.items():
         returned[beneficiary_id] = returned.get(beneficiary_id, Decimal("0.00")) - part
     shares.book_parts(grant, returned)
     for (beneficiary_id, code), part in reverse_allocation(parts).items():

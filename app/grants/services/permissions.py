@@ -1,5 +1,6 @@
 """Who may see and act on which grant: the record-level rules every grant service applies."""
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import selectinload
 
@@ -60,7 +61,7 @@ def get_grant(grant_id: int, *, by: User, for_update: bool = False) -> Grant:
         query = query.with_for_update(of=Grant).execution_options(populate_existing=True)
     grant = db.session.scalar(query)
     if grant is None or not can_view(by, grant):
-        raise NotFound("There is no such grant, or you may not see it.")
+        raise NotFound(_("There is no such grant, or you may not see it."))
     return grant
 
 

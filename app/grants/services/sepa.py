@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from flask_babel import gettext as _
 from lxml import etree
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
@@ -41,25 +42,27 @@ def checked_account(holder: str, iban: str, bic: str = "") -> Account:
     """
     holder = " ".join(holder.split())
     if not holder:
-        raise DomainError("Enter the account holder's name.", field="holder")
+        raise DomainError(_("Enter the account holder's name."), field="holder")
     try:
         checked = IBAN(iban)
     except SchwiftyException as error:
-        raise DomainError(f"This IBAN is not valid: {error}.", field="iban") from None
+        raise DomainError(_("This IBAN is not valid: %(problem)s.", problem=error),
+                          field="iban") from None
     code = "".join(bic.split()).upper()
     if code:
         try:
             given = BIC(code)
         except SchwiftyException as error:
-            raise DomainError(f"This BIC is not valid: {error}.", field="bic") from None
+            raise DomainError(_("This BIC is not valid: %(problem)s.", problem=error),
+                              field="bic") from None
         if given.country_code != checked.country_code:
-            raise DomainError("The BIC belongs to a bank in another country than the IBAN.",
+            raise DomainError(_("The BIC belongs to a bank in another country than the IBAN."),
                               field="bic")
         code = str(given)
     elif checked.bic is not None:
         code = str(checked.bic)
     else:
-        raise DomainError("Enter the BIC: it cannot be derived from this IBAN.", field="bic")
+        raise DomainError(_("Enter the BIC: it cannot be derived from this IBAN."), field="bic")
     return Account(holder[:70], checked.compact, code)
 
 
@@ -93,14 +96,16 @@ def credit_transfer_file(debtor: Account, transfers: list[Transfer], *, executio
                          currency: str = SEPA_CURRENCY) -> bytes:
     """The pain.001 document for `transfers` from the funder's `debtor` account, validated."""
     if currency != SEPA_CURRENCY:
-        raise DomainError(f"SEPA credit transfers are in euro; these payments are in {currency}.")
+        raise DomainError(_("SEPA credit transfers are in euro; these payments are in "
+                            "%(currency)s.", currency=currency))
     if not transfers:
-        raise DomainError("A payment file needs at least one payment.")
+        raise DomainError(_("A payment file needs at least one payment."))
     sepa = SepaTransfer({"name": debtor.holder, "IBAN": debtor.iban, "BIC": debtor.bic,
                          "batch": True, "currency": SEPA_CURRENCY}, schema=PAIN_001, clean=True)
     for transfer in transfers:
         if transfer.amount <= 0:
-            raise DomainError(f"A transfer must be positive, not {transfer.amount}.")
+            raise DomainError(_("A transfer must be positive, not %(amount)s.",
+                                amount=transfer.amount))
         sepa.add_payment({
             "name": transfer.creditor.holder, "IBAN": transfer.creditor.iban,
             "BIC": transfer.creditor.bic, "amount": int(transfer.amount.scaleb(2)),

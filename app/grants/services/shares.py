@@ -6,6 +6,7 @@ these figures and act on them, so a claim decision and a payment never price on 
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.calls.rules.finance import FundingRates, funding_rate_for
@@ -129,6 +130,6 @@ def book_parts(grant: Grant, parts: dict[str, Decimal]) -> None:
             column + part <= GrantBeneficiary.awarded_amount).values(disbursed_amount=column + part)
         if db.session.execute(statement.execution_options(synchronize_session=False)
                               ).rowcount != 1:
-            raise Conflict(f"The paid total of {beneficiary.organisation.name} changed meanwhile;"
-                           " nothing was paid. Reload the page.")
+            raise Conflict(_("The paid total of %(organisation)s changed meanwhile; nothing was "
+                             "paid. Reload the page.", organisation=beneficiary.organisation.name))
         db.session.expire(beneficiary)

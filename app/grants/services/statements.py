@@ -1,9 +1,10 @@
 """A grant's payment statement as PDF: schedule, payments made, and what remains."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.calls.rules.finance import ICT_CATEGORY_LABELS
+from app.calls.labels import ICT_CATEGORY_NAMES
 from app.core.charts import bar_chart
 from app.core.database import utcnow
 from app.core.extensions import db
@@ -22,9 +23,10 @@ def payment_statement_pdf(grant: Grant) -> bytes:
     tracking = grant_tracking(grant)
     paid_by_ict = {code: f.paid for code, f in sorted(tracking.by_ict.items()) if f.paid}
     chart = bar_chart(
-        "Paid by ICT category", [ICT_CATEGORY_LABELS.get(c, c) for c in paid_by_ict],
-        {"Paid": list(paid_by_ict.values())}, currency=grant.call.currency,
+        gettext("Paid by ICT category"),
+        [str(ICT_CATEGORY_NAMES.get(c, c)) for c in paid_by_ict],
+        {gettext("Paid"): list(paid_by_ict.values())}, currency=grant.call.currency,
     ) if paid_by_ict else None
     return render_pdf("pdf/grants_statement.html", grant=grant, beneficiaries=beneficiaries,
                       disbursements=disbursements, tracking=tracking, chart=chart,
-                      ict_labels=ICT_CATEGORY_LABELS, produced_at=utcnow())
+                      ict_labels=ICT_CATEGORY_NAMES, produced_at=utcnow())

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import load_only, selectinload
@@ -88,25 +89,27 @@ class TimelineEvent:
 def grant_timeline(grant: Grant, claims: list[ExpenseClaim],
                    disbursements: list[Disbursement]) -> list[TimelineEvent]:
     """What happened to the grant, in the order it was recorded."""
-    events = [TimelineEvent(grant.prepared_at, "Grant agreement prepared")]
+    events = [TimelineEvent(grant.prepared_at, _("Grant agreement prepared"))]
     if grant.accepted_at:
-        events.append(TimelineEvent(grant.accepted_at, "Accepted by the coordinator"))
+        events.append(TimelineEvent(grant.accepted_at, _("Accepted by the coordinator")))
     if grant.signed_at:
-        events.append(TimelineEvent(grant.signed_at, "Signed; payment schedule generated"))
+        events.append(TimelineEvent(grant.signed_at, _("Signed; payment schedule generated")))
     for claim in claims:
         if claim.submitted_at:
-            events.append(TimelineEvent(claim.submitted_at,
-                                        f"Claim for period {claim.period} submitted"))
+            events.append(TimelineEvent(claim.submitted_at, _(
+                "Claim for period %(number)s submitted", number=claim.period)))
         if claim.decided_at:
-            events.append(TimelineEvent(claim.decided_at,
-                                        f"Claim for period {claim.period} {claim.status}"
-                                        if claim.status != ClaimStatus.PAID else
-                                        f"Claim for period {claim.period} approved"))
+            events.append(TimelineEvent(claim.decided_at, _(
+                "Claim for period %(number)s rejected", number=claim.period)
+                if claim.status == ClaimStatus.REJECTED else _(
+                "Claim for period %(number)s approved", number=claim.period)))
     for payment in disbursements:
-        verb = "Payment reversed" if payment.reverses_id else "Payment executed"
-        events.append(TimelineEvent(payment.executed_at, f"{verb}: {payment.amount:,.2f}"))
+        amount = f"{payment.amount:,.2f}"
+        events.append(TimelineEvent(payment.executed_at, _(
+            "Payment reversed: %(amount)s", amount=amount) if payment.reverses_id else _(
+            "Payment executed: %(amount)s", amount=amount)))
     if grant.closed_at:
-        events.append(TimelineEvent(grant.closed_at, "Grant closed"))
+        events.append(TimelineEvent(grant.closed_at, _("Grant closed")))
     return sorted(events, key=lambda e: e.at)
 
 

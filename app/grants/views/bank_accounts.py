@@ -1,6 +1,7 @@
 """Bank-detail pages: a beneficiary enters an account, a finance officer confirms it."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -18,7 +19,7 @@ from app.grants.views.step_up import step_up
 def _visible_grant(grant_id: int):
     grant = get_grant(grant_id, by=current_user)
     if not bank_accounts.may_see(current_user, grant):
-        raise NotFound("There is no such grant, or you may not see it.")
+        raise NotFound(_("There is no such grant, or you may not see it."))
     return grant
 
 
@@ -44,8 +45,8 @@ def enter_bank_account(beneficiary_id: int):
                                          holder=form.holder.data, iban=form.iban.data,
                                          bic=form.bic.data or "")
             db.session.commit()
-            flash("Bank details sent: a finance officer of the funder confirms them before "
-                  "any payment goes there.", "success")
+            flash(_("Bank details sent: a finance officer of the funder confirms them before "
+                  "any payment goes there."), "success")
             return redirect(url_for("grants.bank_accounts_page", grant_id=beneficiary.grant_id))
     elif not form.is_submitted():
         form.holder.data = beneficiary.organisation.name
@@ -63,14 +64,14 @@ def decide_bank_account(account_id: int):
     account = bank_accounts.decide_target(account_id, by=current_user)
     back = url_for("grants.bank_accounts_page", grant_id=account.beneficiary.grant_id)
     if not form.validate_on_submit():
-        flash("Choose a decision and tick the box to confirm.", "danger")
+        flash(_("Choose a decision and tick the box to confirm."), "danger")
         return redirect(back)
     with errors_shown_on(form):
         confirm = form.decision.data == "confirm"
         bank_accounts.decide_change(account.id, by=current_user, confirm=confirm)
         db.session.commit()
-        flash("Bank details confirmed: payments go to this account." if confirm
-              else "Bank details rejected.", "success")
+        flash(_("Bank details confirmed: payments go to this account.") if confirm
+              else _("Bank details rejected."), "success")
     return redirect(back)
 
 

@@ -1,6 +1,8 @@
 """Payment batch pages: gather payable installments, download the SEPA file, mark executed."""
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -48,7 +50,8 @@ def new_batch():
                 execution_date=form.execution_date.data, debtor_holder=form.debtor_holder.data,
                 debtor_iban=form.debtor_iban.data, debtor_bic=form.debtor_bic.data or "")
             db.session.commit()
-            flash(f"Payment batch #{batch.id} made: download its file for the bank.", "success")
+            flash(_("Payment batch #%(number)s made: download its file for the bank.",
+                    number=batch.id), "success")
             return redirect(url_for("grants.batch", batch_id=batch.id))
     return render_template("grants/batch_new.html", form=form, candidates=candidates,
                            currency=currency, currencies=currencies)
@@ -90,8 +93,12 @@ def execute_batch(batch_id: int):
                                              bank_reference=form.bank_reference.data,
                                              value_date=form.value_date.data)
             db.session.commit()
-            flash(f"Payment batch #{executed.id} executed: {len(executed.items)} payments of "
-                  f"{money(batches.total_of(executed), executed.currency)} recorded.", "success")
+            flash(ngettext("Payment batch #%(number)s executed: %(num)d payment of %(total)s "
+                           "recorded.",
+                           "Payment batch #%(number)s executed: %(num)d payments of %(total)s "
+                           "recorded.", len(executed.items), number=executed.id,
+                           total=money(batches.total_of(executed), executed.currency)),
+                  "success")
             return redirect(url_for("grants.batch", batch_id=found.id))
         found = batches.get_batch(batch_id, by=current_user)
     return _batch_page(found, form), 422 if form.errors else 409
@@ -103,11 +110,11 @@ def discard_batch(batch_id: int):
     found = batches.get_batch(batch_id, by=current_user)
     form = DiscardBatchForm()
     if not form.validate_on_submit():
-        flash("Tick the box to confirm.", "danger")
+        flash(_("Tick the box to confirm."), "danger")
         return redirect(url_for("grants.batch", batch_id=found.id))
     with errors_shown_on(form):
         batches.discard_batch(found.id, by=current_user)
         db.session.commit()
-        flash(f"Payment batch #{batch_id} discarded.", "success")
+        flash(_("Payment batch #%(number)s discarded.", number=batch_id), "success")
         return redirect(url_for("grants.batches_page"))
     return redirect(url_for("grants.batch", batch_id=batch_id))

@@ -1,10 +1,11 @@
 """Claim pages: open a claim, add lines and PDFs, submit; the finance officer's decision."""
 
 from flask import flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
-from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS
+from app.calls.labels import COST_CATEGORY_NAMES, ICT_CATEGORY_NAMES
 from app.core import storage
 from app.core.access import requires, signed_in
 from app.core.extensions import db
@@ -29,13 +30,15 @@ def new_claim(grant_id: int):
     form = OpenClaimForm()
     periods = claims.periods_of(grant)
     form.period.choices = [
-        (p.number, f"Period {p.number}: {p.start.isoformat()} to {p.end.isoformat()}"
-                   + (" (final)" if p.is_final else "")) for p in periods]
+        (p.number, _("Period %(number)s: %(start)s to %(end)s (final)", number=p.number,
+                     start=p.start.isoformat(), end=p.end.isoformat()) if p.is_final
+         else _("Period %(number)s: %(start)s to %(end)s", number=p.number,
+                start=p.start.isoformat(), end=p.end.isoformat())) for p in periods]
     if form.validate_on_submit():
         with errors_shown_on(form):
             claim = claims.open_claim(grant.id, by=current_user, period=form.period.data)
             db.session.commit()
-            flash("Claim started: add its cost lines and supporting PDFs, then submit it.",
+            flash(_("Claim started: add its cost lines and supporting PDFs, then submit it."),
                   "success")
             return redirect(url_for("grants.claim", claim_id=claim.id))
     return render_template("grants/claim_new.html", grant=grant, form=form)
@@ -58,7 +61,7 @@ def _claim_page(claim_id: int, **forms):
         document_form=forms.get("document_form") or ClaimDocumentForm(formdata=None),
         submit_form=forms.get("submit_form") or SubmitClaimForm(formdata=None),
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
-        cost_labels=COST_CATEGORY_LABELS, ict_labels=ICT_CATEGORY_LABELS)
+        cost_labels=COST_CATEGORY_NAMES, ict_labels=ICT_CATEGORY_NAMES)
 
 
 @bp.get("/claims/<int:claim_id>")
@@ -80,7 +83,7 @@ def add_line(claim_id: int):
                 category=form.category.data, ict_category=form.ict_category.data,
                 amount=form.amount.data, description=form.description.data or "")
             db.session.commit()
-            flash("Line added.", "success")
+            flash(_("Line added."), "success")
             return redirect(url_for("grants.claim", claim_id=claim_id))
     return _claim_page(claim_id, line_form=form)
 
@@ -90,7 +93,7 @@ def add_line(claim_id: int):
 def remove_line(claim_id: int, line_id: int):
     claims.remove_claim_line(claim_id, line_id, by=current_user)
     db.session.commit()
-    flash("Line removed.", "success")
+    flash(_("Line removed."), "success")
     return redirect(url_for("grants.claim", claim_id=claim_id))
 
 
@@ -104,7 +107,7 @@ def upload_document(claim_id: int):
             claims.add_claim_document(claim_id, by=current_user, filename=upload.filename or "",
                                       data=upload.read())
             db.session.commit()
-            flash("Document attached.", "success")
+            flash(_("Document attached."), "success")
             return redirect(url_for("grants.claim", claim_id=claim_id))
     return _claim_page(claim_id, document_form=form)
 
@@ -125,7 +128,7 @@ def submit_claim(claim_id: int):
         with errors_shown_on(form):
             claims.submit_claim(claim_id, by=current_user)
             db.session.commit()
-            flash("Claim submitted to the funder's finance officers.", "success")
+            flash(_("Claim submitted to the funder's finance officers."), "success")
             return redirect(url_for("grants.claim", claim_id=claim_id))
     return _claim_page(claim_id, submit_form=form)
 
@@ -138,12 +141,13 @@ def decide(claim_id: int):
         approve = form.decision.data != "reject"
         amount = form.amount.data if form.decision.data == "approve_partly" else None
         if form.decision.data == "approve_partly" and amount is None:
-            form.amount.errors = [*form.amount.errors, "Enter the amount to pay."]
+            form.amount.errors = [*form.amount.errors, _("Enter the amount to pay.")]
             return _claim_page(claim_id, decision_form=form)
         with errors_shown_on(form):
             decided = claims.decide_claim(claim_id, by=current_user, approve=approve,
                                           amount=amount, reason=form.reason.data or "")
             db.session.commit()
-            flash(f"Claim {decided.status}.", "success")
+            flash(_("Claim approved.") if decided.status == "approved" else _("Claim rejected."),
+                  "success")
             return redirect(url_for("grants.claim", claim_id=claim_id))
     return _claim_page(claim_id, decision_form=form)

@@ -3,9 +3,10 @@
 from datetime import date
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.calls.rules.finance import ICT_CATEGORY_LABELS
+from app.calls.labels import ICT_CATEGORY_NAMES
 from app.core.access import requires
 from app.core.charts import bar_chart
 from app.core.formatting import country_name
@@ -28,16 +29,18 @@ def overview_page():
         charts[currency] = {}
         if countries:
             charts[currency]["country"] = bar_chart(
-                f"Committed and disbursed by country ({currency})",
+                _("Committed and disbursed by country (%(currency)s)", currency=currency),
                 [country_name(c) for c in countries],
-                {"Committed": [money.by_country[c].planned for c in countries],
-                 "Disbursed": [money.by_country[c].paid for c in countries]}, currency=currency)
+                {_("Committed"): [money.by_country[c].planned for c in countries],
+                 _("Disbursed"): [money.by_country[c].paid for c in countries]},
+                currency=currency)
         if codes:
             charts[currency]["ict"] = bar_chart(
-                f"Planned costs and payments by ICT category ({currency})",
-                [ICT_CATEGORY_LABELS.get(c, c) for c in codes],
-                {"Planned costs": [money.by_ict[c].planned for c in codes],
-                 "Paid": [money.by_ict[c].paid for c in codes]}, currency=currency)
+                _("Planned costs and payments by ICT category (%(currency)s)",
+                  currency=currency),
+                [str(ICT_CATEGORY_NAMES.get(c, c)) for c in codes],
+                {_("Planned costs"): [money.by_ict[c].planned for c in codes],
+                 _("Paid"): [money.by_ict[c].paid for c in codes]}, currency=currency)
     return render_template("grants/overview.html", figures=figures, calls=calls,
-                           call_id=call_id, charts=charts, ict_labels=ICT_CATEGORY_LABELS,
+                           call_id=call_id, charts=charts, ict_labels=ICT_CATEGORY_NAMES,
                            today=date.today())

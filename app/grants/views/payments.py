@@ -1,6 +1,7 @@
 """Payment pages: execute an installment once, cancel a payment with a reversing record."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -38,10 +39,10 @@ def pay(installment_id: int):
                 bank_reference=form.bank_reference.data, idempotency_key=key), key)
             db.session.commit()
             if result.replayed:
-                flash("This payment was already recorded; nothing was paid twice.", "info")
+                flash(_("This payment was already recorded; nothing was paid twice."), "info")
             else:
                 amount = money(result.disbursement.amount, grant.call.currency)
-                flash(f"Payment of {amount} recorded.", "success")
+                flash(_("Payment of %(amount)s recorded.", amount=amount), "success")
             return redirect(url_for("grants.detail", grant_id=grant.id, _anchor="payments"))
         return render_template("grants/pay.html", form=form, grant=grant,
                                installment=installment)
@@ -64,8 +65,8 @@ def reverse(disbursement_id: int):
                 original.id, by=current_user, reason=form.reason.data,
                 value_date=form.value_date.data, idempotency_key=key), key)
             db.session.commit()
-            flash("This cancellation was already recorded." if result.replayed
-                  else "Payment cancelled; the installment can be paid again.", "info")
+            flash(_("This cancellation was already recorded.") if result.replayed
+                  else _("Payment cancelled; the installment can be paid again."), "info")
             return redirect(url_for("grants.detail", grant_id=grant.id, _anchor="payments"))
         return render_template("grants/reverse.html", form=form, grant=grant,
                                original=original)

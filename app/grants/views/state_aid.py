@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -33,7 +34,7 @@ def de_minimis():
                                       grantor=form.grantor.data, amount=form.amount.data,
                                       today=_today())
             db.session.commit()
-            flash("De minimis aid declared.", "success")
+            flash(_("De minimis aid declared."), "success")
             return redirect(url_for("grants.de_minimis"))
     today = _today()
     return render_template(
@@ -50,5 +51,5 @@ def withdraw_de_minimis(declaration_id: int):
     if form.validate_on_submit():
         state_aid.withdraw_declaration(declaration_id, by=current_user)
         db.session.commit()
-        flash("Declaration withdrawn.", "success")
+        flash(_("Declaration withdrawn."), "success")
     return redirect(url_for("grants.de_minimis"))

@@ -3,6 +3,7 @@
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import Organisation, User
@@ -52,7 +53,7 @@ def resolve_beneficiary(organisation_id: int | None, text: str, *, by: User) -> 
     if organisation_id is not None:
         if db.session.execute(_beneficiaries(by).where(Organisation.id == organisation_id)
                               .limit(1)).first() is None:
-            raise DomainError("Choose a beneficiary of your funder's grants.",
+            raise DomainError(_("Choose a beneficiary of your funder's grants."),
                               field="beneficiary")
         return organisation_id
     if not text:
@@ -66,9 +67,10 @@ def resolve_beneficiary(organisation_id: int | None, text: str, *, by: User) -> 
         query = query.where(func.lower(Organisation.name) == text.lower())
     found = db.session.execute(query.limit(2)).all()
     if not found:
-        raise DomainError(f"No beneficiary of your funder's grants is called “{text}”: "
-                          "type part of the name and pick a suggestion.", field="beneficiary")
+        raise DomainError(_("No beneficiary of your funder's grants is called “%(name)s”: "
+                            "type part of the name and pick a suggestion.", name=text),
+                          field="beneficiary")
     if len(found) > 1:
-        raise DomainError(f"Several beneficiaries are called “{text}”: pick the one with "
-                          "its country from the suggestions.", field="beneficiary")
+        raise DomainError(_("Several beneficiaries are called “%(name)s”: pick the one with "
+                            "its country from the suggestions.", name=text), field="beneficiary")
     return found[0].id

@@ -3,6 +3,9 @@
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.accounts.models import Organisation, User
 from app.calls.models import Call
@@ -10,12 +13,13 @@ from app.core import storage
 from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.jobs import Job, file_owner, job_function, report_progress
+from app.grants.services.languages import language_of
 from app.reports.services import writers
 from app.reports.services.rows import ReportFilters, count_rows, iter_rows, summarise
 
 REPORT_KIND = "report.disbursements"
 PDF_MAX_ROWS = 20_000
-FORMATS = {"pdf": "PDF", "csv": "CSV", "xlsx": "Excel (XLSX)"}
+FORMATS = {"pdf": "PDF", "csv": "CSV", "xlsx": _l("Excel (XLSX)")}
 # Reading rows moves the progress bar from 10 % to 90 % (to 60 % for a PDF, whose page
 # layout comes after and takes most of the time).
 ROWS_START = 10
@@ -45,21 +49,29 @@ def disbursement_report(job: Job, *, filters: dict, format: str) -> None:
     user = db.session.get(User, job.requested_by_id)
     if user is None:
         raise LookupError("The user who asked for this report no longer exists")
+    # The file, its progress messages and refusals are in the requester's language.
+    with language_of(user):
+        _produce(job, user, filters, format)
+
+
+def _produce(job: Job, user: User, filters: dict, format: str) -> None:
     chosen = ReportFilters.from_params(filters)
-    report_progress(job, 2, "Counting rows")
+    report_progress(job, 2, _("Counting rows"))
     total = count_rows(chosen, by=user)
     limit = current_app.config.get("REPORT_PDF_MAX_ROWS", PDF_MAX_ROWS)
     if format == "pdf" and total > limit:
         # WeasyPrint holds the whole layout in memory (about 16 MB per 100 rows).
-        raise ValueError(f"A PDF of {total:,} rows is too large (at most {limit:,}); "
-                         "narrow the filters or choose CSV or XLSX")
+        shown_total, shown_limit = f"{total:,}", f"{limit:,}"
+        raise ValueError(_("A PDF of %(total)s rows is too large (at most %(limit)s); narrow "
+                           "the filters or choose CSV or XLSX", total=shown_total,
+                           limit=shown_limit))
     summary = summarise(chosen, by=user) if format != "csv" else None
-    report_progress(job, ROWS_START, f"Reading {total} rows")
+    report_progress(job, ROWS_START, _("Reading %(total)s rows", total=total))
 
     def on_batch(done: int) -> None:
         share = done / total if total else 1
         report_progress(job, ROWS_START + (ROWS_END[format] - ROWS_START) * share,
-                        f"{done} of {total} rows")
+                        _("%(done)s of %(total)s rows", done=done, total=total))
 
     rows = iter_rows(chosen, by=user, on_batch=on_batch)
     key = storage.new_key("reports", f".{format}")
@@ -73,10 +85,10 @@ def disbursement_report(job: Job, *, filters: dict, format: str) -> None:
             writers.write_xlsx(path, rows, summary, heading)
         else:
             html = writers.pdf_html(rows, summary, heading, utcnow())
-            report_progress(job, ROWS_END[format], "Laying out the PDF pages")
+            report_progress(job, ROWS_END[format], _("Laying out the PDF pages"))
             pdf = writers.pdf_bytes(html)
-            report_progress(job, 95, "Saving the PDF")
+            report_progress(job, 95, _("Saving the PDF"))
             path.write_bytes(pdf)
     job.result_path = key
     job.result_name = f"disbursements-{date.today().isoformat()}.{format}"
-    job.message = f"{total} rows"
+    job.message = ngettext("%(num)d row", "%(num)d rows", total)

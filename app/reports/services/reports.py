@@ -1,5 +1,6 @@
 """Report use cases: ask for a report, list one's reports, fetch a finished file."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
@@ -14,12 +15,12 @@ from app.reports.services.rows import ReportFilters, filter_choices
 def request_report(filters: ReportFilters, report_format: str, *, by: User) -> Job:
     """Queue the report; it starts once the request commits."""
     if report_format not in FORMATS:
-        raise DomainError("Choose PDF, CSV or XLSX.", field="report_format")
+        raise DomainError(_("Choose PDF, CSV or XLSX."), field="report_format")
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise DomainError("The period ends before it starts.", field="date_to")
+        raise DomainError(_("The period ends before it starts."), field="date_to")
     choices = filter_choices(by=by)
     if filters.call_id and filters.call_id not in {c.id for c in choices["calls"]}:
-        raise DomainError("Choose one of your funder's calls.", field="call_id")
+        raise DomainError(_("Choose one of your funder's calls."), field="call_id")
     job = enqueue_after_commit(REPORT_KIND, by=by, filters=filters.to_params(),
                                format=report_format)
     audit.record(by, "report.requested", job, {"filters": filters.to_params(),
@@ -38,7 +39,7 @@ def get_report(job_id: int, *, by: User) -> Job:
     job = db.session.get(Job, job_id)
     if job is None or job.kind != REPORT_KIND or (
             job.requested_by_id != by.id and not by.has_role(Role.admin)):
-        raise NotFound("There is no such report, or it is not yours.")
+        raise NotFound(_("There is no such report, or it is not yours."))
     return job
 
 
@@ -46,5 +47,5 @@ def get_finished_report(job_id: int, *, by: User) -> Job:
     """A report whose file is ready to download; until then there is nothing to fetch."""
     job = get_report(job_id, by=by)
     if job.status != JobStatus.done or not job.result_path:
-        raise NotFound("This report has no file yet.")
+        raise NotFound(_("This report has no file yet."))
     return job

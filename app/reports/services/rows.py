@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 
 from app.accounts.models import Organisation, Role, User
@@ -57,8 +58,10 @@ class ReportRow(NamedTuple):
     currency: str
 
 
-COLUMNS = ("Value date", "Agreement", "Call", "Beneficiary", "Country", "ICT category",
-           "Installment", "Bank reference", "Status", "Amount", "Currency")
+# Headings of the CSV and XLSX files, in the language of whoever asked for the report.
+COLUMNS = (_l("Value date"), _l("Agreement"), _l("Call"), _l("Beneficiary"), _l("Country"),
+           _l("ICT category"), _l("Installment"), _l("Bank reference"), _l("Status"),
+           _l("Amount"), _l("Currency"))
 
 
 def scope_for(user: User) -> ColumnElement[bool]:

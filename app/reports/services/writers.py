@@ -5,8 +5,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from flask import render_template
+from flask_babel import gettext as _
 
-from app.calls.rules.finance import CENT, ICT_CATEGORY_LABELS
+from app.calls.labels import ICT_CATEGORY_NAMES
+from app.calls.rules.finance import CENT
 from app.core import spreadsheets
 from app.core.charts import bar_chart, pie_chart
 from app.core.formatting import country_name
@@ -22,7 +24,11 @@ def _cells(row: ReportRow) -> tuple:
 
 def csv_lines(rows: Iterable[ReportRow]) -> Iterator[str]:
     """The CSV text line by line: a generator, so no more than one row is held at a time."""
-    return spreadsheets.csv_lines(COLUMNS, (_text(row) for row in rows))
+    return spreadsheets.csv_lines(_headings(), (_text(row) for row in rows))
+
+
+def _headings() -> tuple[str, ...]:
+    return tuple(str(heading) for heading in COLUMNS)  # plain text for the file writers
 
 
 def _text(row: ReportRow) -> tuple:
@@ -39,12 +45,12 @@ def write_csv(path: Path, rows: Iterable[ReportRow]) -> None:
 
 
 def _summary_rows(summary: ReportSummary, filters: list[tuple[str, str]]) -> Iterator[tuple]:
-    yield ("Disbursement report",)
+    yield (_("Disbursement report"),)
     yield from filters
-    yield ("Rows", summary.rows)
-    yield ("Total", summary.total)
-    for title, pairs in (("By call", summary.by_call), ("By country", summary.by_country),
-                         ("By ICT category", summary.by_ict)):
+    yield (_("Rows"), summary.rows)
+    yield (_("Total"), summary.total)
+    for title, pairs in ((_("By call"), summary.by_call), (_("By country"), summary.by_country),
+                         (_("By ICT category"), summary.by_ict)):
         yield ()
         yield (title,)
         yield from pairs
@@ -54,20 +60,20 @@ def write_xlsx(path: Path, rows: Iterable[ReportRow], summary: ReportSummary,
                filters: list[tuple[str, str]]) -> None:
     """Streamed to disk row by row (core.spreadsheets), formulas defused in every cell."""
     spreadsheets.write_xlsx(path, [
-        ("Disbursements", itertools.chain([COLUMNS], (_cells(row) for row in rows))),
-        ("Summary", _summary_rows(summary, filters))])
+        (_("Disbursements"), itertools.chain([_headings()], (_cells(row) for row in rows))),
+        (_("Summary"), _summary_rows(summary, filters))])
 
 
 def summary_charts(summary: ReportSummary, currency: str) -> dict:
     charts = {}
     if summary.by_ict:
         charts["ict"] = bar_chart(
-            "Disbursed by ICT category",
-            [ICT_CATEGORY_LABELS.get(code, code) for code, _ in summary.by_ict],
-            {"Disbursed": [value for _, value in summary.by_ict]}, currency=currency)
+            _("Disbursed by ICT category"),
+            [str(ICT_CATEGORY_NAMES.get(code, code)) for code, _value in summary.by_ict],
+            {_("Disbursed"): [value for _code, value in summary.by_ict]}, currency=currency)
     if summary.by_country:
         charts["country"] = pie_chart(
-            "Disbursed by country",
+            _("Disbursed by country"),
             {country_name(code): value for code, value in summary.by_country}, currency=currency)
     return charts
 
@@ -78,7 +84,7 @@ def pdf_html(rows: Iterable[ReportRow], summary: ReportSummary,
     currency = summary.currencies[0] if len(summary.currencies) == 1 else "EUR"
     return render_template("pdf/report_disbursements.html", rows=rows, summary=summary,
                            filters=filters, charts=summary_charts(summary, currency),
-                           currency=currency, ict_labels=ICT_CATEGORY_LABELS,
+                           currency=currency, ict_labels=ICT_CATEGORY_NAMES,
                            produced_at=produced_at)
 
 
@@ -88,10 +94,12 @@ def pdf_bytes(html: str) -> bytes:
 
 def describe_filters(filters: ReportFilters, names: dict[str, str]) -> list[tuple[str, str]]:
     """The filters as (label, value) lines for the report's heading."""
-    lines = [("Call", names.get("call") or "All calls"),
-             ("Value dates", f"{filters.date_from or 'first payment'} to "
-                             f"{filters.date_to or 'last payment'}"),
-             ("Country", country_name(filters.country) if filters.country else "All countries"),
-             ("ICT category", ICT_CATEGORY_LABELS.get(filters.ict_category or "", "All")),
-             ("Beneficiary", names.get("beneficiary") or "All beneficiaries")]
+    lines = [(_("Call"), names.get("call") or _("All calls")),
+             (_("Value dates"), _("%(start)s to %(end)s",
+                                  start=filters.date_from or _("first payment"),
+                                  end=filters.date_to or _("last payment"))),
+             (_("Country"), country_name(filters.country) if filters.country
+              else _("All countries")),
+             (_("ICT category"), str(ICT_CATEGORY_NAMES.get(filters.ict_category or "", _("All")))),
+             (_("Beneficiary"), names.get("beneficiary") or _("All beneficiaries"))]
     return lines

@@ -1,0 +1,74 @@
+"""Grant pages, messages, e-mails and PDFs are marked for translation (issue 14): in a
+pseudo-language whose every translation is ⟪English⟫, what the grants package writes comes
+out translated, e-mails follow their recipient's language and the agreement PDF stays in the
+deployment's language."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.core.extensions import db
+from app.core.mail import OutboxMessage
+from tests.conftest import csrf_token
+from tests.integration.pseudo_language import pseudo, pseudo_german
+
+SOURCES = ("app/grants/**/*.py", "app/templates/grants/*.html", "app/templates/pdf/*.html")
+GERMAN = {"Accept-Language": "de"}
+
+
+@pytest.fixture(autouse=True)
+def german(app, monkeypatch, tmp_path_factory):
+    pseudo_german(app, monkeypatch, tmp_path_factory, SOURCES)
+
+
+def _mail_to(user, subject_start):
+    return db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.recipient == user.email,
+        OutboxMessage.subject.like(f"{subject_start}%")))
+
+
+def test_the_coordinators_claim_pages_and_e_mails(client, sign_in, make_grant, make_claim):
+    case = make_grant()
+    case.coordinator.locale = "de"
+    db.session.commit()
+    claim = make_claim(case)  # submitted: the finance officer is told in English
+    assert _mail_to(case.finance, "Claim for grant") is not None
+    sign_in(case.coordinator)
+    page = client.get(f"/grants/{case.grant.id}").get_data(as_text=True)
+    for text in ("Beneficiaries", "Payment schedule", "Claims", "submitted", "Timeline",
+                 "Grant agreement prepared"):
+        assert pseudo(text) in page, text
+    page = client.get(f"/grants/{case.grant.id}/claims/new").get_data(as_text=True)
+    assert pseudo("Period 2: 2027-01-01 to 2027-12-31 (final)") in page
+    sign_in(case.finance)  # the finance officer rejects in English ...
+    url = f"/grants/claims/{claim.id}"
+    client.post(f"{url}/decision", data={"decision": "reject", "reason": "No invoices.",
+                                         "csrf_token": csrf_token(client, url)})
+    # ... and the coordinator, who chose German, reads it in German.
+    mail = _mail_to(case.coordinator, "⟪Your claim for grant")
+    assert mail is not None and pseudo(
+        f"Your claim for period 1 of grant {case.grant.agreement_number} was rejected: "
+        "No invoices.") in mail.body
+
+
+def test_finance_pages_and_the_payment_statement(client, sign_in, make_grant):
+    case = make_grant()
+    sign_in(case.finance)
+    page = client.get("/grants/", headers=GERMAN).get_data(as_text=True)
+    for text in ("Grants", "Committed and disbursed", "Any status", "signed", "Awarded"):
+        assert pseudo(text) in page, text
+    page = client.get("/grants/overview", headers=GERMAN).get_data(as_text=True)
+    assert pseudo("Payments due in the next 90 days") in page
+    pdf = client.get(f"/grants/{case.grant.id}/statement.pdf", headers=GERMAN).data
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert pseudo("Payments made") in text
+
+
+def test_the_agreement_pdf_is_in_the_deployments_language(client, sign_in, make_grant):
+    case = make_grant()
+    sign_in(case.coordinator)
+    pdf = client.get(f"/grants/{case.grant.id}/agreement.pdf", headers=GERMAN).data
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Payment schedule" in text and "⟪" not in text
