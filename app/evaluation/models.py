@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -95,7 +96,11 @@ class CallEvaluationSettings(db.Model):
 
 class Assignment(db.Model):
     __tablename__ = "evaluation_assignments"
-    __table_args__ = (UniqueConstraint("application_id", "expert_id"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "expert_id"),
+        # "My evaluations": an expert's assignments, latest call first.
+        Index("ix_evaluation_assignments_expert_id_call_id", "expert_id", "call_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)

@@ -40,6 +40,9 @@ class Grant(db.Model):
         CheckConstraint("disbursed_amount <= awarded_amount", name="disbursed_within_awarded"),
         CheckConstraint("disbursed_amount >= 0", name="disbursed_not_negative"),
         CheckConstraint("awarded_amount > 0", name="awarded_positive"),
+        # The grants lists: newest first, for every call of a funder or for one call.
+        Index("ix_grants_prepared_at_id", "prepared_at", "id"),
+        Index("ix_grants_call_id_prepared_at", "call_id", "prepared_at", "id"),
         CheckConstraint("end_date >= start_date", name="ends_after_start"),
         # The officer signs the very document the coordinator accepted.
         CheckConstraint("signed_sha256 IS NULL OR signed_sha256 = accepted_sha256",
@@ -154,6 +157,8 @@ class Installment(db.Model):
     __table_args__ = (
         UniqueConstraint("grant_id", "sequence"),
         CheckConstraint("payable_amount >= 0", name="payable_not_negative"),
+        # Upcoming payments (grants overview): due first.
+        Index("ix_installments_due_date_id", "due_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

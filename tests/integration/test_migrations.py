@@ -60,6 +60,8 @@ MIGRATION_SHA256 = {
         "df253277faca2cdcb9d96b176a5056a8dfeac0b9ede4d762affaa8d916716d83",
     "0026_call_de_minimis_batch_transfers.py":
         "c6c57978b0c3ab47bb6fedfe292c954f6e30dd3078fdf9ecfb2e826cba5e1fc6",
+    "0027_list_indexes.py":
+        "9f165614cb729473f41e67a5b75e7f2cb1e78924ab57a925b4e145bfb4d9700b",
 }
 
 
