@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
+from flask_babel import Babel
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 from wtforms.validators import InputRequired, Optional
@@ -182,9 +183,16 @@ class _Form(Form):
     rate = FiniteDecimalField("Rate", validators=[Optional()])
 
 
-def _form(locale: str, **data) -> _Form:
+def _app(locale: str) -> Flask:
+    """A bare app with Flask-Babel, as the fields' messages are translated."""
     app = Flask(__name__)
     app.config["BABEL_DEFAULT_LOCALE"] = locale
+    Babel(app)
+    return app
+
+
+def _form(locale: str, **data) -> _Form:
+    app = _app(locale)
     with app.app_context():
         form = _Form(MultiDict(data))
         form.validate()
@@ -213,9 +221,7 @@ def test_an_empty_required_amount_asks_for_one_but_zero_gets_through():
 
 
 def test_the_field_shows_a_stored_amount_in_the_locale():
-    app = Flask(__name__)
-    app.config["BABEL_DEFAULT_LOCALE"] = "de"
-    with app.app_context():
+    with _app("de").app_context():
         form = _Form(data={"required": D("125000"), "optional": "500000.00"})
         assert form.required._value() == "125.000,00"
         assert form.optional._value() == "500.000,00"
