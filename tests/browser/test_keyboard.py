@@ -20,7 +20,8 @@ def _tab_to(page, accessible_name: str) -> None:
         page.keyboard.press("Tab")
         focused = page.evaluate("""() => {
             const element = document.activeElement;
-            const label = element.labels && element.labels.length ? element.labels[0].innerText : '';
+            const label = element.labels && element.labels.length
+                ? element.labels[0].innerText : '';
             return (element.getAttribute('aria-label') || label || element.innerText
                     || element.value || '').trim();
         }""")
