@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -23,6 +24,16 @@ from app.calls.models import Call
 from app.core.database import UTCDateTime, utcnow
 from app.core.extensions import db
 
+# Labels are lazily translated: each is shown in the page's language (Flask-Babel). WORDS
+# names a kind, status or entry kind in one capitalised word, as the pages show them.
+KIND_LABELS = {"brokerage": _l("Brokerage event"), "training": _l("Training")}
+WORDS = {"brokerage": _l("Brokerage"), "training": _l("Training"), "draft": _l("Draft"),
+         "published": _l("Published"), "scheduled": _l("Scheduled"), "offer": _l("Offer"),
+         "request": _l("Request"), "requested": _l("Requested"), "accepted": _l("Accepted"),
+         "declined": _l("Declined")}
+OUTCOME_LABELS = {"nothing": _l("Nothing"), "further_contact": _l("Further contact"),
+                  "joint_application": _l("Joint application")}
+
 
 class EventKind(StrEnum):
     BROKERAGE = "brokerage"
@@ -30,7 +41,7 @@ class EventKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"brokerage": "Brokerage event", "training": "Training"}[self.value]
+        return str(KIND_LABELS[self])  # in the current language
 
 
 class EventStatus(StrEnum):
@@ -40,7 +51,7 @@ class EventStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return str(WORDS[self.value])
 
 
 event_calls = Table(
@@ -189,7 +200,7 @@ class EntryKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"offer": "Offer", "request": "Request"}[self.value]
+        return str(WORDS[self.value])
 
 
 class MarketplaceEntry(db.Model):
@@ -216,7 +227,7 @@ class MeetingStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return str(WORDS[self.value])
 
 
 class Meeting(db.Model):
@@ -284,8 +295,7 @@ class Outcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"nothing": "Nothing", "further_contact": "Further contact",
-                "joint_application": "Joint application"}[self.value]
+        return str(OUTCOME_LABELS[self])  # in the current language
 
 
 class MeetingFeedback(db.Model):

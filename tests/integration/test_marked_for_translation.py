@@ -54,15 +54,25 @@ GERMAN = {
     "Personal data": "Personenbezogene Daten",
     "360Giving grants": "360Giving-Zuschüsse",
     "Publish open data now": "Offene Daten jetzt veröffentlichen",
+    # events: both sides' pages, words for kinds and statuses, counts, e-mails
+    "Brokerage": "Kontaktbörse",
+    "Table plan": "Tischplan",
+    "Meeting requests and meetings": "Anfragen und Treffen",
+    "Requested": "Angefragt",
+    "%(num)d participant.": ("%(num)d Teilnehmer.", "%(num)d Teilnehmende."),
+    "Meeting request at %(event)s": "Treffen angefragt: %(event)s",
 }
 
 
 @pytest.fixture
 def german(app, tmp_path, monkeypatch):
     """A German catalogue with the strings above, in place of the project's catalogues."""
-    catalogue = Catalog(locale="de")
+    catalogue = Catalog(locale="de")  # German plural forms: one, other
     for english, translated in GERMAN.items():
-        catalogue.add(english, translated)
+        if isinstance(translated, tuple):  # singular and plural
+            catalogue.add((english, english.replace(".", "s.")), translated)
+        else:
+            catalogue.add(english, translated)
     folder = tmp_path / "de" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     buffer = BytesIO()
@@ -147,3 +157,32 @@ def test_the_open_data_pages_are_translated(client, german, make_user, sign_in):
     assert "Personenbezogene Daten" in page and "360Giving-Zuschüsse" in page
     sign_in(make_user(Role.admin))
     assert "Offene Daten jetzt veröffentlichen" in _page(client, "/open-data/admin", german)
+
+
+def test_the_event_pages_and_mails_are_translated(client, german, make_event, register_org,
+                                                  client_for, monkeypatch):
+    from app.events.services import meetings
+
+    event = make_event()
+    mine, theirs = register_org(event), register_org(event)
+    theirs.user.locale = "de"
+    db.session.commit()
+    meetings.request_meeting(event.id, by=mine.user, with_registration_id=theirs.id)
+    db.session.commit()
+    subject = db.session.scalar(select(OutboxMessage.subject).where(
+        OutboxMessage.recipient == theirs.user.email))
+    assert subject == f"Treffen angefragt: {event.title}"  # the recipient's language
+
+    organiser = client_for(event.organiser)
+    assert "Kontaktbörse" in _page(organiser, "/events/manage", german)
+    assert "Tischplan" in _page(organiser, f"/events/{event.id}/organise", german)
+    participant = client_for(mine.user)
+    page = _page(participant, f"/events/{event.id}/meetings", german)
+    assert "Anfragen und Treffen" in page and "Angefragt" in page
+    assert "1 Teilnehmer." in _page(participant, f"/events/{event.id}/participants", german)
+    # Every other page of both sides still renders in the other language.
+    for who, path in ((organiser, "report"), (organiser, "schedule"), (organiser, "tables"),
+                      (organiser, "invite"), (participant, ""), (participant, "register")):
+        url = f"/events/{event.id}/{path}".rstrip("/")
+        assert who.get(url, headers=german).status_code == 200, path
+    assert participant.get("/events/", headers=german).status_code == 200

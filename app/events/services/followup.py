@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -19,6 +20,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from app.core.extensions import db
+from app.core.i18n import mail_language
 from app.core.links import public_url
 from app.core.mail import send_mail
 from app.events.models import (
@@ -37,11 +39,11 @@ def _my_meeting(event: Event, meeting_id: int, by: User) -> tuple[Registration, 
     me = require_registration(event, by)
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or meeting.event_id != event.id:
-        raise NotFound("There is no such meeting.")
+        raise NotFound(_("There is no such meeting."))
     if me.id not in (meeting.requester_id, meeting.invitee_id):
-        raise Forbidden("This is not one of your meetings.")
+        raise Forbidden(_("This is not one of your meetings."))
     if meeting.status != MeetingStatus.ACCEPTED:
-        raise DomainError("Only accepted meetings can be followed up.")
+        raise DomainError(_("Only accepted meetings can be followed up."))
     return me, meeting
 
 
@@ -59,13 +61,13 @@ def give_feedback(event_id: int, meeting_id: int, *, by: User, data: FeedbackDat
     event = get_event(event_id, by=by)
     me, meeting = _my_meeting(event, meeting_id, by)
     if (now or utcnow()) < event.starts_at:
-        raise DomainError("Feedback opens when the event begins.")
+        raise DomainError(_("Feedback opens when the event begins."))
     if data.outcome not in set(Outcome):
-        raise DomainError("Choose what came of the meeting.", field="outcome")
+        raise DomainError(_("Choose what came of the meeting."), field="outcome")
     if data.rating is not None and not 1 <= data.rating <= 5:
-        raise DomainError("Rate the meeting from 1 to 5 stars.", field="rating")
+        raise DomainError(_("Rate the meeting from 1 to 5 stars."), field="rating")
     if not data.held and (data.rating is not None or data.outcome != Outcome.NOTHING):
-        raise DomainError("A meeting that did not take place has no rating or outcome.",
+        raise DomainError(_("A meeting that did not take place has no rating or outcome."),
                           field="held")
     feedback = next((f for f in meeting.feedback if f.registration_id == me.id), None)
     if feedback is None:
@@ -76,7 +78,7 @@ def give_feedback(event_id: int, meeting_id: int, *, by: User, data: FeedbackDat
     try:
         db.session.flush()
     except IntegrityError:  # the same feedback saved twice at once
-        raise Conflict("Your feedback was saved meanwhile; reload the page.") from None
+        raise Conflict(_("Your feedback was saved meanwhile; reload the page.")) from None
     audit.record(by, "event.feedback_given", meeting,
                  {"held": data.held, "rating": data.rating, "outcome": data.outcome})
     return feedback
@@ -90,9 +92,9 @@ def start_application_from_meeting(event_id: int, meeting_id: int, *, by: User,
     event = get_event(event_id, by=by)
     me, meeting = _my_meeting(event, meeting_id, by)
     if meeting.application_id is not None:
-        raise Conflict("An application was already started from this meeting.")
+        raise Conflict(_("An application was already started from this meeting."))
     if call_reference not in {call.reference for call in event.calls}:
-        raise DomainError("Choose one of the calls the event is linked to.",
+        raise DomainError(_("Choose one of the calls the event is linked to."),
                           field="call_reference")
     other = meeting.other_side(me.id)
     application = start_application(by=by, call_reference=call_reference,
@@ -108,12 +110,16 @@ def start_application_from_meeting(event_id: int, meeting_id: int, *, by: User,
                                          Meeting.application_id.is_(None))
         .values(application_id=application.id)).rowcount
     if not changed:
-        raise Conflict("An application was already started from this meeting.")
-    send_mail(other.user.email, f"{application.acronym}: an application from your meeting",
-              f"Hello {other.user.name},\n\n{me.organisation.name} started the application "
-              f"{application.acronym} — {application.title} on the call {call_reference} "
-              f"after your meeting at {event.title}. Your organisation is a partner in it:\n"
-              f"{public_url('applications.detail', application_id=application.id)}\n")
+        raise Conflict(_("An application was already started from this meeting."))
+    with mail_language(other.user):
+        send_mail(other.user.email, _("%(acronym)s: an application from your meeting",
+                                      acronym=application.acronym), _(
+            "Hello %(name)s,\n\n%(organisation)s started the application %(acronym)s — "
+            "%(title)s on the call %(call)s after your meeting at %(event)s. Your organisation "
+            "is a partner in it:\n%(link)s\n", name=other.user.name,
+            organisation=me.organisation.name, acronym=application.acronym,
+            title=application.title, call=call_reference, event=event.title,
+            link=public_url("applications.detail", application_id=application.id)))
     audit.record(by, "event.application_started", meeting,
                  {"application": application.id, "call": call_reference})
     return application

@@ -1,5 +1,6 @@
 """Choosing invitees from the directory and sending them invitation letters."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -9,6 +10,7 @@ from app.core import audit
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.formatting import local_datetime
+from app.core.i18n import mail_language
 from app.core.links import public_url
 from app.core.mail import send_mail
 from app.directory.services.search import (
@@ -44,33 +46,35 @@ def _address(organisation: Organisation, profile) -> str | None:
 
 
 def letter(event: Event, organisation: Organisation) -> tuple[str, str]:
-    """The subject and body of an invitation (English until the directory knows languages)."""
+    """The subject and body of an invitation, in the current language (the directory knows
+    an address, not its reader's language: send_invitations writes in the organiser's)."""
     place = ", ".join(part for part in (event.venue, event.online_url) if part)
     calls = "".join(f"\n- {call.reference}: {call.title}" for call in event.calls)
-    body = (f"Dear {organisation.name},\n\n"
-            f"{event.funder.name} invites you to {event.title}, "
-            f"{local_datetime(event.starts_at, event.time_zone)} – "
-            f"{local_datetime(event.ends_at, event.time_zone)}, {place}.\n\n"
-            f"{event.description}\n\n")
+    body = _("Dear %(name)s,\n\n%(funder)s invites you to %(event)s, %(start)s – %(end)s, "
+             "%(place)s.\n\n", name=organisation.name, funder=event.funder.name,
+             event=event.title, start=local_datetime(event.starts_at, event.time_zone),
+             end=local_datetime(event.ends_at, event.time_zone), place=place)
+    body += f"{event.description}\n\n"
     if calls:
-        body += f"The event prepares consortia for these calls:{calls}\n\n"
-    body += (f"Registration is open until "
-             f"{local_datetime(event.registration_closes_at, event.time_zone)}. "
-             f"Register, say what you offer and look for, and book meetings here:\n"
-             f"{public_url('events.detail', event_id=event.id)}\n")
-    return f"Invitation: {event.title}", body
+        body += _("The event prepares consortia for these calls:%(calls)s\n\n", calls=calls)
+    body += _("Registration is open until %(closes)s. Register, say what you offer and look "
+              "for, and book meetings here:\n%(link)s\n",
+              closes=local_datetime(event.registration_closes_at, event.time_zone),
+              link=public_url("events.detail", event_id=event.id))
+    return _("Invitation: %(event)s", event=event.title), body
 
 
 def send_invitations(event_id: int, *, by: User, organisation_ids: list[int]) -> dict:
     """Write to each chosen organisation once; report who was written to and who not."""
     event = get_organised_event(event_id, by=by)
     if event.status == EventStatus.DRAFT:
-        raise DomainError("Publish the event before inviting: the link must lead somewhere.")
+        raise DomainError(_("Publish the event before inviting: the link must lead somewhere."))
     ids = sorted(set(organisation_ids))
     if not ids:
-        raise DomainError("Choose at least one organisation.", field="organisation_ids")
+        raise DomainError(_("Choose at least one organisation."), field="organisation_ids")
     if len(ids) > MAX_INVITATIONS_AT_ONCE:
-        raise DomainError(f"Invite at most {MAX_INVITATIONS_AT_ONCE} organisations at once.",
+        raise DomainError(_("Invite at most %(count)d organisations at once.",
+                            count=MAX_INVITATIONS_AT_ONCE),
                           field="organisation_ids")
     organisations = list(db.session.scalars(select(Organisation).where(
         Organisation.id.in_(ids))))
@@ -83,8 +87,9 @@ def send_invitations(event_id: int, *, by: User, organisation_ids: list[int]) ->
         if organisation.id in already or address is None:
             skipped.append(organisation.name)
             continue
-        subject, body = letter(event, organisation)
-        send_mail(address, subject, body)
+        with mail_language():  # only an address: the organiser's language
+            subject, body = letter(event, organisation)
+            send_mail(address, subject, body)
         db.session.add(EventInvitation(event_id=event.id, organisation_id=organisation.id,
                                        email=address, sent_by_id=by.id))
         sent.append(organisation.name)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -15,6 +16,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from app.core.extensions import db
+from app.core.i18n import mail_language
 from app.core.links import public_url
 from app.core.mail import send_mail
 from app.directory.rules.suggestions import Candidate, suggest_partners
@@ -114,7 +116,7 @@ def my_meetings(event_id: int, *, by: User) -> tuple[Event, Registration, list[M
 
 def _require_booking_open(event: Event, now: datetime | None) -> None:
     if not event.is_booking_open(now or utcnow()):
-        raise DomainError("Booking meetings is closed for this event.")
+        raise DomainError(_("Booking meetings is closed for this event."))
 
 
 def request_meeting(event_id: int, *, by: User, with_registration_id: int, note: str = "",
@@ -124,26 +126,28 @@ def request_meeting(event_id: int, *, by: User, with_registration_id: int, note:
     _require_booking_open(event, now)
     other = db.session.get(Registration, with_registration_id)
     if other is None or other.event_id != event.id:
-        raise NotFound("There is no such participant at this event.")
+        raise NotFound(_("There is no such participant at this event."))
     if other.id == me.id:
-        raise DomainError("You cannot meet your own organisation.")
+        raise DomainError(_("You cannot meet your own organisation."))
     if len(note) > 1000:
-        raise DomainError("Keep the note under 1,000 characters.", field="note")
+        raise DomainError(_("Keep the note under 1,000 characters."), field="note")
     key, name = pair_key(me.id, other.id), other.organisation.name
     if db.session.scalar(select(Meeting.id).where(Meeting.event_id == event.id,
                                                   Meeting.pair_key == key)):
-        raise Conflict(f"There is already a meeting request with {name}.")
+        raise Conflict(_("There is already a meeting request with %(name)s.", name=name))
     meeting = Meeting(event_id=event.id, requester_id=me.id, invitee_id=other.id,
                       pair_key=key, note=note.strip())
     db.session.add(meeting)
     try:
         db.session.flush()
     except IntegrityError:  # both asked each other at the same moment
-        raise Conflict(f"There is already a meeting request with {name}.") from None
-    send_mail(other.user.email, f"Meeting request at {event.title}",
-              f"Hello {other.user.name},\n\n{me.organisation.name} would like to meet you at "
-              f"{event.title}.\n\n{meeting.note}\n\nAccept or decline here:\n"
-              f"{public_url('events.meetings', event_id=event.id)}\n")
+        raise Conflict(_("There is already a meeting request with %(name)s.", name=name)) from None
+    with mail_language(other.user):
+        send_mail(other.user.email, _("Meeting request at %(event)s", event=event.title), _(
+            "Hello %(name)s,\n\n%(organisation)s would like to meet you at %(event)s.\n\n"
+            "%(note)s\n\nAccept or decline here:\n%(link)s\n", name=other.user.name,
+            organisation=me.organisation.name, event=event.title, note=meeting.note,
+            link=public_url("events.meetings", event_id=event.id)))
     audit.record(by, "event.meeting_requested", meeting, {"event": event.id,
                                                           "with": other.organisation_id})
     return meeting
@@ -157,22 +161,31 @@ def answer_meeting(event_id: int, meeting_id: int, *, by: User, accept: bool,
     _require_booking_open(event, now)
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or meeting.event_id != event.id:
-        raise NotFound("There is no such meeting request.")
+        raise NotFound(_("There is no such meeting request."))
     if meeting.invitee_id != me.id:
-        raise Forbidden("Only the invited side answers a meeting request.")
+        raise Forbidden(_("Only the invited side answers a meeting request."))
     status = MeetingStatus.ACCEPTED if accept else MeetingStatus.DECLINED
     changed = db.session.execute(
         Meeting.__table__.update()
         .where(Meeting.id == meeting.id, Meeting.status == MeetingStatus.REQUESTED)
         .values(status=status, answered_at=utcnow())).rowcount
     if not changed:
-        raise Conflict("This request has already been answered.")
+        raise Conflict(_("This request has already been answered."))
     db.session.refresh(meeting)
     requester = meeting.requester
-    send_mail(requester.user.email, f"Meeting {status.label.lower()}: {event.title}",
-              f"Hello {requester.user.name},\n\n{me.organisation.name} has "
-              f"{status.label.lower()} your meeting request for {event.title}.\n"
-              f"{public_url('events.meetings', event_id=event.id)}\n")
+    link = public_url("events.meetings", event_id=event.id)
+    with mail_language(requester.user):
+        if status == MeetingStatus.ACCEPTED:
+            subject = _("Meeting accepted: %(event)s", event=event.title)
+            body = _("Hello %(name)s,\n\n%(organisation)s has accepted your meeting request "
+                     "for %(event)s.\n%(link)s\n", name=requester.user.name,
+                     organisation=me.organisation.name, event=event.title, link=link)
+        else:
+            subject = _("Meeting declined: %(event)s", event=event.title)
+            body = _("Hello %(name)s,\n\n%(organisation)s has declined your meeting request "
+                     "for %(event)s.\n%(link)s\n", name=requester.user.name,
+                     organisation=me.organisation.name, event=event.title, link=link)
+        send_mail(requester.user.email, subject, body)
     audit.record(by, f"event.meeting_{status.value}", meeting, {"event": event.id})
     return meeting
 
@@ -188,9 +201,12 @@ def send_reminders(event_id: int, *, by: User) -> int:
             busy.update((requester, invitee))
     lonely = [r for r in list_registrations(event) if r.id not in busy]
     for registration in lonely:
-        send_mail(registration.user.email, f"Book your meetings at {event.title}",
-                  f"Hello {registration.user.name},\n\nYou have no meetings yet at "
-                  f"{event.title}. Browse the participants and the marketplace and ask "
-                  f"for meetings here:\n{public_url('events.participants', event_id=event.id)}\n")
+        with mail_language(registration.user):
+            send_mail(registration.user.email,
+                      _("Book your meetings at %(event)s", event=event.title), _(
+                          "Hello %(name)s,\n\nYou have no meetings yet at %(event)s. Browse "
+                          "the participants and the marketplace and ask for meetings here:\n"
+                          "%(link)s\n", name=registration.user.name, event=event.title,
+                          link=public_url("events.participants", event_id=event.id)))
     audit.record(by, "event.reminders_sent", event, {"count": len(lonely)})
     return len(lonely)

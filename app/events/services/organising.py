@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -27,14 +28,14 @@ def is_organiser_of(event: Event, user: User) -> bool:
 
 def require_organiser(event: Event, user: User) -> None:
     if not is_organiser_of(event, user):
-        raise Forbidden("Only the event's organisers may do this.")
+        raise Forbidden(_("Only the event's organisers may do this."))
 
 
 def load_event(event_id: int) -> Event:
     event = db.session.scalar(select(Event).where(Event.id == event_id).options(
         selectinload(Event.calls), selectinload(Event.sessions).selectinload(EventSession.slots)))
     if event is None:
-        raise NotFound("There is no such event.")
+        raise NotFound(_("There is no such event."))
     return event
 
 
@@ -44,14 +45,14 @@ def get_event(event_id: int, *, by: User | None) -> Event:
     if event.status == EventStatus.DRAFT and not (
             by is not None and getattr(by, "is_authenticated", False)
             and is_organiser_of(event, by)):
-        raise NotFound("There is no such event.")
+        raise NotFound(_("There is no such event."))
     return event
 
 
 def get_organised_event(event_id: int, *, by: User) -> Event:
     event = load_event(event_id)
     if not is_organiser_of(event, by):
-        raise NotFound("There is no such event, or you do not organise it.")
+        raise NotFound(_("There is no such event, or you do not organise it."))
     return event
 
 
@@ -94,17 +95,17 @@ TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_cl
 
 def _validated(data: EventData) -> dict:
     if not data.title.strip():
-        raise DomainError("Enter a title.", field="title")
+        raise DomainError(_("Enter a title."), field="title")
     if data.kind not in set(EventKind):
-        raise DomainError("Choose brokerage event or training.", field="kind")
+        raise DomainError(_("Choose brokerage event or training."), field="kind")
     try:
         ZoneInfo(data.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise DomainError("Choose a time zone from the list.", field="time_zone") from None
+        raise DomainError(_("Choose a time zone from the list."), field="time_zone") from None
     if not data.venue.strip() and not data.online_url.strip():
-        raise DomainError("Give a place or an online link (or both).", field="venue")
+        raise DomainError(_("Give a place or an online link (or both)."), field="venue")
     if data.online_url.strip() and not data.online_url.strip().startswith("https://"):
-        raise DomainError("The online link must start with https://.", field="online_url")
+        raise DomainError(_("The online link must start with https://."), field="online_url")
     times = {name: to_utc(getattr(data, name), data.time_zone) for name in TIME_FIELDS}
     problems = check_times(EventTimes(**times, slot_minutes=data.slot_minutes,
                                       tables=data.tables))
@@ -120,7 +121,7 @@ def _calls(call_ids: tuple[int, ...]) -> list[Call]:
     calls = list(db.session.scalars(select(Call).where(Call.id.in_(sorted(set(call_ids))),
                                                       Call.status != CallStatus.DRAFT)))
     if len(calls) != len(set(call_ids)):
-        raise DomainError("Link only published calls.", field="call_ids")
+        raise DomainError(_("Link only published calls."), field="call_ids")
     return calls
 
 
@@ -132,10 +133,10 @@ def linkable_calls() -> list[Call]:
 def create_event(*, by: User, data: EventData, funder_id: int | None = None) -> Event:
     """A draft event of the organiser's institution (admins choose the institution)."""
     if not by.has_role(Role.organiser, Role.admin):
-        raise Forbidden("Only event organisers may create events.")
+        raise Forbidden(_("Only event organisers may create events."))
     funder_id = funder_id if by.has_role(Role.admin) and funder_id else by.funder_id
     if funder_id is None:
-        raise DomainError("Your account belongs to no institution: ask an admin to set it.")
+        raise DomainError(_("Your account belongs to no institution: ask an admin to set it."))
     times = _validated(data)
     event = Event(funder_id=funder_id, title=data.title.strip(), kind=data.kind,
                   description=data.description.strip(), venue=data.venue.strip() or None,
@@ -151,14 +152,15 @@ def create_event(*, by: User, data: EventData, funder_id: int | None = None) -> 
 def update_event(event_id: int, *, by: User, data: EventData) -> Event:
     event = get_organised_event(event_id, by=by)
     if event.status == EventStatus.SCHEDULED:
-        raise Conflict("The schedule is made: the event's times can no longer change.")
+        raise Conflict(_("The schedule is made: the event's times can no longer change."))
     if data.slot_minutes != event.slot_minutes and event.sessions:
-        raise DomainError("Remove the sessions before changing the slot length.",
+        raise DomainError(_("Remove the sessions before changing the slot length."),
                           field="slot_minutes")
     times = _validated(data)
     for session in event.sessions:
         if session.starts_at < times["starts_at"] or session.ends_at > times["ends_at"]:
-            raise DomainError(f"The session {session.name} would lie outside the event.",
+            raise DomainError(_("The session %(name)s would lie outside the event.",
+                                name=session.name),
                               field="starts_at")
     for name, value in times.items():
         setattr(event, name, value)
@@ -177,9 +179,9 @@ def add_session(event_id: int, *, by: User, name: str, starts_at: datetime,
     """A session and its slots; times are wall-clock times in the event's zone."""
     event = get_organised_event(event_id, by=by)
     if event.status == EventStatus.SCHEDULED:
-        raise Conflict("The schedule is made: sessions can no longer change.")
+        raise Conflict(_("The schedule is made: sessions can no longer change."))
     if not name.strip():
-        raise DomainError("Name the session (for example Morning).", field="name")
+        raise DomainError(_("Name the session (for example Morning)."), field="name")
     start, end = to_utc(starts_at, event.time_zone), to_utc(ends_at, event.time_zone)
     problems = check_session(event.starts_at, event.ends_at, start, end, event.slot_minutes,
                              [(s.starts_at, s.ends_at) for s in event.sessions])
@@ -199,9 +201,9 @@ def add_session(event_id: int, *, by: User, name: str, starts_at: datetime,
 def publish_event(event_id: int, *, by: User) -> Event:
     event = get_organised_event(event_id, by=by)
     if event.status != EventStatus.DRAFT:
-        raise Conflict("The event is already published.")
+        raise Conflict(_("The event is already published."))
     if not event.sessions:
-        raise DomainError("Add at least one session before publishing.")
+        raise DomainError(_("Add at least one session before publishing."))
     event.status = EventStatus.PUBLISHED
     audit.record(by, "event.published", event)
     return event

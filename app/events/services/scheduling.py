@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -76,9 +77,9 @@ def make_schedule(event_id: int, *, by: User, now: datetime | None = None) -> sc
     event = get_organised_event(event_id, by=by)
     now = now or utcnow()
     if event.status == EventStatus.DRAFT:
-        raise DomainError("Publish the event first.")
+        raise DomainError(_("Publish the event first."))
     if event.is_over(now):
-        raise Conflict("The event is over: its schedule can no longer change.")
+        raise Conflict(_("The event is over: its schedule can no longer change."))
     _lock(event)
     if event.booking_closes_at > now:
         event.booking_closes_at = max(now, event.booking_opens_at)
@@ -110,12 +111,12 @@ def move_meeting(event_id: int, meeting_id: int, *, by: User, slot_id: int,
     """Put one meeting at a slot and table; refused with the reasons when it conflicts."""
     event = get_organised_event(event_id, by=by)
     if event.status != EventStatus.SCHEDULED:
-        raise DomainError("Make the schedule first; then meetings can be moved.")
+        raise DomainError(_("Make the schedule first; then meetings can be moved."))
     _lock(event)
     meetings = accepted_meetings(event)
     meeting = next((m for m in meetings if m.id == meeting_id), None)
     if meeting is None:
-        raise NotFound("There is no such accepted meeting at this event.")
+        raise NotFound(_("There is no such accepted meeting at this event."))
     problem = problem_of(event, meetings, keep_hand_placements=False)
     placed = [scheduler.Placement(m.id, m.slot_id, m.table_number) for m in meetings
               if m.slot_id is not None]
@@ -123,7 +124,9 @@ def move_meeting(event_id: int, meeting_id: int, *, by: User, slot_id: int,
     problems = scheduler.conflicts(problem, placed, scheduler.Placement(meeting.id, slot_id,
                                                                         table), names)
     if problems:
-        raise Conflict("This move is refused: " + " ".join(problems), field="slot_id")
+        # The reasons come from the pure scheduler rule, in English.
+        raise Conflict(_("This move is refused: %(reasons)s", reasons=" ".join(problems)),
+                       field="slot_id")
     db.session.execute(delete(MeetingSeat).where(MeetingSeat.meeting_id == meeting.id))
     meeting.slot_id = meeting.table_number = None
     db.session.flush()
@@ -132,7 +135,7 @@ def move_meeting(event_id: int, meeting_id: int, *, by: User, slot_id: int,
     try:
         db.session.flush()
     except IntegrityError:  # another organiser took the place a moment ago
-        raise Conflict("Someone else placed a meeting there meanwhile; reload and retry.",
+        raise Conflict(_("Someone else placed a meeting there meanwhile; reload and retry."),
                        field="slot_id") from None
     audit.record(by, "event.meeting_moved", meeting, {"slot": slot_id, "table": table})
     return meeting

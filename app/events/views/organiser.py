@@ -5,6 +5,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -12,7 +14,6 @@ from app.core.access import requires
 from app.core.classifications import NACE_SECTIONS, ORG_TYPE_LABELS
 from app.core.errors import DomainError, Forbidden, NotFound
 from app.core.extensions import db
-from app.core.formatting import counted
 from app.core.forms import attach_error
 from app.directory.services.search import SearchCriteria
 from app.events.forms import ConfirmForm, EventForm, InviteForm, SessionForm
@@ -92,7 +93,7 @@ def new():
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("The event is saved as a draft. Add its sessions next.", "success")
+            flash(_("The event is saved as a draft. Add its sessions next."), "success")
             return redirect(url_for("events.organise", event_id=event.id))
     return render_template("events/edit.html", form=form, event=None)
 
@@ -109,7 +110,7 @@ def edit(event_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("The event is saved.", "success")
+            flash(_("The event is saved."), "success")
             return redirect(url_for("events.organise", event_id=event_id))
     return render_template("events/edit.html", form=form, event=event)
 
@@ -128,7 +129,7 @@ def organise(event_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("The session and its slots are added.", "success")
+            flash(_("The session and its slots are added."), "success")
             return redirect(url_for("events.organise", event_id=event_id))
         event = organising.get_organised_event(event_id, by=current_user)
     return render_template("events/organise.html", event=event, form=form,
@@ -140,7 +141,7 @@ def organise(event_id: int):
 def publish(event_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("Tick the box to confirm publishing.", "danger")
+        flash(_("Tick the box to confirm publishing."), "danger")
     else:
         try:
             organising.publish_event(event_id, by=current_user)
@@ -148,7 +149,7 @@ def publish(event_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("The event is published: invite organisations now.", "success")
+            flash(_("The event is published: invite organisations now."), "success")
     return redirect(url_for("events.organise", event_id=event_id))
 
 
@@ -170,10 +171,12 @@ def invite(event_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            message = f"Invitation letters sent to {counted(len(outcome['sent']), 'organisation')}."
+            message = ngettext("Invitation letters sent to %(num)d organisation.",
+                               "Invitation letters sent to %(num)d organisations.",
+                               len(outcome["sent"]))
             if outcome["skipped"]:
-                message += (" Not sent (already invited or no contact address): "
-                            + ", ".join(outcome["skipped"]) + ".")
+                message += " " + _("Not sent (already invited or no contact address): "
+                                   "%(names)s.", names=", ".join(outcome["skipped"]))
             flash(message, "success")
             return redirect(url_for("events.invite", event_id=event_id, **request.args))
     return render_template("events/invite.html", event=event, form=form, criteria=criteria,

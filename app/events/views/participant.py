@@ -2,6 +2,7 @@
 agenda and catalogue PDFs, feedback and starting an application from a meeting."""
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.access import public, signed_in
@@ -75,8 +76,8 @@ def register(event_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("Your organisation is registered." if mine is None else
-                  "Your registration is saved.", "success")
+            flash(_("Your organisation is registered.") if mine is None else
+                  _("Your registration is saved."), "success")
             return redirect(url_for("events.detail", event_id=event_id))
     return render_template("events/register.html", event=event, form=form, mine=mine)
 
@@ -94,7 +95,7 @@ def add_entry(event_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("Your entry is in the marketplace.", "success")
+            flash(_("Your entry is in the marketplace."), "success")
             return redirect(url_for("events.detail", event_id=event_id))
     event = organising.get_event(event_id, by=current_user)
     return render_template("events/detail.html", event=event, now=utcnow(), organiser=False,
@@ -131,7 +132,7 @@ def request_meeting(event_id: int, registration_id: int):
         except DomainError as error:
             refuse_action(error)
         else:
-            flash("Your meeting request is sent.", "success")
+            flash(_("Your meeting request is sent."), "success")
     return redirect(url_for("events.meetings", event_id=event_id))
 
 
@@ -157,7 +158,8 @@ def answer(event_id: int, meeting_id: int):
         except DomainError as error:
             refuse_action(error)
         else:
-            flash(f"Meeting {meeting.status}.", "success")
+            flash(_("Meeting accepted.") if meeting.status == MeetingStatus.ACCEPTED
+                  else _("Meeting declined."), "success")
     return redirect(url_for("events.meetings", event_id=event_id))
 
 
@@ -184,7 +186,7 @@ def feedback(event_id: int, meeting_id: int):
     event, me, rows = meeting_services.my_meetings(event_id, by=current_user)
     meeting = next((m for m in rows if m.id == meeting_id), None)
     if meeting is None:
-        flash("There is no such meeting of yours.", "danger")
+        flash(_("There is no such meeting of yours."), "danger")
         return redirect(url_for("events.meetings", event_id=event_id))
     form = FeedbackForm()
     if form.validate_on_submit():
@@ -198,7 +200,7 @@ def feedback(event_id: int, meeting_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("Thank you: your feedback is saved.", "success")
+            flash(_("Thank you: your feedback is saved."), "success")
             return redirect(url_for("events.meetings", event_id=event_id))
     return render_template("events/feedback.html", event=event, me=me, meeting=meeting,
                            form=form)
@@ -210,7 +212,7 @@ def start_application(event_id: int, meeting_id: int):
     event, me, rows = meeting_services.my_meetings(event_id, by=current_user)
     meeting = next((m for m in rows if m.id == meeting_id), None)
     if meeting is None:
-        flash("There is no such meeting of yours.", "danger")
+        flash(_("There is no such meeting of yours."), "danger")
         return redirect(url_for("events.meetings", event_id=event_id))
     form = StartApplicationForm()
     form.call_reference.choices = [(c.reference, f"{c.reference} — {c.title}")
@@ -224,8 +226,9 @@ def start_application(event_id: int, meeting_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash(f"{application.acronym} is started with "
-                  f"{meeting.other_side(me.id).organisation.name} in the consortium.", "success")
+            flash(_("%(acronym)s is started with %(name)s in the consortium.",
+                    acronym=application.acronym,
+                    name=meeting.other_side(me.id).organisation.name), "success")
             return redirect(url_for("applications.detail", application_id=application.id))
     return render_template("events/start_application.html", event=event, me=me,
                            meeting=meeting, form=form)

@@ -2,13 +2,14 @@
 attendance and the follow-up report."""
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.core.access import requires
 from app.core.errors import DomainError
 from app.core.extensions import db
-from app.core.formatting import counted
 from app.events.forms import ActionForm, ConfirmForm, MoveForm
 from app.events.rules.scheduler import UNPLACED_LABELS
 from app.events.services import followup, meetings, papers, registration, scheduling
@@ -34,8 +35,9 @@ def schedule(event_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash(f"The schedule is made: {counted(result.placed_count, 'meeting')} placed, "
-                  f"{len(result.unplaced)} without a slot.", "success")
+            placed = ngettext("%(num)d meeting", "%(num)d meetings", result.placed_count)
+            flash(_("The schedule is made: %(placed)s placed, %(unplaced)d without a slot.",
+                    placed=placed, unplaced=len(result.unplaced)), "success")
             return redirect(url_for("events.table_plan", event_id=event_id))
     return render_template("events/schedule.html", event=plan.event, form=form, plan=plan)
 
@@ -59,7 +61,7 @@ def move(event_id: int, meeting_id: int):
     meeting = next((m for slot in plan.rows.values() for m in slot if m.id == meeting_id),
                    None) or next((m for m in plan.unplaced if m.id == meeting_id), None)
     if meeting is None:
-        flash("There is no such accepted meeting at this event.", "danger")
+        flash(_("There is no such accepted meeting at this event."), "danger")
         return redirect(url_for("events.table_plan", event_id=event_id))
     form = MoveForm()
     form.slot_id.choices = [(slot.id, f"{slot.session.name}, {slot_time(slot, plan.event)}")
@@ -72,7 +74,7 @@ def move(event_id: int, meeting_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("The meeting is moved.", "success")
+            flash(_("The meeting is moved."), "success")
             return redirect(url_for("events.table_plan", event_id=event_id))
     elif not form.is_submitted() and meeting.slot_id:
         form.slot_id.data, form.table.data = meeting.slot_id, meeting.table_number
@@ -94,7 +96,9 @@ def reminders(event_id: int):
     if form.validate_on_submit():
         count = meetings.send_reminders(event_id, by=current_user)
         db.session.commit()
-        flash(f"Reminders sent to {counted(count, 'participant')} without meetings.", "success")
+        flash(ngettext("Reminders sent to %(num)d participant without meetings.",
+                       "Reminders sent to %(num)d participants without meetings.", count),
+              "success")
     return redirect(url_for("events.report", event_id=event_id))
 
 
@@ -116,6 +120,6 @@ def attendance(event_id: int, registration_id: int):
         row = registration.check_in(event_id, registration_id, by=current_user,
                                     present=present)
         db.session.commit()
-        flash(f"{row.organisation.name} is marked {'present' if present else 'absent'}.",
-              "success")
+        flash(_("%(name)s is marked present.", name=row.organisation.name) if present
+              else _("%(name)s is marked absent.", name=row.organisation.name), "success")
     return redirect(url_for("events.report", event_id=event_id))
