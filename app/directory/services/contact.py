@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -55,9 +57,9 @@ def _check_daily_limit(user: User) -> None:
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     limit = daily_limit()
     if sent_in_last_day(user) >= limit:
-        raise DomainError(f"You have sent {limit} requests in the last 24 hours, the most "
-                          "OpenCall allows to keep the directory free of spam. "
-                          "Try again tomorrow.")
+        raise DomainError(_("You have sent %(limit)d requests in the last 24 hours, the most "
+                            "OpenCall allows to keep the directory free of spam. "
+                            "Try again tomorrow.", limit=limit))
 
 
 def ask_to_join(application_id: int, organisation_id: int, *, by: User,
@@ -68,18 +70,21 @@ def ask_to_join(application_id: int, organisation_id: int, *, by: User,
     organisation = get_organisation(organisation_id)
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise DomainError(f"Keep the note under {MAX_NOTE} characters.", field="note")
+        raise DomainError(_("Keep the note under %(limit)d characters.", limit=MAX_NOTE),
+                          field="note")
     if organisation.id in taken_organisations(application):
-        raise DomainError(f"{organisation.name} is already in the consortium or invited.")
+        raise DomainError(_("%(organisation)s is already in the consortium or invited.",
+                            organisation=organisation.name))
     if db.session.scalar(select(ContactRequest.id).where(
             ContactRequest.application_id == application.id,
             ContactRequest.organisation_id == organisation.id)) is not None:
-        raise DomainError(f"You have already asked {organisation.name} to join "
-                          f"{application.acronym}.")
+        raise DomainError(_("You have already asked %(organisation)s to join %(acronym)s.",
+                            organisation=organisation.name, acronym=application.acronym))
     recipient = contact_user_of(organisation.id, find_profile(organisation.id))
     if recipient is None:
-        raise DomainError(f"{organisation.name} has nobody on OpenCall yet to receive a "
-                          "request. Use the contact details on its profile, if it published any.")
+        raise DomainError(_("%(organisation)s has nobody on OpenCall yet to receive a "
+                            "request. Use the contact details on its profile, if it published "
+                            "any.", organisation=organisation.name))
     _check_daily_limit(by)
     request = ContactRequest(application_id=application.id, organisation_id=organisation.id,
                              recipient_id=recipient.id, requested_by_id=by.id, note=note,
@@ -92,25 +97,34 @@ def ask_to_join(application_id: int, organisation_id: int, *, by: User,
     return request
 
 
+def _language_of(user: User) -> str:
+    """The language of a user's e-mails: the one they chose, else the deployment's."""
+    return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def _mail_request(request, application, organisation, recipient: User, by: User) -> None:
     call = application.call
     coordinator = by.organisation
     days = _max_age() // (24 * 3600)
-    note = f"Their note:\n{request.note}\n\n" if request.note else ""
     link = answer_link(request)
-    send_mail(
-        recipient.email,
-        f"{coordinator.name} asks {organisation.name} to join {application.acronym}",
-        f"Hello {recipient.name},\n\n"
-        f"{by.name} of {coordinator.name} ({coordinator.country}) coordinates the application "
-        f"{application.acronym} — {application.title}\n"
-        f"to the call {call.reference} ({call.title}).\n"
-        f"They found {organisation.name} in the OpenCall partner directory and ask whether "
-        f"you would like to join the consortium.\n\n{note}"
-        f"Answer yes or no here (valid for {days} days; sign in with your OpenCall account):\n"
-        f"{link}\n\n"
-        "If you answer yes, the coordinator's invitation to join is sent to your address. "
-        "Otherwise the coordinator does not see your e-mail address.\n", secrets=[link])
+    with force_locale(_language_of(recipient)):
+        note = _("Their note:\n%(note)s", note=request.note) + "\n\n" if request.note else ""
+        subject = _("%(coordinator)s asks %(organisation)s to join %(acronym)s",
+                    coordinator=coordinator.name, organisation=organisation.name,
+                    acronym=application.acronym)
+        body = _("Hello %(name)s,\n\n%(sender)s of %(coordinator)s (%(country)s) coordinates "
+                 "the application %(acronym)s — %(title)s\nto the call %(reference)s "
+                 "(%(call_title)s).\nThey found %(organisation)s in the OpenCall partner "
+                 "directory and ask whether you would like to join the consortium.\n\n",
+                 name=recipient.name, sender=by.name, coordinator=coordinator.name,
+                 country=coordinator.country, acronym=application.acronym,
+                 title=application.title, reference=call.reference, call_title=call.title,
+                 organisation=organisation.name) + note + _(
+            "Answer yes or no here (valid for %(days)d days; sign in with your OpenCall "
+            "account):\n%(link)s\n\nIf you answer yes, the coordinator's invitation to join "
+            "is sent to your address. Otherwise the coordinator does not see your e-mail "
+            "address.\n", days=days, link=link)
+    send_mail(recipient.email, subject, body, secrets=[link])
 
 
 def read_contact_request(token: str, *, by: User) -> ContactRequest:
@@ -118,12 +132,12 @@ def read_contact_request(token: str, *, by: User) -> ContactRequest:
     try:
         data = _serializer().loads(token, max_age=_max_age())
     except SignatureExpired:
-        raise DomainError("This request has expired; the coordinator may ask again.") from None
+        raise DomainError(_("This request has expired; the coordinator may ask again.")) from None
     except BadSignature:
-        raise NotFound("This link is not valid.") from None
+        raise NotFound(_("This link is not valid.")) from None
     request = db.session.get(ContactRequest, data.get("request"))
     if request is None or by.organisation_id != request.organisation_id:
-        raise NotFound("There is no such request for your organisation.")
+        raise NotFound(_("There is no such request for your organisation."))
     return request
 
 
@@ -131,7 +145,7 @@ def answer_contact_request(token: str, *, by: User, accept: bool) -> ContactRequ
     """Yes sends the coordinator's partner invitation to `by`; no tells the coordinator."""
     request = read_contact_request(token, by=by)
     if request.status != ContactRequestStatus.PENDING:
-        raise Conflict("This request has already been answered.")
+        raise Conflict(_("This request has already been answered."))
     application = request.application
     coordinator = request.requested_by
     request.answered_at = utcnow()
@@ -142,17 +156,23 @@ def answer_contact_request(token: str, *, by: User, accept: bool) -> ContactRequ
             invite_by_email(application.id, by=coordinator, email=by.email,
                             expected_version=application.version)
         except (NotFound, Forbidden):
-            raise DomainError("The person who asked no longer coordinates this application, "
-                              "so the invitation cannot be sent.") from None
+            raise DomainError(_("The person who asked no longer coordinates this application, "
+                                "so the invitation cannot be sent.")) from None
     db.session.flush()
-    answer = "said yes" if accept else "declined"
-    follow_up = ("We sent them your partner invitation; they join the consortium when they "
-                 "accept it.\n" if accept else "Look for another partner in the directory.\n")
-    send_mail(coordinator.email,
-              f"{request.organisation.name} {answer}: {application.acronym}",
-              f"Hello {coordinator.name},\n\n{request.organisation.name} {answer} to your "
-              f"request to join {application.acronym} ({application.call.reference}).\n"
-              f"{follow_up}")
+    values = {"organisation": request.organisation.name, "acronym": application.acronym,
+              "name": coordinator.name, "reference": application.call.reference}
+    with force_locale(_language_of(coordinator)):
+        if accept:
+            subject = _("%(organisation)s said yes: %(acronym)s", **values)
+            body = _("Hello %(name)s,\n\n%(organisation)s said yes to your request to join "
+                     "%(acronym)s (%(reference)s).\nWe sent them your partner invitation; they "
+                     "join the consortium when they accept it.\n", **values)
+        else:
+            subject = _("%(organisation)s declined: %(acronym)s", **values)
+            body = _("Hello %(name)s,\n\n%(organisation)s declined to your request to join "
+                     "%(acronym)s (%(reference)s).\nLook for another partner in the "
+                     "directory.\n", **values)
+    send_mail(coordinator.email, subject, body)
     audit.record(by, "directory.contact_answered", request,
                  {"application": application.id, "accepted": accept})
     return request

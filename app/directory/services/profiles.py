@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import Organisation, User
@@ -27,7 +28,7 @@ _PHONE = re.compile(r"\+?[0-9 ()./-]{6,40}")
 def get_organisation(organisation_id: int) -> Organisation:
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        raise NotFound("There is no such organisation.")
+        raise NotFound(_("There is no such organisation."))
     return organisation
 
 
@@ -131,28 +132,30 @@ def parse_tags(text: str) -> tuple[str, ...]:
 
 def _validate(organisation_id: int, data: ProfileData) -> ProfileData:
     if len(data.offer) > MAX_OFFER:
-        raise DomainError(f"Keep the offer under {MAX_OFFER} characters.", field="offer")
+        raise DomainError(_("Keep the offer under %(limit)d characters.", limit=MAX_OFFER),
+                          field="offer")
     if len(data.competencies) > MAX_COMPETENCIES:
-        raise DomainError(f"Keep the competencies under {MAX_COMPETENCIES} characters.",
-                          field="competencies")
+        raise DomainError(_("Keep the competencies under %(limit)d characters.",
+                            limit=MAX_COMPETENCIES), field="competencies")
     if len(data.tags) > MAX_TAGS or any(len(tag) > MAX_TAG_LENGTH for tag in data.tags):
-        raise DomainError(f"Use at most {MAX_TAGS} tags of up to {MAX_TAG_LENGTH} characters.",
-                          field="tags")
+        raise DomainError(_("Use at most %(tags)d tags of up to %(length)d characters.",
+                            tags=MAX_TAGS, length=MAX_TAG_LENGTH), field="tags")
     if set(data.ict_interests) - set(ICTCategory):
-        raise DomainError("Choose among the listed ICT solutions.", field="ict_interests")
+        raise DomainError(_("Choose among the listed ICT solutions."), field="ict_interests")
     if data.looking_for_partners and not data.offer.strip():
-        raise DomainError("Say in a few words what you bring and what you seek.", field="offer")
+        raise DomainError(_("Say in a few words what you bring and what you seek."), field="offer")
     if data.is_email_public and not data.contact_email:
-        raise DomainError("Enter the address to publish, or keep it private.",
+        raise DomainError(_("Enter the address to publish, or keep it private."),
                           field="contact_email")
     if data.phone and not _PHONE.fullmatch(data.phone):
-        raise DomainError("Enter a phone number with digits, spaces and an optional +.",
+        raise DomainError(_("Enter a phone number with digits, spaces and an optional +."),
                           field="phone")
     if data.is_phone_public and not data.phone:
-        raise DomainError("Enter the phone number to publish, or keep it private.", field="phone")
+        raise DomainError(_("Enter the phone number to publish, or keep it private."),
+                          field="phone")
     if data.contact_user_id is not None and data.contact_user_id not in {
             user.id for user in colleagues(organisation_id)}:
-        raise DomainError("Choose a person of your organisation.", field="contact_user_id")
+        raise DomainError(_("Choose a person of your organisation."), field="contact_user_id")
     return data
 
 
@@ -161,7 +164,7 @@ def get_organisation_to_edit(organisation_id: int, *, by: User) -> Organisation:
     (the directory lists it), so others get 403."""
     organisation = get_organisation(organisation_id)
     if not can_edit(by, organisation.id):
-        raise Forbidden("Only people of this organisation may edit its profile.")
+        raise Forbidden(_("Only people of this organisation may edit its profile."))
     return organisation
 
 

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, fields
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     String,
     and_,
@@ -38,7 +39,7 @@ COUNTRY_GROUP_MEMBERS = {
     "HE_ASSOCIATED": frozenset(ASSOCIATED_COUNTRIES),
     "CADSES": CADSES,
 }
-SME_CHOICES = {"yes": "SMEs only", "no": "No SMEs"}
+SME_CHOICES = {"yes": _l("SMEs only"), "no": _l("No SMEs")}
 
 # Unmapped on purpose: these exist on one dialect each (see migration 0004).
 _FTS = table("organisation_search_fts", column("rowid"))

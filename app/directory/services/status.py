@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import ControlStatus, Organisation, User
@@ -31,7 +32,7 @@ def own_organisation(organisation_id: int, *, by: User) -> Organisation:
     lists it), so others get 403."""
     organisation = get_organisation(organisation_id)
     if not can_edit(by, organisation.id):
-        raise Forbidden("Only people of this organisation may declare its status.")
+        raise Forbidden(_("Only people of this organisation may declare its status."))
     return organisation
 
 
@@ -48,11 +49,11 @@ def _controller_id(organisation: Organisation, data: StatusData) -> int | None:
         return None
     controller = find_by_identifier(identifier)
     if controller is None:
-        raise DomainError("No organisation on OpenCall has this VAT number or PIC: ask it to "
-                          "register first.", field="controller_identifier")
+        raise DomainError(_("No organisation on OpenCall has this VAT number or PIC: ask it to "
+                            "register first."), field="controller_identifier")
     if controller.id == organisation.id:
-        raise DomainError("Enter the identifier of the organisation that controls yours, not "
-                          "your own.", field="controller_identifier")
+        raise DomainError(_("Enter the identifier of the organisation that controls yours, not "
+                            "your own."), field="controller_identifier")
     return controller.id
 
 

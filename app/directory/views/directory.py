@@ -2,12 +2,12 @@
 
 import click
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import CONTROL_STATUS_LABELS
 from app.accounts.services.organisations import sme_assessment
-from app.calls.rules.countries import COUNTRY_GROUPS
-from app.calls.rules.finance import ICT_CATEGORY_LABELS
+from app.calls.labels import COUNTRY_GROUP_NAMES, ICT_CATEGORY_NAMES
 from app.core.access import signed_in
 from app.core.classifications import FORD_FIELDS, NACE_SECTIONS, ORG_TYPE_LABELS
 from app.core.extensions import db
@@ -34,7 +34,7 @@ def index():
         criteria, page=request.args.get("page", 1, type=int))
     return render_template(
         "directory/index.html", organisations=organisations, profiles=found_profiles,
-        criteria=criteria, countries=country_choices(), groups=COUNTRY_GROUPS,
+        criteria=criteria, countries=country_choices(), groups=COUNTRY_GROUP_NAMES,
         org_types=ORG_TYPE_LABELS, fields=FORD_FIELDS, nace_sections=NACE_SECTIONS,
         sme_choices=SME_CHOICES)
 
@@ -52,7 +52,7 @@ def detail(organisation_id: int):
         participations=profiles.participations_of(organisation_id),
         can_edit=profiles.can_edit(current_user, organisation_id),
         my_applications=applications_to_offer(organisation_id, by=current_user),
-        ict_labels=ICT_CATEGORY_LABELS, sme=sme_assessment(organisation),
+        ict_labels=ICT_CATEGORY_NAMES, sme=sme_assessment(organisation),
         control_label=CONTROL_STATUS_LABELS[organisation.control_status])
 
 
@@ -80,13 +80,13 @@ def edit_profile(organisation_id: int):
         form.tags.data = ", ".join(profile.tags or ())
     else:
         form = ProfileForm(data={"is_website_public": True})
-    form.contact_user_id.choices = [("", "The first person of our organisation on OpenCall")] + [
+    form.contact_user_id.choices = [("", _("The first person of our organisation on OpenCall"))] + [
         (user.id, user.name) for user in profiles.colleagues(organisation_id)]
     if form.validate_on_submit():
         with errors_shown_on(form):
             profiles.update_profile(organisation_id, by=current_user, data=_profile_data(form))
             db.session.commit()
-            flash("Your organisation's profile is saved.", "success")
+            flash(_("Your organisation's profile is saved."), "success")
             return redirect(url_for("directory.detail", organisation_id=organisation_id))
     return render_template("directory/edit_profile.html", form=form, organisation=organisation)
 

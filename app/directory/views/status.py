@@ -1,6 +1,7 @@
 """An organisation's independence and SME status: shown on its profile, edited by its people."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import ControlStatus
@@ -34,7 +35,7 @@ def edit_status(organisation_id: int):
         with errors_shown_on(form):  # every refused figure goes next to its own field
             assessment = services.update_status(organisation_id, by=current_user, data=data)
             db.session.commit()
-            flash(f"Status saved. SME status: {assessment.label}.", "success")
+            flash(_("Status saved. SME status: %(status)s.", status=assessment.label), "success")
             return redirect(url_for("directory.detail", organisation_id=organisation_id))
     view = services.status_of(organisation_id)
     return render_template("directory/edit_status.html", form=form, organisation=organisation,
