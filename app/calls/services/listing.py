@@ -4,7 +4,7 @@ from datetime import datetime
 from itertools import combinations
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from app.accounts.models import Role, User
 from app.calls.models import Call
@@ -14,6 +14,11 @@ from app.core.database import utcnow
 from app.core.extensions import db
 
 PER_PAGE = 20
+# What a list of calls shows (the page's cards, the API's summaries): not the rules, criteria,
+# body and other JSON a call page needs, which every row would otherwise decode.
+LISTED_COLUMNS = (Call.reference, Call.title, Call.kind, Call.status, Call.summary, Call.currency,
+                  Call.budget_amount, Call.max_per_proposal_amount, Call.opens_at,
+                  Call.closes_at, Call.timezone, Call.funder_id)
 
 def _phase_condition(phase: str, now: datetime):
     published = Call.status == CallStatus.PUBLISHED
@@ -43,7 +48,7 @@ _GROUP_EXPRESSIONS = ["+".join(groups) for size in range(1, len(COUNTRY_GROUPS) 
 def list_public_calls(*, q: str = "", phase: str = "", kind: str = "", ict: str = "",
                       country: str = "", page: int = 1, per_page: int = PER_PAGE):
     now = utcnow()
-    query = (select(Call).options(joinedload(Call.funder))
+    query = (select(Call).options(joinedload(Call.funder), load_only(*LISTED_COLUMNS))
              .where(Call.status != CallStatus.DRAFT, Call.status != CallStatus.ARCHIVED))
     if q:
         pattern = f"%{q.strip().lower()}%"

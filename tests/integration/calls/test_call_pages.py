@@ -67,6 +67,18 @@ def test_list_keeps_a_constant_query_count(client, make_call, make_funder, count
     assert counts[0] == counts[1]
 
 
+def test_list_reads_only_the_columns_it_shows(client, make_call, make_funder, count_queries):
+    # Issue 18: a call's rules, criteria and body are JSON and text decoded per row otherwise.
+    make_call(funder=make_funder(), rules="horizon_europe")
+    with count_queries() as statements:
+        response = client.get("/calls/")
+    assert response.status_code == 200 and "call-card" in response.get_data(as_text=True)
+    listed = [s for s in statements if "FROM calls" in s and "calls.closes_at DESC" in s]
+    assert listed, statements
+    for column in ("eligibility_rules", "award_criteria", "calls.body", "funding_rates"):
+        assert column not in listed[0], column
+
+
 def test_pagination(client, make_call, make_funder):
     funder = make_funder()
     for n in range(25):
