@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
+from flask_babel import gettext as _
 from sqlalchemy import Row, and_, func, select
 from sqlalchemy.orm import load_only
 
@@ -225,18 +226,19 @@ def record_panel_decision(call_id: int, *, by: User, positions: dict[int, int | 
     require_under_evaluation(call)
     result = compute_ranking(call)
     if not result.panel_allowed:
-        raise Conflict("This call's tie-break rules do not include a panel decision.")
+        raise Conflict(_("This call's tie-break rules do not include a panel decision."))
     group_ids = next((sorted(r.application.id for r in group) for group in result.unresolved
                       if {r.application.id for r in group} == set(positions)), None)
     if group_ids is None:
-        raise DomainError("These proposals are not a group still tied.", field="positions")
+        raise DomainError(_("These proposals are not a group still tied."), field="positions")
     if sorted(p for p in positions.values() if p is not None) != list(
             range(1, len(group_ids) + 1)):
-        raise DomainError(f"Give each proposal a different place from 1 to {len(group_ids)}.",
-                          field="positions")
+        raise DomainError(_("Give each proposal a different place from 1 to %(last)s.",
+                            last=len(group_ids)), field="positions")
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise DomainError("Record the panel's reason (at least 10 characters).", field="reason")
+        raise DomainError(_("Record the panel's reason (at least 10 characters)."),
+                          field="reason")
     existing = {p.application_id: p for p in db.session.scalars(
         select(PanelDecision).where(PanelDecision.application_id.in_(group_ids)))}
     decisions = []

@@ -1,13 +1,15 @@
 """Officer pages: calls in evaluation, settings, assignment, rapporteurs, ranking, exports."""
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.calls.rules.criteria import TIE_BREAKS
 from app.core.access import requires
 from app.core.extensions import db
-from app.core.formatting import counted
 from app.core.forms import errors_shown_on
 from app.core.paging import paginate_list
 from app.evaluation.forms import (
@@ -24,8 +26,8 @@ from app.evaluation.views import bp
 
 RANKING_PER_PAGE = 100
 TRAIL_LABELS = {code: rule.label for code, rule in TIE_BREAKS.items()} | {
-    TRAIL_TOTAL: "Weighted total", TRAIL_UNRESOLVED: "Still tied",
-    TRAIL_BELOW_THRESHOLD: "Below threshold", "ineligible": "Ineligible"}
+    TRAIL_TOTAL: _l("Weighted total"), TRAIL_UNRESOLVED: _l("Still tied"),
+    TRAIL_BELOW_THRESHOLD: _l("Below threshold"), "ineligible": _l("Ineligible")}
 
 
 @bp.get("/calls")
@@ -42,7 +44,7 @@ def start_evaluation(call_id: int):
     if ActionForm().validate_on_submit():
         calls.start_evaluation(call_id, by=current_user)
         db.session.commit()
-        flash("Evaluation started: set the conflict rule, then assign experts.", "success")
+        flash(_("Evaluation started: set the conflict rule, then assign experts."), "success")
     return redirect(url_for("evaluation.call", call_id=call_id))
 
 
@@ -75,7 +77,7 @@ def call_settings(call_id: int):
             calls.update_settings(call_id, by=current_user,
                                   same_country_is_conflict=form.same_country_is_conflict.data)
             db.session.commit()
-            flash("Settings saved. Run the assignment again to apply them.", "success")
+            flash(_("Settings saved. Run the assignment again to apply them."), "success")
             return redirect(url_for("evaluation.call", call_id=call_id))
         return _call_page(call_id, form, 400)
     return redirect(url_for("evaluation.call", call_id=call_id))
@@ -88,10 +90,15 @@ def run_assignment(call_id: int):
         report = assignment.run_assignment(call_id, by=current_user)
         db.session.commit()
         missing = len(report["shortfalls"])
-        flash(f"{counted(report['assignments'], 'assignment')} in place"
-              + (f"; {counted(missing, 'proposal')} {'lacks' if missing == 1 else 'lack'} "
-                 "experts (see below)." if missing else "."),
-              "warning" if missing else "success")
+        placed = ngettext("%(num)d assignment in place", "%(num)d assignments in place",
+                          report["assignments"])
+        if missing:
+            flash(ngettext("%(placed)s; %(num)d proposal lacks experts (see below).",
+                           "%(placed)s; %(num)d proposals lack experts (see below).",
+                           missing, placed=placed), "warning")
+        else:
+            flash(ngettext("%(num)d assignment in place.", "%(num)d assignments in place.",
+                           report["assignments"]), "success")
     return redirect(url_for("evaluation.call", call_id=call_id))
 
 
@@ -105,7 +112,7 @@ def rapporteur(application_id: int):
     if form.validate_on_submit():
         assignment.set_rapporteur(application_id, form.assignment_id.data, by=current_user)
         db.session.commit()
-        flash("Rapporteur set.", "success")
+        flash(_("Rapporteur set."), "success")
     if call_id is None:
         return redirect(url_for("evaluation.officer_calls"))
     # Back to the page of the list the officer was on.
@@ -166,7 +173,7 @@ def panel_decision(call_id: int):
                                                   positions=positions,
                                                   reason=form.reason.data or "")
             db.session.commit()
-            flash("Panel decision recorded.", "success")
+            flash(_("Panel decision recorded."), "success")
             return redirect(url_for("evaluation.ranking", call_id=call_id))
         return _ranking_page(call_id, panel_forms={_group_key(ids): form}, status=400)
     return redirect(url_for("evaluation.ranking", call_id=call_id))
@@ -180,7 +187,7 @@ def publish(call_id: int):
         with errors_shown_on(form):
             results.publish_results(call_id, by=current_user, confirmed=form.confirm.data)
             db.session.commit()
-            flash("Results published; coordinators have been e-mailed.", "success")
+            flash(_("Results published; coordinators have been e-mailed."), "success")
             return redirect(url_for("evaluation.ranking", call_id=call_id))
         return _ranking_page(call_id, publish_form=form, status=400)
     return redirect(url_for("evaluation.ranking", call_id=call_id))
