@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
@@ -34,7 +35,7 @@ def coordinated_application(application_id: int, *, by: User) -> Application:
         application = get_viewable_application(application_id, by=by)
         require_coordinator(application, by)
     except Forbidden:
-        raise NotFound("There is no such application, or you do not coordinate it.") from None
+        raise NotFound(_("There is no such application, or you do not coordinate it.")) from None
     return application
 
 

@@ -1,10 +1,11 @@
 """Partner suggestions for a coordinator, "Ask to join", and the asked organisation's answer."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from app.calls.rules.finance import ICT_CATEGORY_LABELS
+from app.calls.labels import ICT_CATEGORY_NAMES
 from app.core.access import signed_in
 from app.core.classifications import FORD_FIELDS
 from app.core.extensions import db
@@ -34,7 +35,7 @@ def suggestions(application_id: int):
         "directory/suggestions.html", page=page, application=page.application,
         application_url=_application_url(application_id),
         result=page.result, check_labels=CHECK_LABELS, ford=FORD_FIELDS,
-        ict_labels=ICT_CATEGORY_LABELS,
+        ict_labels=ICT_CATEGORY_NAMES,
         sent_today=contact.sent_in_last_day(current_user), daily_limit=contact.daily_limit(),
         statuses=ContactRequestStatus)
 
@@ -51,8 +52,8 @@ def ask_to_join(application_id: int, organisation_id: int):
             contact.ask_to_join(application_id, organisation_id, by=current_user,
                                 note=form.note.data)
             db.session.commit()
-            flash(f"Your request is on its way to {organisation.name}. You will get an "
-                  "e-mail when they answer.", "success")
+            flash(_("Your request is on its way to %(organisation)s. You will get an e-mail "
+                    "when they answer.", organisation=organisation.name), "success")
             return redirect(url_for("directory.suggestions", application_id=application_id))
     return render_template("directory/ask_to_join.html", form=form, application=application,
                            organisation=organisation,
@@ -69,9 +70,9 @@ def contact_request(token: str):
         accept = bool(form.accept.data)
         contact.answer_contact_request(token, by=current_user, accept=accept)
         db.session.commit()
-        flash("Thank you: we sent you the coordinator's invitation by e-mail. Open it to "
-              "join the consortium." if accept else
-              "Thank you: we told the coordinator you declined.", "success")
+        flash(_("Thank you: we sent you the coordinator's invitation by e-mail. Open it to "
+                "join the consortium.") if accept else
+              _("Thank you: we told the coordinator you declined."), "success")
         return redirect(url_for("directory.contact_request", token=token))
     return render_template("directory/contact_request.html", form=form, request_=request_,
                            statuses=ContactRequestStatus)

@@ -48,3 +48,15 @@ def test_a_partner_request_is_written_in_the_recipients_language(
         OutboxMessage.recipient == listed.contact.email)).one()
     assert message.subject.startswith("⟪") and "Graz Robotics Institute" in message.subject
     assert pseudo("Their note:\nWe need your robots.") in message.body
+
+
+def test_the_partner_suggestions(client, make_call, make_consortium, make_listed, sign_in):
+    consortium = make_consortium(call=make_call(rules="ict_aggregation"),
+                                 members=(("DE", "PRC", True, ["2.2"]),))
+    make_listed("Graz Robotics Institute", fields_of_science=["2.2"])
+    sign_in(consortium.coordinator)
+    page = client.get(f"/organisations/suggestions/{consortium.application.id}",
+                      headers=GERMAN).get_data(as_text=True)
+    for text in ("Partners who would make this consortium eligible", "Suggested partners",
+                 "Ask to join", "Would fix:"):
+        assert pseudo(text) in page, text
