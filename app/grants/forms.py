@@ -37,10 +37,6 @@ class PrepareGrantForm(FlaskForm):
     start_date = DateField("Start date", validators=[DataRequired(), sane_date()])
     end_date = DateField("End date", validators=[Optional(), sane_date()],
                          description="Leave empty for the proposal's duration.")
-    de_minimis = BooleanField(
-        "Aid under the de minimis regulation",
-        description="Each beneficiary's share must then fit in its undertaking's headroom: "
-                    "EUR 300,000 over three rolling years, less the aid it declared.")
     submit = SubmitField("Prepare grant agreement")
 
     beneficiary_field_names: list[str] = []

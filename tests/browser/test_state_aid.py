@@ -2,22 +2,26 @@
 preparing a de minimis grant sees the headroom and is refused a share that breaks it."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.core.database import utcnow
 from app.core.extensions import db
 from app.grants.models import Grant
 from tests.browser.test_payment_batches import sign_in
+from tests.factories.grants import PAYMENT_MODEL
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_firm_declares_aid_and_the_officer_prepares_within_its_headroom(
-        make_funded_application, make_user, page, browser, live_server):
-    application = make_funded_application()
+        make_funded_application, make_call, make_user, page, browser, live_server):
+    application = make_funded_application(call=make_call(de_minimis=True,
+                                                         payment_model=PAYMENT_MODEL))
     coordinator = application.created_by
     first, second = application.participants
     coordinator.organisation_id = first.organisation_id
@@ -33,7 +37,8 @@ def test_a_firm_declares_aid_and_the_officer_prepares_within_its_headroom(
     page.get_by_role("button", name="Declare this aid").click()
     assert "in the future" in page.locator("#granted_on-error").inner_text()
     assert page.get_by_label("Granted by").input_value() == "Land Kärnten"  # nothing lost
-    page.get_by_label("Date the aid was granted").fill("2025-06-30")
+    today = utcnow().date()
+    page.get_by_label("Date the aid was granted").fill((today - timedelta(days=150)).isoformat())
     page.get_by_role("button", name="Declare this aid").click()
     assert "Land Kärnten" in page.locator("#declarations").inner_text()
     assert "40,000.00" in page.locator("#headroom-today").inner_text()
@@ -44,12 +49,11 @@ def test_a_firm_declares_aid_and_the_officer_prepares_within_its_headroom(
     officer_page.goto(f"/grants/prepare/{application.id}")
     assert "40,000.00" in officer_page.locator(f'[data-headroom="{first.id}"]').inner_text()
     officer_page.get_by_label("Awarded amount").fill("100000.00")
-    officer_page.get_by_label("Start date").fill("2026-12-01")
-    officer_page.get_by_label("Aid under the de minimis regulation").check()
+    officer_page.get_by_label("Start date").fill("2026-12-01")  # judged today, not on this day
     officer_page.get_by_role("button", name="Prepare grant agreement").click()
     error = officer_page.locator(f"#beneficiary_{first.id}-error").inner_text()
-    assert re.search(r"breaks the de minimis ceiling.*headroom on 2026-12-01 is EUR 40,000\.00",
-                     error)
+    assert re.search(rf"breaks the de minimis ceiling.*headroom on {today.isoformat()} is "
+                     r"EUR 40,000\.00", error)
     officer_page.get_by_label("Awarded amount").fill("90000.00")
     officer_page.get_by_label(f"Amount for {first.organisation.name}").fill("40000.00")
     officer_page.get_by_label(f"Amount for {second.organisation.name}").fill("50000.00")

@@ -96,6 +96,9 @@ def mark_submitted(call: Call, at: datetime) -> None:
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
+    if fields.get("de_minimis") and fields["currency"] != "EUR":
+        raise DomainError("De minimis aid is counted in euro: choose EUR, or untick de minimis.",
+                          field="de_minimis")
     if fields["closes_at"] <= fields["opens_at"]:
         raise DomainError(_("The deadline must come after the opening."), field="closes_at")
     if fields["max_per_proposal_amount"] > fields["budget_amount"]:
@@ -196,8 +199,9 @@ def locked_call_fields(call: Call) -> frozenset[str]:
 
 
 _LOCKABLE_FIELDS = ("reference", "kind", "ict_categories", "open_source_preference",
-                    "currency", "budget_amount", "max_per_proposal_amount", "funding_rates",
-                    "indirect_rate", "timezone", "opens_at", "required_attachments")
+                    "de_minimis", "currency", "budget_amount", "max_per_proposal_amount",
+                    "funding_rates", "indirect_rate", "timezone", "opens_at",
+                    "required_attachments")
 
 
 def _refuse_rule_changes_after_submission(call: Call) -> None:
@@ -283,9 +287,9 @@ def change_status(call: Call, action: CallAction, *, by: User, now: datetime | N
 # --- copy and exchange ---------------------------------------------------------------------
 
 _DEFINITION_FIELDS = ("kind", "title", "summary", "body", "strategic_areas", "ict_categories",
-                      "open_source_preference", "currency", "funding_rates", "indirect_rate",
-                      "payment_model", "timezone", "eligibility_rules", "award_criteria",
-                      "required_attachments")
+                      "open_source_preference", "de_minimis", "currency", "funding_rates",
+                      "indirect_rate", "payment_model", "timezone", "eligibility_rules",
+                      "award_criteria", "required_attachments")
 _DEFINITION_MONEY = ("budget_amount", "max_per_proposal_amount")
 _DEFINITION_TIMES = ("opens_at", "closes_at")
 
@@ -328,6 +332,8 @@ def import_definition(definition: Any, *, by: User) -> Call:
         raise DomainError(_("Unknown keys: %(keys)s.", keys=", ".join(sorted(unknown))),
                           field="definition")
     try:
+        # Definitions exported before calls had the setting are not de minimis calls.
+        definition = {"de_minimis": False, **definition}
         fields = {key: definition[key] for key in ("reference", *_DEFINITION_FIELDS)}
         fields.update({key: Decimal(str(definition[key])).quantize(Decimal("0.01"))
                        for key in _DEFINITION_MONEY})
@@ -358,6 +364,10 @@ def _definition_problem(fields: dict[str, Any]) -> str | None:
         return _("unknown kind %(kind)r.", kind=fields["kind"])
     if fields["timezone"] not in TIMEZONES:
         return _("unknown time zone %(zone)r.", zone=fields["timezone"])
+    if not isinstance(fields["de_minimis"], bool):
+        return "de_minimis must be true or false."
+    if fields["de_minimis"] and fields["currency"] != "EUR":
+        return "de minimis aid is counted in euro: a de minimis call pays in EUR."
     if fields["currency"] not in CURRENCIES:
         return _("unsupported currency %(currency)r.", currency=fields["currency"])
     if not set(fields["ict_categories"]) <= {category.value for category in ICTCategory}:

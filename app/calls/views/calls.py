@@ -169,6 +169,7 @@ def _call_fields(form: CallForm) -> dict:
         "body": form.body.data or "", "strategic_areas": form.strategic_area_list(),
         "ict_categories": form.ict_categories.data or [],
         "open_source_preference": form.open_source_preference.data,
+        "de_minimis": form.de_minimis.data,
         "currency": form.currency.data,
         "budget_amount": form.budget_amount.data.quantize(Decimal("0.01")),
         "max_per_proposal_amount": form.max_per_proposal_amount.data.quantize(Decimal("0.01")),

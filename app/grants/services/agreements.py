@@ -88,7 +88,6 @@ class GrantTerms:
     start_date: date
     end_date: date | None = None
     beneficiary_amounts: dict[str, Decimal | None] | None = None  # participant id -> amount
-    de_minimis: bool = False  # aid under the de minimis regulation (services/state_aid.py)
 
 
 def suggested_agreement_number(application: Application) -> str:
@@ -120,17 +119,20 @@ def prepare_grant(application_id: int, terms: GrantTerms, *, by: User) -> Grant:
         payment_schedule(awarded, model, start=terms.start_date, duration_months=duration)
     except ValueError as error:
         raise _domain(error) from None
+    # The aid is granted by this decision, today (server time), whatever the start date:
+    # the rolling three years end today. The call says whether it grants de minimis aid.
+    prepared_at = utcnow()
     headroom = state_aid.check_shares(
-        beneficiaries_of(application), amounts, on=terms.start_date, currency=call.currency,
-        application_id=application.id) if terms.de_minimis else {}
+        beneficiaries_of(application), amounts, on=prepared_at.date(), currency=call.currency,
+        application_id=application.id) if call.de_minimis else {}
     grant = Grant(
         application=application, call=call, agreement_number=number,
         requested_amount=budget.requested, eligible_amount=budget.eligible,
         awarded_amount=awarded, disbursed_amount=Decimal("0.00"),
         funding_rate=str(agreement.effective_funding_rate(awarded, budget.eligible)),
         start_date=terms.start_date, end_date=end, duration_months=duration,
-        payment_model=model.to_dict(), prepared_by_id=by.id, status=GrantStatus.PREPARED,
-        de_minimis=terms.de_minimis)
+        payment_model=model.to_dict(), prepared_by_id=by.id, prepared_at=prepared_at,
+        status=GrantStatus.PREPARED, de_minimis=call.de_minimis)
     for participant in beneficiaries_of(application):
         key = str(participant.id)
         beneficiary = GrantBeneficiary(

@@ -5,13 +5,19 @@ An organisation's people (users of that organisation) declare the de minimis aid
 undertaking received, with date, grantor and amount. The headroom on a day counts those
 declarations and the de minimis grants prepared in OpenCall for the same organisation, both
 within the rolling three years.
+
+Aid is granted when the grant is prepared (the funder's decision), so a preparation judges
+the headroom on that day, whatever the grant's start date. Two preparations for the same
+undertaking at once would each see the other's share missing: they take a lock on the
+organisations (lock_undertakings) before reading what was granted, and the second waits for
+the first to commit.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.accounts.models import Organisation, User
 from app.core import audit
@@ -91,6 +97,23 @@ def aid_received(organisation_id: int, *, excluding_application_id: int | None =
     return aid
 
 
+def lock_undertakings(organisation_ids) -> None:
+    """Serialise de minimis decisions per undertaking until the transaction ends: on
+    PostgreSQL the organisations' rows FOR UPDATE, in id order (so two preparations sharing
+    several organisations never wait on each other crosswise); SQLite has one writer, taken
+    here by an update of the same rows, so the second preparation waits at this point."""
+    ids = sorted(set(organisation_ids))
+    if not ids:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Organisation.id).where(Organisation.id.in_(ids))
+                           .order_by(Organisation.id).with_for_update())
+    else:
+        db.session.execute(update(Organisation).where(Organisation.id.in_(ids))
+                           .values(id=Organisation.id)
+                           .execution_options(synchronize_session=False))
+
+
 @dataclass(frozen=True)
 class Headroom:
     organisation: Organisation
@@ -117,6 +140,7 @@ def check_shares(participants, amounts: dict[str, Decimal], *, on: date, currenc
     if currency != DE_MINIMIS_CURRENCY:
         raise DomainError(f"De minimis aid is counted in euro; this call pays in {currency}.",
                           field="de_minimis")
+    lock_undertakings(participant.organisation_id for participant in participants)
     room = headrooms(participants, on=on, application_id=application_id)
     errors = {}
     for key, found in room.items():

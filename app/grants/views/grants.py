@@ -1,8 +1,5 @@
 """Grant pages: lists, preparation, acceptance, signature, the grant's page and its statement."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -10,6 +7,7 @@ from app.accounts.models import Role
 from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.core.access import requires, signed_in
 from app.core.charts import bar_chart
+from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
 from app.grants.forms import ConfirmForm, prepare_form_class
@@ -79,18 +77,20 @@ def prepare(application_id: int):
             agreement_number=form.agreement_number.data, awarded_amount=form.awarded_amount.data,
             start_date=form.start_date.data, end_date=form.end_date.data,
             beneficiary_amounts={str(p.id): form[f"beneficiary_{p.id}"].data
-                                 for p in participants}, de_minimis=form.de_minimis.data)
+                                 for p in participants})
         with errors_shown_on(form):
             grant = agreements.prepare_grant(application.id, terms, by=current_user)
             db.session.commit()
             flash(f"Grant agreement {grant.agreement_number} prepared; the coordinator was "
                   "asked to accept it.", "success")
             return redirect(url_for("grants.detail", grant_id=grant.id))
-    headroom_on = form.start_date.data or datetime.now(ZoneInfo(application.call.timezone)).date()
+    # De minimis aid is granted by the preparation: the headroom is today's (server time).
+    headroom_on = utcnow().date()
     return render_template("grants/prepare.html", form=form, application=application,
                            participants=participants, budget=budget, headroom_on=headroom_on,
                            headrooms=state_aid.headrooms(participants, on=headroom_on,
-                                                         application_id=application.id))
+                                                         application_id=application.id)
+                           if application.call.de_minimis else {})
 
 
 @bp.get("/<int:grant_id>")

@@ -2,14 +2,16 @@
 the undertaking's headroom (EUR 300,000 over three rolling years)."""
 
 import re
-from datetime import date
+import threading
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from app.accounts.models import Role
+from app.accounts.models import Role, User
 from app.core.audit import AuditEvent
+from app.core.database import utcnow
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.grants.models import DeMinimisDeclaration, Grant
@@ -19,21 +21,31 @@ from tests.factories.grants import PAYMENT_MODEL
 
 D = Decimal
 START = date(2026, 1, 1)
+TODAY = utcnow().date()  # de minimis aid is granted, and judged, on the day of preparation
+
+
+def _days_ago(days: int) -> date:
+    return TODAY - timedelta(days=days)
 
 
 def _prepare(client, application, **changes):
     url = f"/grants/prepare/{application.id}"
     data = {"agreement_number": "AGR-DM", "awarded_amount": "100000.00",
-            "start_date": START.isoformat(), "end_date": "", "de_minimis": "y",
+            "start_date": START.isoformat(), "end_date": "",
             "csrf_token": csrf_token(client, url), **changes}
     return client.post(url, data=data)
 
 
 @pytest.fixture
-def declaring(make_funded_application, make_user):
-    """A funded application whose coordinator speaks for the first beneficiary's organisation,
-    and a programme officer of its funder."""
-    application = make_funded_application()
+def de_minimis_call(make_call):
+    return make_call(de_minimis=True, payment_model=PAYMENT_MODEL)
+
+
+@pytest.fixture
+def declaring(make_funded_application, make_user, de_minimis_call):
+    """A funded application of a de minimis call whose coordinator speaks for the first
+    beneficiary's organisation, and a programme officer of its funder."""
+    application = make_funded_application(call=de_minimis_call)
     coordinator = application.created_by
     coordinator.organisation_id = application.participants[0].organisation_id
     db.session.commit()
@@ -43,7 +55,7 @@ def declaring(make_funded_application, make_user):
 
 def _declare(user, granted_on: date, amount: str, grantor: str = "Land Steiermark"):
     declaration = state_aid.add_declaration(by=user, granted_on=granted_on, grantor=grantor,
-                                            amount=D(amount), today=date(2026, 6, 1))
+                                            amount=D(amount), today=TODAY)
     db.session.commit()
     return declaration
 
@@ -80,18 +92,20 @@ def test_preparation_refuses_a_share_above_the_headroom_and_shows_it(
         client, sign_in, declaring):
     application, coordinator, officer = declaring
     first = application.participants[0]
-    _declare(coordinator, date(2024, 5, 1), "200000.00")
-    _declare(coordinator, date(2025, 9, 1), "50000.00")
-    _declare(coordinator, date(2022, 12, 31), "290000.00")  # before the three years: not counted
+    _declare(coordinator, _days_ago(900), "200000.00")
+    _declare(coordinator, _days_ago(60), "50000.00")
+    _declare(coordinator, _days_ago(3 * 366 + 5), "290000.00")  # before the three years
     sign_in(officer)
     page = client.get(f"/grants/prepare/{application.id}").get_data(as_text=True)
+    assert "granted under de minimis aid, Regulation (EU) 2023/2831" in page
+    assert 'name="de_minimis"' not in page  # the call decides, not a checkbox
     shown = re.search(rf'data-headroom="{first.id}">([^<]+)<', page).group(1)
     assert "50,000.00" in shown  # 300,000 less the 250,000 declared within three years
     response = _prepare(client, application)  # 60,000 for the first beneficiary
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and db.session.scalar(select(Grant)) is None
     assert "breaks the de minimis ceiling of EUR 300,000.00" in page
-    assert "its headroom on 2026-01-01 is EUR 50,000.00" in page
+    assert f"its headroom on {TODAY.isoformat()} is EUR 50,000.00" in page
     assert f'id="beneficiary_{first.id}-error"' in page  # next to its amount
     second = application.participants[1]
     response = _prepare(client, application, **{f"beneficiary_{first.id}": "50000.00",
@@ -108,10 +122,10 @@ def test_opencalls_own_de_minimis_grants_count_against_the_next(declaring,
                                                                  make_funded_application):
     application, coordinator, officer = declaring
     organisation = application.participants[0].organisation
-    _declare(coordinator, date(2025, 1, 10), "200000.00")
+    _declare(coordinator, _days_ago(300), "200000.00")
     grant = agreements.prepare_grant(application.id, agreements.GrantTerms(
-        agreement_number="AGR-DM-1", awarded_amount=D("100000.00"), start_date=START,
-        de_minimis=True), by=officer)  # 60,000 for the organisation, granted when prepared
+        agreement_number="AGR-DM-1", awarded_amount=D("100000.00"), start_date=START),
+        by=officer)  # 60,000 for the organisation, granted when prepared
     db.session.commit()
     first = application.participants[0]
     on = grant.prepared_at.date()
@@ -124,21 +138,40 @@ def test_opencalls_own_de_minimis_grants_count_against_the_next(declaring,
     assert organisation.id == first.organisation_id
 
 
-def test_without_de_minimis_nothing_is_checked_and_other_currencies_are_refused(
-        declaring, make_call, make_funded_application, make_user):
+def test_a_call_not_under_de_minimis_checks_nothing_and_other_currencies_are_refused(
+        client, sign_in, declaring, make_call, make_funded_application, make_user):
     application, coordinator, officer = declaring
-    _declare(coordinator, date(2025, 1, 10), "300000.00")  # no headroom left at all
+    _declare(coordinator, _days_ago(300), "300000.00")  # no headroom left at all
+    application.call.de_minimis = False
+    db.session.commit()
+    sign_in(officer)
+    page = client.get(f"/grants/prepare/{application.id}").get_data(as_text=True)
+    assert "de-minimis-headroom" not in page and "2023/2831" not in page
     grant = agreements.prepare_grant(application.id, agreements.GrantTerms(
         agreement_number="AGR-NOT-DM", awarded_amount=D("100000.00"), start_date=START),
         by=officer)
     assert not grant.de_minimis and grant.beneficiaries[0].de_minimis_headroom is None
     db.session.rollback()
-    swiss = make_funded_application(call=make_call(currency="CHF", payment_model=PAYMENT_MODEL))
+    swiss = make_funded_application(call=make_call(currency="CHF", payment_model=PAYMENT_MODEL,
+                                                   de_minimis=True))
     swiss_officer = make_user(Role.programme_officer, funder=swiss.call.funder)
     with pytest.raises(DomainError, match="De minimis aid is counted in euro"):
         agreements.prepare_grant(swiss.id, agreements.GrantTerms(
-            agreement_number="AGR-CHF", awarded_amount=D("100000.00"), start_date=START,
-            de_minimis=True), by=swiss_officer)
+            agreement_number="AGR-CHF", awarded_amount=D("100000.00"), start_date=START),
+            by=swiss_officer)
+
+
+def test_the_ceiling_is_judged_on_the_day_of_preparation_not_the_start_date(declaring):
+    """A grant starting two years ago, prepared today: aid granted to the undertaking since
+    its start counts (judged on the start date, this 280,000 was missed)."""
+    application, coordinator, officer = declaring
+    _declare(coordinator, _days_ago(30), "280000.00")
+    terms = agreements.GrantTerms(agreement_number="AGR-LATE", awarded_amount=D("100000.00"),
+                                  start_date=_days_ago(730))
+    with pytest.raises(DomainError, match=f"headroom on {TODAY.isoformat()} is EUR 20,000.00"):
+        agreements.prepare_grant(application.id, terms, by=officer)
+    db.session.rollback()
+    assert db.session.scalar(select(Grant)) is None
 
 
 def test_people_withdraw_only_their_own_organisations_declarations(client, sign_in,
@@ -154,3 +187,45 @@ def test_people_withdraw_only_their_own_organisations_declarations(client, sign_
     assert db.session.scalar(select(DeMinimisDeclaration)) is None
     assert db.session.scalar(select(AuditEvent.data).where(
         AuditEvent.action == "de_minimis.withdrawn"))["amount"] == "1000.00"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_two_preparations_for_one_undertaking_at_once_grant_only_what_fits(
+        app, declaring, make_funded_application):
+    """Each share of 60,000 fits the 100,000 headroom alone, not both together: without the
+    lock on the organisation both preparations read the same headroom and both were granted."""
+    application, coordinator, officer = declaring
+    organisation_id = application.participants[0].organisation_id
+    other = make_funded_application(call=application.call)
+    other.participants[0].organisation_id = organisation_id  # the same undertaking
+    db.session.commit()
+    _declare(coordinator, _days_ago(100), "200000.00")
+    ids, officer_id = [application.id, other.id], officer.id
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def prepare(application_id: int) -> None:
+        with app.app_context():
+            try:
+                by = db.session.get(User, officer_id)
+                barrier.wait()
+                agreements.prepare_grant(application_id, agreements.GrantTerms(
+                    agreement_number=f"AGR-RACE-{application_id}",
+                    awarded_amount=D("100000.00"), start_date=START), by=by)
+                db.session.commit()
+                outcomes.append("granted")
+            except DomainError as refusal:
+                outcomes.append("refused" if "breaks the de minimis ceiling" in str(refusal)
+                                else str(refusal))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=prepare, args=(application_id,)) for application_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["granted", "refused"]
+    granted = db.session.scalars(select(Grant)).all()
+    assert len(granted) == 1 and granted[0].de_minimis
