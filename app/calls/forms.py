@@ -108,12 +108,11 @@ class CallForm(FlaskForm):
         _l("Indirect cost rate (%)"), places=2, default=25,
         validators=[DataRequired(), NumberRange(min=0, max=100)],
         description=_l("Flat rate on direct costs except subcontracting."))
-    # Not yet in the translation catalogues: English until translated.
     de_minimis = BooleanField(
-        "Granted under de minimis aid (Regulation (EU) 2023/2831)",
-        description="Each grant of the call is then checked against every beneficiary's de "
-                    "minimis ceiling: EUR 300,000 per undertaking over three rolling years. "
-                    "Only for calls in euro.")
+        _l("Granted under de minimis aid (Regulation (EU) 2023/2831)"),
+        description=_l("Each grant of the call is then checked against every beneficiary's de "
+                       "minimis ceiling: EUR 300,000 per undertaking over three rolling years. "
+                       "Only for calls in euro."))
     timezone = SelectField(_l("Time zone of the call"), choices=[(z, z) for z in TIMEZONES],
                            default="Europe/Brussels",
                            description=_l("Dates below are in this time zone."))

@@ -97,8 +97,8 @@ def mark_submitted(call: Call, at: datetime) -> None:
 
 def _check_fields(fields: dict[str, Any]) -> None:
     if fields.get("de_minimis") and fields["currency"] != "EUR":
-        raise DomainError("De minimis aid is counted in euro: choose EUR, or untick de minimis.",
-                          field="de_minimis")
+        raise DomainError(_("De minimis aid is counted in euro: choose EUR, or untick de "
+                            "minimis."), field="de_minimis")
     if fields["closes_at"] <= fields["opens_at"]:
         raise DomainError(_("The deadline must come after the opening."), field="closes_at")
     if fields["max_per_proposal_amount"] > fields["budget_amount"]:
@@ -305,7 +305,7 @@ def export_definition(call: Call) -> dict:
 def duplicate_call(call: Call, *, by: User) -> Call:
     definition = export_definition(call)
     definition["reference"] = _free_copy_reference(call.reference)
-    definition["title"] = f"Copy of {call.title}"[:300]
+    definition["title"] = _("Copy of %(title)s", title=call.title)[:300]
     copy = import_definition(definition, by=by)
     audit.record(by, "call.duplicated", copy, {"from": call.reference})
     return copy
@@ -365,9 +365,9 @@ def _definition_problem(fields: dict[str, Any]) -> str | None:
     if fields["timezone"] not in TIMEZONES:
         return _("unknown time zone %(zone)r.", zone=fields["timezone"])
     if not isinstance(fields["de_minimis"], bool):
-        return "de_minimis must be true or false."
+        return _("de_minimis must be true or false.")
     if fields["de_minimis"] and fields["currency"] != "EUR":
-        return "de minimis aid is counted in euro: a de minimis call pays in EUR."
+        return _("de minimis aid is counted in euro: a de minimis call pays in EUR.")
     if fields["currency"] not in CURRENCIES:
         return _("unsupported currency %(currency)r.", currency=fields["currency"])
     if not set(fields["ict_categories"]) <= {category.value for category in ICTCategory}:

@@ -77,12 +77,12 @@ def call_facts(call: Call) -> list[Fact]:
                    "costs", rate=percent_text(Decimal(call.indirect_rate)))),
             *_payments(call),
         ]
-    if call.de_minimis:  # not yet in the translation catalogues: English until translated
+    if call.de_minimis:
         facts.append(Fact(
-            "state-aid", "State aid",
-            "Granted under de minimis aid, Regulation (EU) 2023/2831: each beneficiary's "
-            "share must fit in the EUR 300,000 its undertaking may receive over three rolling "
-            "years, counting the de minimis aid it declares"))
+            "state-aid", _("State aid"),
+            _("Granted under de minimis aid, Regulation (EU) 2023/2831: each beneficiary's "
+              "share must fit in the EUR 300,000 its undertaking may receive over three "
+              "rolling years, counting the de minimis aid it declares")))
     if call.ict_categories:
         facts.append(Fact("ict-categories", _("ICT categories"), join_names(
             [str(ICT_CATEGORY_NAMES.get(code, code)) for code in call.ict_categories])))
