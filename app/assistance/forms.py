@@ -1,5 +1,6 @@
 """Forms of the assistance pages."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -22,38 +23,38 @@ class CheckboxesField(SelectMultipleField):
 
 
 class CentreForm(FlaskForm):
-    organisation_id = SelectField("Organisation", coerce=int, validators=[DataRequired()])
-    services = TextAreaField("What the centre offers firms", render_kw={"rows": 3},
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
+    services = TextAreaField(_l("What the centre offers firms"), render_kw={"rows": 3},
                              validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Register the assistance centre")
+    submit = SubmitField(_l("Register the assistance centre"))
 
 
 class AdviserForm(FlaskForm):
-    centre_id = SelectField("Assistance centre", coerce=int, validators=[DataRequired()])
-    email = EmailField("Adviser's e-mail address", validators=[DataRequired(), Email(),
+    centre_id = SelectField(_l("Assistance centre"), coerce=int, validators=[DataRequired()])
+    email = EmailField(_l("Adviser's e-mail address"), validators=[DataRequired(), Email(),
                                                                 Length(max=254)],
-                       description="The adviser's OpenCall account (they register first).")
-    submit = SubmitField("Appoint the adviser")
+                       description=_l("The adviser's OpenCall account (they register first)."))
+    submit = SubmitField(_l("Appoint the adviser"))
 
 
 class ProfileForm(FlaskForm):
-    languages = CheckboxesField("Languages you advise in", validators=[
-        DataRequired("Choose at least one language.")])
-    topics = StringField("Topics", validators=[Optional(), Length(max=800)],
-                         description="Separate with commas, e.g. broadband, e-commerce.")
-    call_ids = CheckboxesField("Calls you support", coerce=int, validators=[Optional()])
-    phone = StringField("Phone", validators=[Optional(), Length(max=40)])
-    submit = SubmitField("Save my profile")
+    languages = CheckboxesField(_l("Languages you advise in"), validators=[
+        DataRequired(_l("Choose at least one language."))])
+    topics = StringField(_l("Topics"), validators=[Optional(), Length(max=800)],
+                         description=_l("Separate with commas, e.g. broadband, e-commerce."))
+    call_ids = CheckboxesField(_l("Calls you support"), coerce=int, validators=[Optional()])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    submit = SubmitField(_l("Save my profile"))
 
 
 class GrantForm(FlaskForm):
-    adviser_id = SelectField("Adviser", coerce=int, validators=[DataRequired()])
-    level = RadioField("Access", choices=[(level.value, level.label) for level in AdviserLevel],
+    adviser_id = SelectField(_l("Adviser"), coerce=int, validators=[DataRequired()])
+    level = RadioField(_l("Access"), choices=[(level.value, level.label) for level in AdviserLevel],
                        default=AdviserLevel.READ.value, validators=[DataRequired()],
-                       description="Advisers never submit, sign, accept a grant or see bank "
-                                   "details, whatever the access.")
-    submit = SubmitField("Give access")
+                       description=_l("Advisers never submit, sign, accept a grant or see bank "
+                                   "details, whatever the access."))
+    submit = SubmitField(_l("Give access"))
 
 
 class RevokeForm(FlaskForm):
-    submit = SubmitField("Revoke access")
+    submit = SubmitField(_l("Revoke access"))

@@ -61,6 +61,10 @@ GERMAN = {
     "Requested": "Angefragt",
     "%(num)d participant.": ("%(num)d Teilnehmer.", "%(num)d Teilnehmende."),
     "Meeting request at %(event)s": "Treffen angefragt: %(event)s",
+    # assistance: pages and forms; advisers' languages are named by Babel, not the catalogue
+    "Assistance centres": "Beratungsstellen",
+    "Languages you advise in": "Ihre Beratungssprachen",
+    "Who has access": "Wer Zugang hat",
 }
 
 
@@ -186,3 +190,19 @@ def test_the_event_pages_and_mails_are_translated(client, german, make_event, re
         url = f"/events/{event.id}/{path}".rstrip("/")
         assert who.get(url, headers=german).status_code == 200, path
     assert participant.get("/events/", headers=german).status_code == 200
+
+
+def test_the_assistance_pages_are_translated(client, german, make_adviser, client_for,
+                                             make_user, make_organisation, sign_in):
+    adviser = make_adviser()
+    page = _page(client, "/assistance/", german)
+    assert "Beratungsstellen" in page and "Deutsch, Englisch" in page  # ["de", "en"]
+    assert "German, English" in _page(client, "/assistance/", {"Accept-Language": "en"})
+    profile = _page(client_for(adviser.user), "/assistance/profile", german)
+    assert "Ihre Beratungssprachen" in profile and "Slowenisch" in profile
+    firm = make_user(Role.applicant, organisation=make_organisation())
+    assert "Wer Zugang hat" in _page(client_for(firm), "/assistance/access", german)
+    for path in ("/assistance/dashboard", "/assistance/calls/NO-SUCH-CALL"):
+        assert client_for(adviser.user).get(path, headers=german).status_code in (200, 404)
+    sign_in(make_user(Role.admin))
+    assert "Beratungsstellen" in _page(client, "/assistance/centres", german)

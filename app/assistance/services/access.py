@@ -1,5 +1,6 @@
 """A firm grants an adviser access to its applications, revokes it, and reads what they did."""
 
+from flask_babel import gettext as _
 from sqlalchemy import String, and_, cast, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -12,13 +13,14 @@ from app.core.audit import AuditEvent
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
+from app.core.i18n import mail_language
 from app.core.links import public_url
 from app.core.mail import send_mail
 
 
 def _firm_of(by: User) -> int:
     if by.organisation_id is None:
-        raise DomainError("Your account has no organisation.")
+        raise DomainError(_("Your account has no organisation."))
     return by.organisation_id
 
 
@@ -35,14 +37,14 @@ def grant_access(*, by: User, adviser_id: int, level: str) -> AdviserAccess:
     """Let an adviser (an Adviser profile id) into the firm's applications."""
     firm = _firm_of(by)
     if level not in set(AdviserLevel):
-        raise DomainError("Choose read, or read and edit drafts.", field="level")
+        raise DomainError(_("Choose read, or read and edit drafts."), field="level")
     adviser = db.session.scalar(select(Adviser).where(Adviser.id == adviser_id).options(
         joinedload(Adviser.user), joinedload(Adviser.centre).joinedload(
             AssistanceCentre.organisation)))
     if adviser is None or not adviser.user.is_active:
-        raise DomainError("Choose an adviser from the list.", field="adviser_id")
+        raise DomainError(_("Choose an adviser from the list."), field="adviser_id")
     if adviser.centre.organisation_id == firm:
-        raise DomainError("Your own organisation's advisers need no access grant.",
+        raise DomainError(_("Your own organisation's advisers need no access grant."),
                           field="adviser_id")
     name = adviser.user.name  # read now: a failed flush expires every loaded object
     access = AdviserAccess(organisation_id=firm, adviser_id=adviser.user_id, level=level,
@@ -51,12 +53,15 @@ def grant_access(*, by: User, adviser_id: int, level: str) -> AdviserAccess:
     try:
         db.session.flush()
     except IntegrityError:  # the partial unique key: one active grant per adviser
-        raise Conflict(f"{name} already has access; revoke it first to change the level.",
-                       field="adviser_id") from None
-    send_mail(adviser.user.email, f"{by.organisation.name} gave you access on OpenCall",
-              f"Hello {adviser.user.name},\n\n{by.name} of {by.organisation.name} gave you "
-              f"{AdviserLevel(level).label.lower()} access to their applications.\n"
-              f"{public_url('assistance.dashboard')}\n")
+        raise Conflict(_("%(name)s already has access; revoke it first to change the level.",
+                         name=name), field="adviser_id") from None
+    with mail_language(adviser.user):
+        send_mail(adviser.user.email, _("%(organisation)s gave you access on OpenCall",
+                                        organisation=by.organisation.name), _(
+            "Hello %(name)s,\n\n%(by)s of %(organisation)s gave you %(level)s access to their "
+            "applications.\n%(link)s\n", name=adviser.user.name, by=by.name,
+            organisation=by.organisation.name, level=str(AdviserLevel(level).label).lower(),
+            link=public_url("assistance.dashboard")))
     audit.record(by, "assistance.access_granted", access,
                  {"adviser": adviser.user_id, "level": level, "organisation": firm})
     return access
@@ -67,13 +72,13 @@ def revoke_access(access_id: int, *, by: User) -> AdviserAccess:
     firm = _firm_of(by)
     access = db.session.get(AdviserAccess, access_id)
     if access is None or access.organisation_id != firm:
-        raise NotFound("There is no such access grant of your organisation.")
+        raise NotFound(_("There is no such access grant of your organisation."))
     changed = db.session.execute(
         AdviserAccess.__table__.update()
         .where(AdviserAccess.id == access.id, AdviserAccess.revoked_at.is_(None))
         .values(revoked_at=utcnow(), revoked_by_id=by.id)).rowcount
     if not changed:
-        raise Conflict("This access was already revoked.")
+        raise Conflict(_("This access was already revoked."))
     db.session.refresh(access)
     audit.record(by, "assistance.access_revoked", access,
                  {"adviser": access.adviser_id, "organisation": firm})

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,10 +20,10 @@ from app.core.extensions import db
 def create_centre(*, by: User, organisation_id: int, services: str = "") -> AssistanceCentre:
     """Admins record that an organisation helps firms apply."""
     if not by.has_role(Role.admin):
-        raise Forbidden("Only admins register assistance centres.")
+        raise Forbidden(_("Only admins register assistance centres."))
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        raise NotFound("There is no such organisation.")
+        raise NotFound(_("There is no such organisation."))
     name = organisation.name  # read now: a failed flush expires every loaded object
     centre = AssistanceCentre(organisation=organisation, services=services.strip(),
                               created_by_id=by.id)
@@ -30,7 +31,7 @@ def create_centre(*, by: User, organisation_id: int, services: str = "") -> Assi
     try:
         db.session.flush()
     except IntegrityError:
-        raise Conflict(f"{name} is already an assistance centre.",
+        raise Conflict(_("%(name)s is already an assistance centre.", name=name),
                        field="organisation_id") from None
     audit.record(by, "assistance.centre_created", centre, {"organisation": organisation.name})
     return centre
@@ -48,16 +49,16 @@ def list_centres() -> list[AssistanceCentre]:
 def add_adviser(*, by: User, centre_id: int, email: str) -> Adviser:
     """An existing account becomes an adviser of the centre (admins only)."""
     if not by.has_role(Role.admin):
-        raise Forbidden("Only admins appoint advisers.")
+        raise Forbidden(_("Only admins appoint advisers."))
     centre = db.session.get(AssistanceCentre, centre_id)
     if centre is None:
-        raise NotFound("There is no such assistance centre.")
+        raise NotFound(_("There is no such assistance centre."))
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise DomainError("There is no account with this e-mail address; the adviser "
-                          "registers first.", field="email")
+        raise DomainError(_("There is no account with this e-mail address; the adviser "
+                            "registers first."), field="email")
     if db.session.scalar(select(Adviser.id).where(Adviser.user_id == user.id)):
-        raise Conflict("This person is already an adviser.", field="email")
+        raise Conflict(_("This person is already an adviser."), field="email")
     adviser = Adviser(user=user, centre=centre, languages=[], topics=[])
     user.grant(Role.adviser)
     db.session.add(adviser)
@@ -89,16 +90,16 @@ def supportable_calls() -> list[Call]:
 def update_profile(*, by: User, data: ProfileData) -> Adviser:
     adviser = my_profile(by)
     if adviser is None:
-        raise NotFound("You are not registered as an adviser of an assistance centre.")
+        raise NotFound(_("You are not registered as an adviser of an assistance centre."))
     unknown = set(data.languages) - set(LANGUAGES)
     if unknown or not data.languages:
-        raise DomainError("Choose the languages you advise in.", field="languages")
+        raise DomainError(_("Choose the languages you advise in."), field="languages")
     topics = list(dict.fromkeys(t.strip() for t in data.topics if t.strip()))
     if len(topics) > 12 or any(len(t) > 60 for t in topics):
-        raise DomainError("Name at most 12 topics of up to 60 characters.", field="topics")
+        raise DomainError(_("Name at most 12 topics of up to 60 characters."), field="topics")
     calls = [c for c in supportable_calls() if c.id in set(data.call_ids)]
     if len(calls) != len(set(data.call_ids)):
-        raise DomainError("Choose published calls.", field="call_ids")
+        raise DomainError(_("Choose published calls."), field="call_ids")
     adviser.languages, adviser.topics, adviser.calls = list(data.languages), topics, calls
     adviser.phone = data.phone.strip() or None
     audit.record(by, "assistance.profile_updated", adviser)
@@ -110,7 +111,7 @@ def advisers_for_call(reference: str) -> tuple[Call, list[Adviser]]:
     call = db.session.scalar(select(Call).where(Call.reference == reference,
                                                 Call.status != CallStatus.DRAFT))
     if call is None:
-        raise NotFound("There is no such call.")
+        raise NotFound(_("There is no such call."))
     advisers = list(db.session.scalars(
         select(Adviser).where(Adviser.calls.any(Call.id == call.id))
         .options(joinedload(Adviser.user),

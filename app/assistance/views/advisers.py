@@ -2,18 +2,24 @@
 a firm's draft (as far as the firm allowed)."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.applications.forms import ApplicationForm, BudgetLineForm
-from app.applications.models import AdviserLevel, ApplicationStatus, ParticipantRole
+from app.applications.models import (
+    APPLICATION_STATUS_LABELS,
+    AdviserLevel,
+    ApplicationStatus,
+    ParticipantRole,
+)
 from app.applications.services import advisers as adviser_services
 from app.applications.services.applications import ApplicationData, checklist
 from app.applications.services.costs import BudgetLineData, ict_choices
 from app.assistance.forms import ProfileForm
 from app.assistance.rules.languages import LANGUAGES
 from app.assistance.services import centres as services
-from app.assistance.views import bp
+from app.assistance.views import bp, language_name
 from app.assistance.views.centres import refuse
 from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS
 from app.core.access import requires
@@ -26,7 +32,8 @@ from app.core.extensions import db
 def profile():
     adviser = services.my_profile(current_user)
     form = ProfileForm(obj=adviser if request.method == "GET" else None)
-    form.languages.choices = sorted(LANGUAGES.items(), key=lambda pair: pair[1])
+    form.languages.choices = sorted(((code, language_name(code)) for code in LANGUAGES),
+                                    key=lambda pair: pair[1])
     form.call_ids.choices = [(c.id, f"{c.reference} — {c.title}")
                              for c in services.supportable_calls()]
     if request.method == "GET" and adviser is not None:
@@ -42,7 +49,7 @@ def profile():
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("Your adviser profile is saved.", "success")
+            flash(_("Your adviser profile is saved."), "success")
             return redirect(url_for("assistance.profile"))
     return render_template("assistance/profile.html", form=form, adviser=adviser)
 
@@ -53,7 +60,7 @@ def dashboard():
     applications = adviser_services.list_advised_applications(
         by=current_user, page=max(request.args.get("page", 1, type=int), 1))
     return render_template("assistance/dashboard.html", applications=applications,
-                           statuses=ApplicationStatus)
+                           statuses=ApplicationStatus, status_labels=APPLICATION_STATUS_LABELS)
 
 
 @bp.get("/applications/<int:application_id>")
@@ -98,8 +105,8 @@ def edit(application_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash(f"Saved; {firm.organisation.name} sees your change in its audit view.",
-                  "success")
+            flash(_("Saved; %(name)s sees your change in its audit view.",
+                    name=firm.organisation.name), "success")
             return redirect(url_for("assistance.application", application_id=application_id))
     return render_template("assistance/edit.html", form=form, application=application,
                            firm=firm)
@@ -126,7 +133,7 @@ def add_line(application_id: int):
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("The budget line is added.", "success")
+            flash(_("The budget line is added."), "success")
             return redirect(url_for("assistance.application", application_id=application_id))
     return render_template("assistance/line.html", form=form, application=application,
                            firm=firm)

@@ -1,14 +1,14 @@
 """Assistance centres: the public list, the advisers of a call, and the admins' page."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import Organisation, Role
 from app.assistance.forms import AdviserForm, CentreForm
-from app.assistance.rules.languages import language_names
 from app.assistance.services import centres as services
-from app.assistance.views import bp
+from app.assistance.views import bp, spoken_languages
 from app.core.access import public, requires
 from app.core.errors import DomainError, Forbidden, NotFound
 from app.core.extensions import db
@@ -26,7 +26,7 @@ def refuse(form, error: DomainError) -> None:
 @public
 def index():
     return render_template("assistance/index.html", centres=services.list_centres(),
-                           language_names=language_names)
+                           language_names=spoken_languages)
 
 
 @bp.get("/calls/<reference>")
@@ -34,7 +34,7 @@ def index():
 def call_advisers(reference: str):
     call, advisers = services.advisers_for_call(reference)
     return render_template("assistance/call_advisers.html", call=call, advisers=advisers,
-                           language_names=language_names)
+                           language_names=spoken_languages)
 
 
 @bp.route("/centres", methods=["GET", "POST"])
@@ -55,7 +55,7 @@ def centres():
         except DomainError as error:
             refuse(centre_form, error)
         else:
-            flash("The assistance centre is registered.", "success")
+            flash(_("The assistance centre is registered."), "success")
             return redirect(url_for("assistance.centres"))
     elif adviser_form.submit.data and adviser_form.validate_on_submit():
         try:
@@ -65,8 +65,8 @@ def centres():
         except DomainError as error:
             refuse(adviser_form, error)
         else:
-            flash("The adviser is appointed.", "success")
+            flash(_("The adviser is appointed."), "success")
             return redirect(url_for("assistance.centres"))
     return render_template("assistance/centres.html", centres=existing,
                            centre_form=centre_form, adviser_form=adviser_form,
-                           language_names=language_names)
+                           language_names=spoken_languages)

@@ -1,14 +1,14 @@
 """The firm's page: which advisers may see its applications, and what they did there."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.assistance.forms import GrantForm, RevokeForm
-from app.assistance.rules.languages import language_names
 from app.assistance.services import access as services
 from app.assistance.services.centres import all_advisers
-from app.assistance.views import bp
+from app.assistance.views import bp, spoken_languages
 from app.assistance.views.centres import refuse
 from app.core.access import requires
 from app.core.errors import DomainError
@@ -20,9 +20,10 @@ from app.core.extensions import db
 def access():
     form = GrantForm()
     advisers = all_advisers()
+    not_given = _("languages not given")
     form.adviser_id.choices = [
         (a.id, f"{a.user.name} — {a.centre.organisation.name} "
-               f"({language_names(a.languages) or 'languages not given'})") for a in advisers]
+               f"({spoken_languages(a.languages) or not_given})") for a in advisers]
     if form.validate_on_submit():
         try:
             services.grant_access(by=current_user, adviser_id=form.adviser_id.data,
@@ -31,7 +32,7 @@ def access():
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("The adviser has access now; you can revoke it at any time.", "success")
+            flash(_("The adviser has access now; you can revoke it at any time."), "success")
             return redirect(url_for("assistance.access"))
     has_organisation = current_user.organisation_id is not None
     events = services.firm_audit(by=current_user, page=max(request.args.get(
@@ -56,5 +57,5 @@ def revoke(access_id: int):
             refuse(form, error)
             flash(error.message, "danger")
         else:
-            flash(f"{grant.adviser.name} no longer has access.", "success")
+            flash(_("%(name)s no longer has access.", name=grant.adviser.name), "success")
     return redirect(url_for("assistance.access"))
