@@ -11,14 +11,16 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.models import User
 from app.core.audit import AuditEvent
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden
 from app.core.extensions import db
-from app.grants.models import GrantAmendment, GrantPlanLine, GrantShareVersion
+from app.grants.models import ExpenseClaim, Grant, GrantAmendment, GrantPlanLine, GrantShareVersion
 from app.grants.rules.lifecycle import InstallmentStatus
-from app.grants.services import amendments
+from app.grants.services import amendments, claims
 from tests.conftest import csrf_token
+from tests.integration.grants.test_beneficiary_ceilings import _race
 
 D = Decimal
 
@@ -273,3 +275,37 @@ def test_an_outsider_cannot_propose_and_an_unknown_kind_is_not_found(make_grant,
     assert client.get(f"/grants/{case.grant.id}/amendments/new/end_date").status_code == 403
     sign_in(case.officer)
     assert client.get(f"/grants/{case.grant.id}/amendments/new/anything").status_code == 404
+
+
+# Row locks are PostgreSQL's (SQLite serialises writers), so this race runs there only.
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_accepting_while_a_claim_is_approved_keeps_every_share_above_its_promises(
+        app, make_grant, make_claim, pay_installment):
+    case = make_grant()
+    first, _ = _ids(case)
+    movable = first.awarded_amount - amendments.states(case.grant)[str(first.id)].floor
+    amendment = _transfer(case, str(movable))  # everything the coordinator has left
+    claim = make_claim(case, lines=(("A", "broadband", "40000.00"),))  # the coordinator's
+    ids = (amendment.id, claim.id, case.coordinator.id, case.finance.id)
+
+    def accept():
+        amendments.decide(ids[0], by=db.session.get(User, ids[2]), decision="accept")
+
+    def approve():
+        claims.decide_claim(ids[1], by=db.session.get(User, ids[3]), approve=True)
+
+    outcomes = _race(app, [accept, approve] * 10)
+    assert not [o for o in outcomes if o.startswith("error")], outcomes
+    db.session.expire_all()
+    # Whichever held the lock first: accepted before the approval, which then priced the
+    # claim on the new share; or refused after it, on the approval's promise.
+    accepted = db.session.get(GrantAmendment, ids[0]).status == "accepted"
+    assert outcomes.count("done") == (2 if accepted else 1), outcomes
+    assert db.session.get(ExpenseClaim, ids[1]).status == "approved"
+    pay_installment(case, 1)
+    pay_installment(case, 2)
+    grant = db.session.get(Grant, case.grant.id)
+    assert grant.awarded_amount == sum(b.awarded_amount for b in grant.beneficiaries)
+    for beneficiary in grant.beneficiaries:
+        assert beneficiary.disbursed_amount <= beneficiary.awarded_amount
