@@ -79,8 +79,9 @@ class BudgetLineForm(VersionedForm):
     category = SelectField(_l("Cost category"), choices=[
         (code, label) for code, label in COST_CATEGORY_NAMES.items() if code != "E"],
         validators=[DataRequired()],
-        description=_l("Indirect costs (E) are computed: 25 % of direct costs except "
-                       "subcontracting."))
+        # The rate as a value: a bare "25 % of" would read as a placeholder to translators.
+        description=_l("Indirect costs (E) are computed: %(rate)s of direct costs except "
+                       "subcontracting.", rate="25 %"))
     ict_category = SelectField(_l("ICT category"), validators=[DataRequired()])
     amount = money_field(_l("Amount"), validators=[InputRequired()])
     description = StringField(_l("Description"), validators=[Optional(), Length(max=300)])

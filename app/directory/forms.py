@@ -73,10 +73,12 @@ class StatusForm(SmeFiguresFields):
         choices=[(status.value, CONTROL_STATUS_LABELS[status]) for status in ControlStatus
                  if status != ControlStatus.UNDECLARED],
         validators=[Optional()],
-        description=_l("Control: more than 50 % of the capital or votes, or the power to decide. "
+        # The share as a value: a bare "50 % of" would read as a placeholder to translators.
+        description=_l("Control: more than %(share)s of the capital or votes, or the power to "
+                       "decide. "
                        "Organisations under common control may all take part and count as one "
                        "partner. Ownership by the same public body or public investor is not "
-                       "control."))
+                       "control.", share="50 %"))
     controller_identifier = StringField(
         _l("Controlling organisation or public owner: VAT number or PIC"),
         validators=[Optional(), Length(max=40)],

@@ -35,6 +35,10 @@ def test_the_search_a_profile_and_its_form(client, make_listed, sign_in):
     for text in ("We are looking for partners", "Contact details", "Save profile",
                  "The first person of our organisation on OpenCall"):
         assert pseudo(text) in form, text
+    status = client.get(f"/organisations/{listed.organisation.id}/status",
+                        headers=GERMAN).get_data(as_text=True)
+    assert pseudo("Independence and SME status") in status
+    assert "⟪Control: more than 50 % of the capital or votes" in status
 
 
 def test_a_partner_request_is_written_in_the_recipients_language(
