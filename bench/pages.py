@@ -59,7 +59,7 @@ PAGES = [
 
 
 def make_app(url: str, files: str):
-    from flask import render_template_string
+    from flask import render_template
 
     from app.core.access import public
     from app.core.extensions import db
@@ -68,12 +68,15 @@ def make_app(url: str, files: str):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, FILES_DIR=files,
                      JOBS_MODE="eager")
 
+    # Compiled once, as a template file is: compiling it on each request made the bare
+    # endpoint a third dearer than it is, and every page's rate against it look better.
+    small = app.jinja_env.from_string("<!doctype html><title>{{ n }}</title><p>{{ n }}</p>")
+
     @public
     def bare():
         """What every page pays anyway: one SELECT and a small template."""
         name = db.session.scalar(text("SELECT 'OpenCall'"))
-        return render_template_string("<!doctype html><title>{{ n }}</title><p>{{ n }}</p>",
-                                      n=name)
+        return render_template(small, n=name)
 
     app.add_url_rule("/bench/bare", "bench_bare", bare)
     return app
