@@ -137,17 +137,28 @@ def iter_rows(filters: ReportFilters, *, by: User, batch_size: int = BATCH_SIZE,
 
 @dataclass
 class ReportSummary:
-    total: Decimal = ZERO
+    """Every amount with its currency: a funder's calls may pay in several, and a total
+    never adds them up (issue 12, item 6)."""
+
     rows: int = 0
-    currencies: list[str] = field(default_factory=list)
-    by_call: list[tuple[str, Decimal]] = field(default_factory=list)
-    by_country: list[tuple[str, Decimal]] = field(default_factory=list)
-    by_ict: list[tuple[str, Decimal]] = field(default_factory=list)
-    by_beneficiary: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    totals: list[tuple[str, Decimal]] = field(default_factory=list)  # (currency, total)
+    by_call: list[tuple[str, str, Decimal]] = field(default_factory=list)  # (ref, cur, amount)
+    by_country: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    by_ict: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    by_beneficiary: list[tuple[str, str, str, Decimal]] = field(default_factory=list)
+
+    @property
+    def currencies(self) -> list[str]:
+        return [currency for currency, _total in self.totals]
+
+    def in_currency(self, pairs, currency: str) -> list[tuple]:
+        """The (key…, amount) lines of one currency, without the currency."""
+        return [(*line[:-2], line[-1]) for line in pairs if line[-2] == currency]
 
 
 def summarise(filters: ReportFilters, *, by: User) -> ReportSummary:
-    """Totals by call, country, ICT category and beneficiary: five GROUP BY queries."""
+    """Totals per currency, and by call, country, ICT category and beneficiary in each
+    currency: six GROUP BY queries."""
     where = _where(filters, by)
     amount = func.sum(DisbursementShare.amount)
 
@@ -156,15 +167,15 @@ def summarise(filters: ReportFilters, *, by: User) -> ReportSummary:
                                   .group_by(*columns).order_by(*columns)).all()
 
     summary = ReportSummary()
-    summary.rows, total = db.session.execute(
-        _joined(select(func.count(DisbursementShare.id), amount)).where(*where)).one()
-    summary.total = total or ZERO
-    summary.currencies = [c for (c, _) in grouped(Call.currency)]
-    summary.by_call = [(ref, value) for ref, value in grouped(Call.reference)]
-    summary.by_country = [(code, value) for code, value in grouped(Organisation.country)]
-    summary.by_ict = [(code, value) for code, value in grouped(DisbursementShare.ict_category)]
-    summary.by_beneficiary = [(name, country, value) for name, country, value
-                              in grouped(Organisation.name, Organisation.country)]
+    summary.rows = db.session.scalar(
+        _joined(select(func.count(DisbursementShare.id))).where(*where))
+    summary.totals = [(currency, value or ZERO) for currency, value in grouped(Call.currency)]
+    summary.by_call = [tuple(line) for line in grouped(Call.reference, Call.currency)]
+    summary.by_country = [tuple(line) for line in grouped(Organisation.country, Call.currency)]
+    summary.by_ict = [tuple(line) for line in grouped(DisbursementShare.ict_category,
+                                                      Call.currency)]
+    summary.by_beneficiary = [tuple(line) for line in grouped(
+        Organisation.name, Organisation.country, Call.currency)]
     return summary
 
 

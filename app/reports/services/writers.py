@@ -48,12 +48,13 @@ def _summary_rows(summary: ReportSummary, filters: list[tuple[str, str]]) -> Ite
     yield (_("Disbursement report"),)
     yield from filters
     yield (_("Rows"), summary.rows)
-    yield (_("Total"), summary.total)
-    for title, pairs in ((_("By call"), summary.by_call), (_("By country"), summary.by_country),
+    for currency, total in summary.totals:  # one total per currency, labelled with it
+        yield (_("Total"), total, currency)
+    for title, lines in ((_("By call"), summary.by_call), (_("By country"), summary.by_country),
                          (_("By ICT category"), summary.by_ict)):
         yield ()
         yield (title,)
-        yield from pairs
+        yield from ((key, amount, currency) for key, currency, amount in lines)
 
 
 def write_xlsx(path: Path, rows: Iterable[ReportRow], summary: ReportSummary,
@@ -65,27 +66,29 @@ def write_xlsx(path: Path, rows: Iterable[ReportRow], summary: ReportSummary,
 
 
 def summary_charts(summary: ReportSummary, currency: str) -> dict:
+    """The charts of one currency's amounts (a chart never adds up two currencies)."""
     charts = {}
-    if summary.by_ict:
+    by_ict = summary.in_currency(summary.by_ict, currency)
+    by_country = summary.in_currency(summary.by_country, currency)
+    if by_ict:
         charts["ict"] = bar_chart(
             _("Disbursed by ICT category"),
-            [str(ICT_CATEGORY_NAMES.get(code, code)) for code, _value in summary.by_ict],
-            {_("Disbursed"): [value for _code, value in summary.by_ict]}, currency=currency)
-    if summary.by_country:
+            [str(ICT_CATEGORY_NAMES.get(code, code)) for code, _value in by_ict],
+            {_("Disbursed"): [value for _code, value in by_ict]}, currency=currency)
+    if by_country:
         charts["country"] = pie_chart(
             _("Disbursed by country"),
-            {country_name(code): value for code, value in summary.by_country}, currency=currency)
+            {country_name(code): value for code, value in by_country}, currency=currency)
     return charts
 
 
 def pdf_html(rows: Iterable[ReportRow], summary: ReportSummary,
              filters: list[tuple[str, str]], produced_at) -> str:
     """The report as one HTML document (rendering it reads the rows)."""
-    currency = summary.currencies[0] if len(summary.currencies) == 1 else "EUR"
     return render_template("pdf/report_disbursements.html", rows=rows, summary=summary,
-                           filters=filters, charts=summary_charts(summary, currency),
-                           currency=currency, ict_labels=ICT_CATEGORY_NAMES,
-                           produced_at=produced_at)
+                           filters=filters, charts={currency: summary_charts(summary, currency)
+                                                    for currency in summary.currencies},
+                           ict_labels=ICT_CATEGORY_NAMES, produced_at=produced_at)
 
 
 def pdf_bytes(html: str) -> bytes:
