@@ -119,6 +119,10 @@ def add_claim_line(claim_id: int, *, by: User, beneficiary_id: int, category: st
     beneficiary = db.session.get(GrantBeneficiary, beneficiary_id)
     if beneficiary is None or beneficiary.grant_id != claim.grant_id:
         raise DomainError(_("Choose a beneficiary of this grant."), field="beneficiary_id")
+    if beneficiary.left_on is not None:  # by an amendment: its share is closed
+        raise DomainError(_("%(name)s left the grant on %(day)s: no more costs are claimed "
+                            "for it.", name=beneficiary.organisation.name,
+                            day=beneficiary.left_on.isoformat()), field="beneficiary_id")
     if category == INDIRECT_CATEGORY or category not in {c.value for c in CostCategory}:
         raise DomainError(_("Choose a direct cost category; indirect costs are computed."),
                           field="category")

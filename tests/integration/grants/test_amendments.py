@@ -148,6 +148,11 @@ def test_a_leaving_beneficiary_keeps_what_it_was_paid_and_the_rest_goes_as_state
     with pytest.raises(DomainError, match="current beneficiary"):
         _transfer(case, "1.00")  # it left: nothing moves from it any more
     db.session.rollback()
+    claim = claims.open_claim(case.grant.id, by=case.coordinator, period=1)
+    with pytest.raises(DomainError, match="left the grant on"):
+        claims.add_claim_line(claim.id, by=case.coordinator, beneficiary_id=second.id,
+                              category="A", ict_category="broadband", amount="100.00")
+    db.session.rollback()
 
 
 def test_a_new_beneficiary_joins_with_a_share_taken_from_another(make_grant,
