@@ -11,8 +11,8 @@ from app.core.classifications import FORD_FIELDS
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
 from app.directory.forms import AnswerForm, AskToJoinForm
+from app.directory.labels import CHECK_NAMES
 from app.directory.models import ContactRequestStatus
-from app.directory.rules.suggestions import CHECK_LABELS
 from app.directory.services import contact
 from app.directory.services.profiles import get_organisation
 from app.directory.services.suggestions import coordinated_application, suggestions_for
@@ -34,7 +34,7 @@ def suggestions(application_id: int):
     return render_template(
         "directory/suggestions.html", page=page, application=page.application,
         application_url=_application_url(application_id),
-        result=page.result, check_labels=CHECK_LABELS, ford=FORD_FIELDS,
+        result=page.result, check_labels=CHECK_NAMES, ford=FORD_FIELDS,
         ict_labels=ICT_CATEGORY_NAMES,
         sent_today=contact.sent_in_last_day(current_user), daily_limit=contact.daily_limit(),
         statuses=ContactRequestStatus)

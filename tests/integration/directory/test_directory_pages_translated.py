@@ -62,5 +62,5 @@ def test_the_partner_suggestions(client, make_call, make_consortium, make_listed
     page = client.get(f"/organisations/suggestions/{consortium.application.id}",
                       headers=GERMAN).get_data(as_text=True)
     for text in ("Partners who would make this consortium eligible", "Suggested partners",
-                 "Ask to join", "Would fix:"):
+                 "Ask to join", "Would fix:", "Research organisations"):
         assert pseudo(text) in page, text
