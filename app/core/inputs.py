@@ -12,6 +12,7 @@ The app answers 400 for values the database still refuses (core.errors), as a la
 from datetime import date, datetime
 
 from flask import Flask, abort, request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import NumberRange, ValidationError
 
@@ -37,11 +38,13 @@ def install_input_guards(app: Flask) -> None:
 
 def refuse_bad_parameters() -> None:
     if "\x00" in request.path:
-        abort(400, "The address contains a NUL character.")
+        abort(400, _("The address contains a NUL character."))
     for source, values in (("address", request.args), ("form", request.form)):
         for name, value in values.items(multi=True):
             if "\x00" in name or "\x00" in value:
-                abort(400, f"The {source} contains a NUL character, which is not allowed.")
+                abort(400, _("The address contains a NUL character, which is not allowed.")
+                      if source == "address" else
+                      _("The form contains a NUL character, which is not allowed."))
             _check_number(name, value)
 
 
@@ -49,11 +52,11 @@ def _check_number(name: str, value: str) -> None:
     if name in ("page", "per_page") or name.endswith("_page"):  # "awaiting_page": a 2nd list
         highest = MAX_PER_PAGE if name == "per_page" else MAX_PAGE
         if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= highest:
-            abort(400, f"The {name.replace('_', ' ')} must be a whole number from 1 to "
-                       f"{highest:,}.")
+            abort(400, _("The %(name)s must be a whole number from 1 to %(highest)s.",
+                         name=name.replace("_", " "), highest=f"{highest:,}"))
     elif (name == "id" or name.endswith("_id")) and value.isascii() and value.isdigit() and (
             len(value) > 10 or int(value) > MAX_ID):
-        abort(400, f"{name} is not a valid identifier.")
+        abort(400, _("%(name)s is not a valid identifier.", name=name))
 
 
 def whole_number(minimum: int = 0, maximum: int = MAX_ID, message: str | None = None):
@@ -68,6 +71,7 @@ def sane_date(message: str | None = None):
     def check(form, field) -> None:
         value = field.data
         if isinstance(value, date | datetime) and not MIN_YEAR <= value.year <= MAX_YEAR:
-            raise ValidationError(message or f"Give a date between {MIN_YEAR} and {MAX_YEAR}.")
+            raise ValidationError(message or _("Give a date between %(first)d and %(last)d.",
+                                               first=MIN_YEAR, last=MAX_YEAR))
 
     return check

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.core.errors import NotFound
 
@@ -26,8 +27,8 @@ class MissingFile(NotFound):
     """A stored file's row exists but the file does not (e.g. restored without its files)."""
 
     def __init__(self, key: str):
-        super().__init__("This file is no longer stored. An administrator can restore it "
-                         "from a backup.")
+        super().__init__(_("This file is no longer stored. An administrator can restore it "
+                           "from a backup."))
         self.key = key
 
 

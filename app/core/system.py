@@ -12,6 +12,7 @@ from flask import (
     render_template,
     send_file,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import text
@@ -129,10 +130,10 @@ def job_retry(job_id: int):
     job = _own_job(job_id)
     kind = JOB_KINDS.get(job.kind)
     if job.status != JobStatus.failed or kind is None or kind.page is None:
-        raise Conflict("Only a failed job can be tried again.")
+        raise Conflict(_("Only a failed job can be tried again."))
     again = retry_job(job, by=current_user)
     db.session.commit()
-    flash("Started again.", "info")
+    flash(_("Started again."), "info")
     return redirect(kind.page(again))
 
 

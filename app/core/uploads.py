@@ -9,18 +9,23 @@ a name tree is found as well as one in the document's open action.
 
 from io import BytesIO
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from sqlalchemy import func, select
 
 from app.core.database import StoredFile
 from app.core.extensions import db
+from app.core.i18n import N_
 
 MEGABYTE = 1024 * 1024
-NOT_A_PDF = "Upload a PDF file: this file is not a PDF, whatever its name says."
-ENCRYPTED = "This PDF is protected by a password: upload it without the protection."
+# English msgids (N_): pdf_problem gives them in the uploader's language.
+NOT_A_PDF = N_("Upload a PDF file: this file is not a PDF, whatever its name says.")
+ENCRYPTED = N_("This PDF is protected by a password: upload it without the protection.")
 # pypdf decodes "#xx" escapes in names, so /J#61vaScript arrives here as /JavaScript.
-_ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/Launch": "a launch action (it starts a program)"}
+_ACTIVE_ACTIONS = {"/JavaScript": "JavaScript",
+                   "/Launch": _l("a launch action (it starts a program)")}
 _EMBEDDED_KEYS = {"/EmbeddedFiles", "/EmbeddedFile"}
 # A bound on the walk, so that a crafted file cannot keep a web process busy.
 MAX_OBJECTS = 200_000
@@ -60,15 +65,16 @@ def pdf_problem(data: bytes) -> str | None:
     try:
         reader = PdfReader(BytesIO(data), strict=False)
         if reader.is_encrypted:
-            return ENCRYPTED
+            return _(ENCRYPTED)
         if "/Root" not in reader.trailer or len(reader.pages) == 0:
-            return NOT_A_PDF
+            return _(NOT_A_PDF)
         found = _active_content(reader.trailer)
     except Exception:  # any failure to parse hostile input means "not a PDF"
-        return NOT_A_PDF
+        return _(NOT_A_PDF)
     if found:
-        return (f"This PDF contains {found}, which OpenCall does not accept: save or print it "
-                "as a plain PDF without scripts, actions or attached files and upload that.")
+        return _("This PDF contains %(found)s, which OpenCall does not accept: save or print "
+                 "it as a plain PDF without scripts, actions or attached files and upload that.",
+                 found=str(found))
     return None
 
 
@@ -87,6 +93,7 @@ def _megabytes(size: int) -> str:
 def quota_problem(*, used: int, adding: int, quota: int, whose: str) -> str | None:
     """The message when `adding` bytes would take `used` over `quota` (0 means no quota)."""
     if quota and used + adding > quota:
-        return (f"{whose} may store at most {_megabytes(quota)} of files; "
-                f"{_megabytes(used)} are used and this file is {_megabytes(adding)}.")
+        return _("%(whose)s may store at most %(quota)s of files; %(used)s are used and this "
+                 "file is %(size)s.", whose=whose, quota=_megabytes(quota),
+                 used=_megabytes(used), size=_megabytes(adding))
     return None

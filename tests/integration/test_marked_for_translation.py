@@ -65,6 +65,9 @@ GERMAN = {
     "Assistance centres": "Beratungsstellen",
     "Languages you advise in": "Ihre Beratungssprachen",
     "Who has access": "Wer Zugang hat",
+    # core: refusals of bad input and of uploads
+    "The %(name)s must be a whole number from 1 to %(highest)s.":
+        "%(name)s muss eine ganze Zahl von 1 bis %(highest)s sein.",
 }
 
 
@@ -106,6 +109,8 @@ def test_error_pages_are_translated(client, german):
     page = _page(client, "/no-such-page", german)
     assert "Nicht gefunden" in page and "Hier ist nichts" in page
     assert "Zurück zur Startseite" in page
+    assert "page muss eine ganze Zahl von 1 bis 10,000 sein." in _page(
+        client, "/events/?page=0", german)
 
 
 def test_the_menu_and_the_home_page_are_translated(client, german, make_user, sign_in):
