@@ -34,6 +34,7 @@ from app.calls.labels import (
     ICT_CATEGORY_NAMES,
     OUTSIDE_MEMBERS_NAMES,
     PROGRAMME_PART_NAMES,
+    TIE_BREAK_TEXTS,
 )
 from app.calls.rules.criteria import TIE_BREAKS, ConsensusMethod, CriterionKind
 from app.calls.rules.deadlines import DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS
@@ -251,7 +252,7 @@ class CriteriaForm(FlaskForm):
     min_comment_length = IntegerField(_l("Minimum comment length (characters)"), default=0,
                                       validators=[Optional()])
     tie_breaks = FieldList(SelectField(choices=[("", "—")] + [
-        (code, rule.label) for code, rule in TIE_BREAKS.items()]), _l("Tie-break place"),
+        (code, TIE_BREAK_TEXTS[code][0]) for code in TIE_BREAKS]), _l("Tie-break place"),
         min_entries=MAX_TIE_BREAKS)
     submit = SubmitField(_l("Save criteria"))
 

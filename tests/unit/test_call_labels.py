@@ -5,7 +5,12 @@ import pytest
 
 from app.calls import labels
 from app.calls.rules.countries import COUNTRY_GROUPS
-from app.calls.rules.eligibility_rules import OUTSIDE_MEMBERS_LABELS, PROGRAMME_PART_LABELS
+from app.calls.rules.criteria import CRITERIA_PRESETS, TIE_BREAKS
+from app.calls.rules.eligibility_rules import (
+    OUTSIDE_MEMBERS_LABELS,
+    PROGRAMME_PART_LABELS,
+    RULE_PRESETS,
+)
 from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS
 from app.calls.rules.lifecycle import STATUS_LABELS, CallAction, CallKind, Phase
 
@@ -27,3 +32,15 @@ def test_the_same_english_as_the_rules(translatable, rule):
     (labels.CALL_ACTION_NAMES, CallAction)], ids=["kind", "phase", "action"])
 def test_every_code_has_a_label(translatable, codes):
     assert set(translatable) == set(codes)
+
+
+@pytest.mark.parametrize(("texts", "rules"), [
+    (labels.TIE_BREAK_TEXTS, TIE_BREAKS), (labels.RULE_PRESET_TEXTS, RULE_PRESETS),
+    (labels.CRITERIA_PRESET_TEXTS, CRITERIA_PRESETS)],
+    ids=["tie-breaks", "rule-presets", "criteria-presets"])
+def test_names_and_descriptions_as_the_rules_write_them(texts, rules):
+    assert {code: (str(name), str(description)) for code, (name, description) in texts.items()} \
+        == {code: (rule.label, rule.description) for code, rule in rules.items()}
+    shown = labels.in_language(rules, texts)
+    assert all(shown[code].document == rule.document for code, rule in rules.items()
+               if hasattr(rule, "document"))

@@ -33,8 +33,12 @@ from app.calls.labels import (
     CALL_STATUS_NAMES,
     COST_CATEGORY_NAMES,
     COUNTRY_GROUP_NAMES,
+    CRITERIA_PRESET_TEXTS,
     ICT_CATEGORY_NAMES,
     PHASE_NAMES,
+    RULE_PRESET_TEXTS,
+    TIE_BREAK_TEXTS,
+    in_language,
 )
 from app.calls.rules.criteria import CRITERIA_PRESETS, TIE_BREAKS
 from app.calls.rules.criteria_text import describe_criteria
@@ -56,6 +60,10 @@ from app.core.pdf import render_pdf
 from app.core.refused_token import reshows_form
 
 IRREVERSIBLE = {CallAction.START_EVALUATION, CallAction.ARCHIVE}
+# The presets and tie-breaks of the rules, named and described in the reader's language.
+RULE_PRESETS_SHOWN = in_language(RULE_PRESETS, RULE_PRESET_TEXTS)
+CRITERIA_PRESETS_SHOWN = in_language(CRITERIA_PRESETS, CRITERIA_PRESET_TEXTS)
+TIE_BREAKS_SHOWN = in_language(TIE_BREAKS, TIE_BREAK_TEXTS)
 
 
 def _page() -> int:
@@ -278,7 +286,7 @@ def _with_stored_values(call, locked: frozenset[str]):
 def rules(reference: str):
     call = services.get_call_to_manage(reference, by=current_user)
     form = RulesForm()
-    preset = RULE_PRESETS.get(request.args.get("preset", ""))
+    preset = RULE_PRESETS_SHOWN.get(request.args.get("preset", ""))
     if request.method == "GET":
         form.fill(dict(preset.document) if preset else call.eligibility_rules)
         form.version.data = call.version
@@ -288,7 +296,7 @@ def rules(reference: str):
         if saved:
             flash(_("Eligibility rules saved."), "success")
             return redirect(url_for("calls.criteria", reference=reference))
-    return render_template("calls/rules.html", form=form, call=call, presets=RULE_PRESETS,
+    return render_template("calls/rules.html", form=form, call=call, presets=RULE_PRESETS_SHOWN,
                            preset=preset, locked=services.rules_locked_reason(call))
 
 
@@ -309,7 +317,7 @@ def _fill_criteria_form(form: CriteriaForm, document: dict) -> None:
 def criteria(reference: str):
     call = services.get_call_to_manage(reference, by=current_user)
     form = CriteriaForm()
-    preset = CRITERIA_PRESETS.get(request.args.get("preset", ""))
+    preset = CRITERIA_PRESETS_SHOWN.get(request.args.get("preset", ""))
     if request.method == "GET":
         _fill_criteria_form(form, dict(preset.document) if preset else call.award_criteria)
         form.version.data = call.version
@@ -321,7 +329,8 @@ def criteria(reference: str):
             return redirect(url_for("calls.detail", reference=reference))
     errors = getattr(form, "document_errors", {})
     return render_template("calls/criteria.html", form=form, call=call,
-                           presets=CRITERIA_PRESETS, preset=preset, tie_breaks=TIE_BREAKS,
+                           presets=CRITERIA_PRESETS_SHOWN, preset=preset,
+                           tie_breaks=TIE_BREAKS_SHOWN,
                            errors=errors, locked=services.rules_locked_reason(call))
 
 

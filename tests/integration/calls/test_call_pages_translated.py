@@ -35,6 +35,13 @@ def test_the_editor_its_labels_and_its_messages(client, make_call, make_user, si
     for text in ("Money and dates", "Maximum grant per proposal", "Dates below are in this "
                  "time zone.", "Save call", "2. Eligibility rules"):
         assert pseudo(text) in editor, text
+    rules = client.get(f"/calls/{call.reference}/rules", headers=GERMAN).get_data(as_text=True)
+    assert pseudo("Horizon Europe standard") in rules and pseudo("EU Member States") in rules
+    criteria = client.get(f"/calls/{call.reference}/criteria",
+                          headers=GERMAN).get_data(as_text=True)
+    for text in ("Panel decision", "The panel orders the proposals still tied and records its "
+                 "reason.", "Horizon Europe – Innovation Action", "Tie-breaks, in order"):
+        assert pseudo(text) in criteria, text
     answer = client.post(f"/calls/{call.reference}/status/archive", headers=GERMAN,
                          data={"csrf_token": csrf_token(client, "/calls/manage")},
                          follow_redirects=True)
