@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import markdown
 import nh3
+from babel import Locale
 from babel.dates import format_datetime, format_timedelta
 from flask import Flask, current_app
 from markupsafe import Markup
@@ -71,9 +72,10 @@ def time_remaining(deadline: datetime | None, now: datetime | None = None) -> st
 
 
 def country_name(code: str | None) -> str:
+    """A country's name in the page's language ("Germany", "Deutschland")."""
     if not code:
         return "—"
-    return COUNTRIES.get(code.upper(), code)
+    return _country_names(current_locale()).get(code.upper(), code)
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -83,8 +85,21 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=64)
+def _country_names(locale: str) -> dict[str, str]:
+    """English pages keep the ISO names (pycountry); other languages take Babel's (CLDR)
+    name of each territory, or the English one where CLDR has none."""
+    parsed = Locale.parse(locale)
+    if parsed.language == "en":
+        return COUNTRIES
+    return {code: parsed.territories.get(code, name) for code, name in COUNTRIES.items()}
+
+
+@lru_cache(maxsize=64)
 def _country_choices(locale: str) -> tuple[tuple[str, str], ...]:
-    return tuple(COUNTRIES.items())
+    names = _country_names(locale)
+    if names is COUNTRIES:
+        return tuple(COUNTRIES.items())  # already in the order of their English names
+    return tuple(sorted(names.items(), key=lambda item: item[1].casefold()))
 
 
 def counted(count: int, singular: str, plural: str | None = None) -> str:

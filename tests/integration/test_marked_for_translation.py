@@ -123,6 +123,9 @@ def test_the_menu_and_the_home_page_are_translated(client, german, make_user, si
 def test_registration_its_form_its_message_and_its_mail_are_translated(client, german):
     page = _page(client, "/accounts/register", german)
     assert "Ihr Name" in page and "Forschungseinrichtung" in page
+    # Country names come from Babel in other languages, ISO's English names in English.
+    assert ">Deutschland</option>" in page and ">Tschechien</option>" in page
+    assert ">Czechia</option>" in _page(client, "/accounts/register", {"Accept-Language": "en"})
     client.post("/accounts/register", headers=german, data={
         **REGISTRATION, "identifier": "", "email": "neu@example.org",
         "csrf_token": csrf_token(client, "/accounts/register")})

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import cache
 from typing import NamedTuple
 
 from flask import current_app
@@ -19,8 +18,8 @@ from app.applications.models import Application, ApplicationStatus, Participant
 from app.calls.models import Call
 from app.calls.rules.criteria_text import describe_criteria
 from app.calls.rules.lifecycle import CallKind, CallStatus
+from app.core.classifications import COUNTRIES
 from app.core.extensions import db
-from app.core.formatting import country_name
 from app.evaluation.models import Ranking
 from app.grants.models import Disbursement, Grant, GrantBeneficiary
 from app.grants.rules.lifecycle import GrantStatus
@@ -40,8 +39,11 @@ from app.opendata.rules.threesixtygiving import GrantFacts, OrganisationFacts, P
 # Grants are published from signature on: before it, nothing has been awarded.
 PUBLISHED_GRANTS = (GrantStatus.SIGNED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
 BATCH = 2000
-# pycountry looks a name up by scanning; a few dozen countries are asked for again and again.
-_country_name = cache(country_name)
+
+
+# Open data is published in English, whoever starts the publication in whatever language.
+def _country_name(code: str | None) -> str:
+    return COUNTRIES.get((code or "").upper(), code or "—")
 
 
 def base_url() -> str:
