@@ -82,7 +82,8 @@ def test_only_the_other_side_accepts_and_only_the_proposer_withdraws(make_grant,
     with pytest.raises(DomainError, match="Only the coordinator who proposed"):
         amendments.decide(amendment.id, by=case.officer, decision="withdraw")
     db.session.rollback()
-    with pytest.raises(Forbidden):  # the finance officer is no party to amendments
+    # The finance officer is no party to amendments.
+    with pytest.raises(Forbidden, match="agree amendments"):
         amendments.decide(amendment.id, by=case.finance, decision="accept")
     db.session.rollback()
     with pytest.raises(Conflict, match="already proposed"):
