@@ -224,6 +224,49 @@ def test_the_outbox_migration_removes_links_from_messages_that_left(scratch_app)
                                 "SELECT body FROM outbox_messages WHERE status = 'kept'")
 
 
+def _insert_bare_row(connection, table: str, **values) -> None:
+    """A row with every NOT NULL column given a plain value of its type (`values` win)."""
+    plain = {"INT": 100, "BOOL": False, "DATETIME": "2026-01-01 00:00:00",
+             "DATE": "2026-01-01", "JSON": "{}", "NUMERIC": 100}
+    row = {}
+    for column in inspect(connection).get_columns(table):
+        if column["name"] in values or column["nullable"]:
+            continue
+        kind = str(column["type"]).upper()
+        row[column["name"]] = next((value for prefix, value in plain.items()
+                                    if kind.startswith(prefix)), "x")
+    row.update(values)
+    names = ", ".join(row)
+    connection.execute(text(f"INSERT INTO {table} ({names}) VALUES "
+                            f"({', '.join(':' + name for name in row)})"), row)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the UPDATE is plain SQL on both
+def test_de_minimis_becomes_a_call_setting_and_grants_keep_their_flag(scratch_app):
+    """0026: a call with a grant prepared as de minimis aid is a de minimis call; the grants
+    keep the flag they were prepared with."""
+    from app.core.extensions import db
+
+    config = _config(scratch_app)
+    with scratch_app.app_context():
+        command.upgrade(config, "0025_ranking_cache")
+        with db.engine.begin() as connection:
+            connection.execute(text("PRAGMA foreign_keys=OFF"))  # bare rows, no parents
+            for call_id in (1, 2, 3):
+                _insert_bare_row(connection, "calls", id=call_id, reference=f"C-{call_id}",
+                                 closes_at="2026-02-01 00:00:00")
+            for grant_id, call_id, flag in ((1, 1, True), (2, 1, False), (3, 2, False)):
+                _insert_bare_row(connection, "grants", id=grant_id, call_id=call_id,
+                                 application_id=grant_id, agreement_number=f"G-{grant_id}",
+                                 de_minimis=flag, disbursed_amount=0)
+        command.upgrade(config, "0026_call_de_minimis")
+        db.session.remove()
+    assert [_scalar(scratch_app, f"SELECT de_minimis FROM calls WHERE id = {i}")
+            for i in (1, 2, 3)] == [1, 0, 0]
+    assert [_scalar(scratch_app, f"SELECT de_minimis FROM grants WHERE id = {i}")
+            for i in (1, 2, 3)] == [1, 0, 0]
+
+
 def test_models_and_migrations_agree(app):
     result = app.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output  # non-zero lists the missing operations
