@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -18,26 +20,28 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.calls.forms import money_field
-from app.calls.rules.finance import COST_CATEGORY_LABELS, ICT_CATEGORY_LABELS, INDIRECT_CATEGORY
+from app.calls.labels import COST_CATEGORY_NAMES, ICT_CATEGORY_NAMES
+from app.calls.rules.finance import INDIRECT_CATEGORY
 from app.core.inputs import sane_date
 
-DIRECT_CATEGORY_CHOICES = [(code, label) for code, label in COST_CATEGORY_LABELS.items()
+DIRECT_CATEGORY_CHOICES = [(code, label) for code, label in COST_CATEGORY_NAMES.items()
                            if code != INDIRECT_CATEGORY]
-ICT_CHOICES = list(ICT_CATEGORY_LABELS.items())
+ICT_CHOICES = list(ICT_CATEGORY_NAMES.items())
 
 
 def _understood(label: str) -> BooleanField:
-    return BooleanField(label, validators=[DataRequired("Tick the box to confirm.")])
+    return BooleanField(label, validators=[DataRequired(_l("Tick the box to confirm."))])
 
 
 class PrepareGrantForm(FlaskForm):
-    agreement_number = StringField("Agreement number", validators=[DataRequired(), Length(max=40)])
-    awarded_amount = money_field("Awarded amount", validators=[InputRequired()],
-                                 description="At most what the consortium requested.")
-    start_date = DateField("Start date", validators=[DataRequired(), sane_date()])
-    end_date = DateField("End date", validators=[Optional(), sane_date()],
-                         description="Leave empty for the proposal's duration.")
-    submit = SubmitField("Prepare grant agreement")
+    agreement_number = StringField(_l("Agreement number"),
+                                   validators=[DataRequired(), Length(max=40)])
+    awarded_amount = money_field(_l("Awarded amount"), validators=[InputRequired()],
+                                 description=_l("At most what the consortium requested."))
+    start_date = DateField(_l("Start date"), validators=[DataRequired(), sane_date()])
+    end_date = DateField(_l("End date"), validators=[Optional(), sane_date()],
+                         description=_l("Leave empty for the proposal's duration."))
+    submit = SubmitField(_l("Prepare grant agreement"))
 
     beneficiary_field_names: list[str] = []
 
@@ -46,8 +50,9 @@ def prepare_form_class(participants) -> type[PrepareGrantForm]:
     """The preparation form with one optional amount field per beneficiary."""
     fields = {
         f"beneficiary_{p.id}": money_field(
-            f"Amount for {p.organisation.name}", validators=[Optional()],
-            description="Leave all empty to split the grant in proportion to the requests.")
+            _("Amount for %(organisation)s", organisation=p.organisation.name),
+            validators=[Optional()],
+            description=_l("Leave all empty to split the grant in proportion to the requests."))
         for p in participants}
     form_class = type("PrepareGrantFormFor", (PrepareGrantForm,), fields)
     form_class.beneficiary_field_names = list(fields)
@@ -55,133 +60,135 @@ def prepare_form_class(participants) -> type[PrepareGrantForm]:
 
 
 class ConfirmForm(FlaskForm):
-    understood = _understood("I have read the agreement and confirm.")
-    submit = SubmitField("Confirm")
+    understood = _understood(_l("I have read the agreement and confirm."))
+    submit = SubmitField(_l("Confirm"))
 
 
 class OpenClaimForm(FlaskForm):
-    period = SelectField("Reporting period", coerce=int, validators=[InputRequired()])
-    submit = SubmitField("Start the claim")
+    period = SelectField(_l("Reporting period"), coerce=int, validators=[InputRequired()])
+    submit = SubmitField(_l("Start the claim"))
 
 
 class ClaimLineForm(FlaskForm):
-    beneficiary_id = SelectField("Beneficiary", coerce=int, validators=[InputRequired()])
-    category = SelectField("Cost category", choices=DIRECT_CATEGORY_CHOICES,
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=int, validators=[InputRequired()])
+    category = SelectField(_l("Cost category"), choices=DIRECT_CATEGORY_CHOICES,
                            validators=[DataRequired()])
-    ict_category = SelectField("ICT category", choices=ICT_CHOICES, validators=[DataRequired()])
-    description = StringField("Description", validators=[Optional(), Length(max=300)])
-    amount = money_field("Amount", validators=[InputRequired()])
-    submit = SubmitField("Add line")
+    ict_category = SelectField(_l("ICT category"), choices=ICT_CHOICES, validators=[DataRequired()])
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=300)])
+    amount = money_field(_l("Amount"), validators=[InputRequired()])
+    submit = SubmitField(_l("Add line"))
 
 
 class ClaimDocumentForm(FlaskForm):
-    document = FileField("Supporting document (PDF)", validators=[FileRequired()])
-    submit = SubmitField("Upload")
+    document = FileField(_l("Supporting document (PDF)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Upload"))
 
 
 class SubmitClaimForm(FlaskForm):
-    understood = _understood("The costs are real, eligible and supported by the documents.")
-    submit = SubmitField("Submit the claim")
+    understood = _understood(_l("The costs are real, eligible and supported by the documents."))
+    submit = SubmitField(_l("Submit the claim"))
 
 
-DECISIONS = [("approve", "Approve the computed amount"),
-             ("approve_partly", "Approve a lower amount"),
-             ("reject", "Reject")]
+DECISIONS = [("approve", _l("Approve the computed amount")),
+             ("approve_partly", _l("Approve a lower amount")),
+             ("reject", _l("Reject"))]
 
 
 class DecisionForm(FlaskForm):
-    decision = SelectField("Decision", choices=DECISIONS, validators=[DataRequired()])
-    amount = money_field("Amount to pay", validators=[Optional()],
-                         description="Only when approving a lower amount.")
-    reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)],
-                           description="Required to reject or to pay less.")
-    submit = SubmitField("Record the decision")
+    decision = SelectField(_l("Decision"), choices=DECISIONS, validators=[DataRequired()])
+    amount = money_field(_l("Amount to pay"), validators=[Optional()],
+                         description=_l("Only when approving a lower amount."))
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)],
+                           description=_l("Required to reject or to pay less."))
+    submit = SubmitField(_l("Record the decision"))
 
 
 class PaymentForm(FlaskForm):
-    value_date = DateField("Value date", validators=[DataRequired(), sane_date()],
+    value_date = DateField(_l("Value date"), validators=[DataRequired(), sane_date()],
                            default=date.today)
-    bank_reference = StringField("Bank reference", validators=[DataRequired(), Length(max=60)])
+    bank_reference = StringField(_l("Bank reference"), validators=[DataRequired(), Length(max=60)])
     idempotency_key = HiddenField(validators=[DataRequired()])
-    understood = _understood("I have sent this transfer and want to record it.")
-    submit = SubmitField("Execute the payment")
+    understood = _understood(_l("I have sent this transfer and want to record it."))
+    submit = SubmitField(_l("Execute the payment"))
 
 
 class ReverseForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=2000)])
-    value_date = DateField("Value date of the reversal",
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    value_date = DateField(_l("Value date of the reversal"),
                            validators=[DataRequired(), sane_date()],
                            default=date.today)
     idempotency_key = HiddenField(validators=[DataRequired()])
-    understood = _understood("I understand the payment is cancelled and must be paid again.")
-    submit = SubmitField("Cancel the payment")
+    understood = _understood(_l("I understand the payment is cancelled and must be paid again."))
+    submit = SubmitField(_l("Cancel the payment"))
 
 
 class BankAccountForm(FlaskForm):
-    holder = StringField("Account holder", validators=[DataRequired(), Length(max=70)],
-                         description="The name the bank knows the account by.")
-    iban = StringField("IBAN", validators=[DataRequired(), Length(max=50)],
-                       description="For example DE89 3704 0044 0532 0130 00.")
-    bic = StringField("BIC", validators=[Optional(), Length(max=15)],
-                      description="Leave empty where the bank can be derived from the IBAN.")
-    submit = SubmitField("Send for confirmation")
+    holder = StringField(_l("Account holder"), validators=[DataRequired(), Length(max=70)],
+                         description=_l("The name the bank knows the account by."))
+    iban = StringField(_l("IBAN"), validators=[DataRequired(), Length(max=50)],
+                       description=_l("For example DE89 3704 0044 0532 0130 00."))
+    bic = StringField(_l("BIC"), validators=[Optional(), Length(max=15)],
+                      description=_l("Leave empty where the bank can be derived from the IBAN."))
+    submit = SubmitField(_l("Send for confirmation"))
 
 
 class BankDecisionForm(FlaskForm):
-    decision = SelectField("Decision", choices=[("confirm", "Confirm: pay to this account"),
-                                                ("reject", "Reject")],
+    decision = SelectField(_l("Decision"), choices=[
+        ("confirm", _l("Confirm: pay to this account")), ("reject", _l("Reject"))],
                            validators=[DataRequired()])
-    understood = _understood("I have checked these bank details with the beneficiary.")
-    submit = SubmitField("Record the decision")
+    understood = _understood(_l("I have checked these bank details with the beneficiary."))
+    submit = SubmitField(_l("Record the decision"))
 
 
 class NewBatchForm(FlaskForm):
     installment_ids = SelectMultipleField(
-        "Installments to pay", coerce=int, validators=[DataRequired("Choose at least one.")],
+        _l("Installments to pay"), coerce=int,
+        validators=[DataRequired(_l("Choose at least one."))],
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    execution_date = DateField("Requested execution date", validators=[DataRequired(),
+    execution_date = DateField(_l("Requested execution date"), validators=[DataRequired(),
                                                                        sane_date()],
                                default=date.today)
-    debtor_holder = StringField("Funder's account holder",
+    debtor_holder = StringField(_l("Funder's account holder"),
                                 validators=[DataRequired(), Length(max=70)])
-    debtor_iban = StringField("Funder's IBAN", validators=[DataRequired(), Length(max=50)])
-    debtor_bic = StringField("Funder's BIC", validators=[Optional(), Length(max=15)],
-                             description="Leave empty where it can be derived from the IBAN.")
-    submit = SubmitField("Make the payment batch")
+    debtor_iban = StringField(_l("Funder's IBAN"), validators=[DataRequired(), Length(max=50)])
+    debtor_bic = StringField(_l("Funder's BIC"), validators=[Optional(), Length(max=15)],
+                             description=_l("Leave empty where it can be derived from the IBAN."))
+    submit = SubmitField(_l("Make the payment batch"))
 
 
 class ExecuteBatchForm(FlaskForm):
-    bank_reference = StringField("Bank reference of the executed file",
+    bank_reference = StringField(_l("Bank reference of the executed file"),
                                  validators=[DataRequired(), Length(max=60)])
-    value_date = DateField("Value date", validators=[DataRequired(), sane_date()],
+    value_date = DateField(_l("Value date"), validators=[DataRequired(), sane_date()],
                            default=date.today)
-    understood = _understood("The bank has executed this file; record every payment in it.")
-    submit = SubmitField("Mark the batch executed")
+    understood = _understood(_l("The bank has executed this file; record every payment in it."))
+    submit = SubmitField(_l("Mark the batch executed"))
 
 
 class DiscardBatchForm(FlaskForm):
-    understood = _understood("Discard this batch; its installments stay payable.")
-    submit = SubmitField("Discard the batch")
+    understood = _understood(_l("Discard this batch; its installments stay payable."))
+    submit = SubmitField(_l("Discard the batch"))
 
 
 class DeMinimisForm(FlaskForm):
-    granted_on = DateField("Date the aid was granted", validators=[DataRequired(), sane_date()])
-    grantor = StringField("Granted by", validators=[DataRequired(), Length(max=200)],
-                          description="The authority or body that granted the aid.")
-    amount = money_field("Amount in euro", validators=[InputRequired()],
-                         description="The gross grant equivalent, as the grantor stated it.")
-    submit = SubmitField("Declare this aid")
+    granted_on = DateField(_l("Date the aid was granted"), validators=[DataRequired(), sane_date()])
+    grantor = StringField(_l("Granted by"), validators=[DataRequired(), Length(max=200)],
+                          description=_l("The authority or body that granted the aid."))
+    amount = money_field(_l("Amount in euro"), validators=[InputRequired()],
+                         description=_l("The gross grant equivalent, as the grantor stated it."))
+    submit = SubmitField(_l("Declare this aid"))
 
 
 class WithdrawDeclarationForm(FlaskForm):
-    submit = SubmitField("Withdraw")
+    submit = SubmitField(_l("Withdraw"))
 
 
 class AmendmentForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired("Say why the grant is amended."),
-                                                 Length(max=4000)],
-                           description="The other side reads it before accepting or refusing.")
-    submit = SubmitField("Propose the amendment")
+    reason = TextAreaField(_l("Reason"),
+                           validators=[DataRequired(_l("Say why the grant is amended.")),
+                                       Length(max=4000)],
+                           description=_l("The other side reads it before accepting or refusing."))
+    submit = SubmitField(_l("Propose the amendment"))
 
     share_field_names: list[str] = []
 
@@ -195,31 +202,35 @@ def amendment_form_class(kind: str, beneficiaries) -> type[AmendmentForm]:
     fields: dict = {}
     prefix = ""
     if kind == "beneficiary_transfer":
-        fields = {"giver": SelectField("From the share of", choices=choices),
-                  "receiver": SelectField("To the share of", choices=choices),
-                  "amount": money_field("Amount moved", validators=required)}
+        fields = {"giver": SelectField(_l("From the share of"), choices=choices),
+                  "receiver": SelectField(_l("To the share of"), choices=choices),
+                  "amount": money_field(_l("Amount moved"), validators=required)}
     elif kind == "category_transfer":
-        fields = {"beneficiary": SelectField("Beneficiary", choices=choices),
-                  "source": SelectField("From cost category", choices=DIRECT_CATEGORY_CHOICES),
-                  "target": SelectField("To cost category", choices=DIRECT_CATEGORY_CHOICES),
-                  "amount": money_field("Planned costs moved", validators=required)}
+        fields = {"beneficiary": SelectField(_l("Beneficiary"), choices=choices),
+                  "source": SelectField(_l("From cost category"), choices=DIRECT_CATEGORY_CHOICES),
+                  "target": SelectField(_l("To cost category"), choices=DIRECT_CATEGORY_CHOICES),
+                  "amount": money_field(_l("Planned costs moved"), validators=required)}
     elif kind == "beneficiary_added":
         fields = {"organisation": StringField(
-                      "Organisation identifier", validators=[DataRequired(), Length(max=40)],
-                      description="The identifier (e.g. PIC) it is registered with in OpenCall."),
-                  "category": SelectField("Its cost category", choices=DIRECT_CATEGORY_CHOICES),
-                  "ict_category": SelectField("Its ICT category", choices=ICT_CHOICES)}
+                      _l("Organisation identifier"), validators=[DataRequired(), Length(max=40)],
+                      description=_l("The identifier (e.g. PIC) it is registered with in "
+                                     "OpenCall.")),
+                  "category": SelectField(_l("Its cost category"), choices=DIRECT_CATEGORY_CHOICES),
+                  "ict_category": SelectField(_l("Its ICT category"), choices=ICT_CHOICES)}
         prefix = "from_"
     elif kind == "beneficiary_leaving":
-        fields = {"leaver": SelectField("Beneficiary leaving", choices=choices)}
+        fields = {"leaver": SelectField(_l("Beneficiary leaving"), choices=choices)}
         prefix = "to_"
     elif kind == "end_date":
-        fields = {"end_date": DateField("New end date", validators=[DataRequired(), sane_date()])}
+        fields = {"end_date": DateField(_l("New end date"),
+                                        validators=[DataRequired(), sane_date()])}
     shares = {}
     if prefix:
-        label = "Taken from the share of" if prefix == "from_" else "Its unpaid share goes to"
-        shares = {f"{prefix}{b.id}": money_field(f"{label} {b.organisation.name}",
-                                                 validators=[Optional()]) for b in current}
+        shares = {f"{prefix}{b.id}": money_field(
+            _("Taken from the share of %(organisation)s", organisation=b.organisation.name)
+            if prefix == "from_" else
+            _("Its unpaid share goes to %(organisation)s", organisation=b.organisation.name),
+            validators=[Optional()]) for b in current}
     form_class = type("AmendmentFormFor", (AmendmentForm,), {**fields, **shares})
     form_class.share_field_names = list(shares)
     return form_class
@@ -228,5 +239,5 @@ def amendment_form_class(kind: str, beneficiaries) -> type[AmendmentForm]:
 class AmendmentDecisionForm(FlaskForm):
     # Sent by the button clicked (accept, refuse or withdraw), never rendered as a field.
     decision = HiddenField(validators=[DataRequired()])
-    reason = TextAreaField("Reason", validators=[Optional(), Length(max=4000)],
-                           description="Required to refuse.")
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=4000)],
+                           description=_l("Required to refuse."))

@@ -21,9 +21,9 @@ from app.core.database import utcnow
 from app.core.errors import Conflict
 from app.core.extensions import db
 from app.core.pdf import render_pdf
+from app.grants.labels import INSTALLMENT_KIND_NAMES
 from app.grants.models import Grant
 from app.grants.rules.agreement import ict_plan
-from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS
 from app.grants.rules.payments import payment_schedule
 from app.grants.services.budgets import plan_lines_of
 
@@ -43,7 +43,7 @@ def _render(grant: Grant) -> bytes:
         return render_pdf("pdf/grant_agreement.html", grant=grant, schedule=schedule,
                           plan_rows=plan_rows, plan_total=plan_total, made_at=utcnow(),
                           ict_labels=ICT_CATEGORY_NAMES, cost_labels=COST_CATEGORY_NAMES,
-                          kind_labels=INSTALLMENT_KIND_LABELS)
+                          kind_labels=INSTALLMENT_KIND_NAMES)
 
 
 def agreement_document(grant: Grant) -> bytes:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import false, select
 from sqlalchemy.orm import load_only, selectinload
 
@@ -29,6 +30,7 @@ from app.grants.rules.payments import InstallmentKind, payment_schedule
 from app.grants.services import state_aid
 from app.grants.services.agreement_document import agreement_document
 from app.grants.services.budgets import application_budget, beneficiaries_of
+from app.grants.services.languages import language_of
 from app.grants.services.permissions import (
     get_grant,
     is_admin,
@@ -71,11 +73,11 @@ def get_funded_application(application_id: int, *, by: User) -> Application:
             selectinload(Application.participants).selectinload(Participant.budget_lines)))
     if application is None or not by.is_staff_of(application.call.funder_id,
                                                   Role.programme_officer):
-        raise NotFound("There is no such proposal, or you may not see it.")
+        raise NotFound(_("There is no such proposal, or you may not see it."))
     # Checked on reading too, not only on POST: the preparation page must not show a draft's
     # or a rejected proposal's content to the funder (found in the ASVS level 2 review).
     if application.status != ApplicationStatus.FUNDED:
-        raise NotFound("There is no such funded proposal, or you may not see it.")
+        raise NotFound(_("There is no such funded proposal, or you may not see it."))
     return application
 
 
@@ -97,14 +99,14 @@ def suggested_agreement_number(application: Application) -> str:
 def prepare_grant(application_id: int, terms: GrantTerms, *, by: User) -> Grant:
     application = get_funded_application(application_id, by=by)
     if application.status != ApplicationStatus.FUNDED:
-        raise Conflict("Only a funded proposal can become a grant.")
+        raise Conflict(_("Only a funded proposal can become a grant."))
     if db.session.scalar(select(Grant.id).where(Grant.application_id == application.id)):
-        raise Conflict("This proposal already has a grant agreement.")
+        raise Conflict(_("This proposal already has a grant agreement."))
     number = terms.agreement_number.strip()
     if not number:
-        raise DomainError("Enter the agreement number.", field="agreement_number")
+        raise DomainError(_("Enter the agreement number."), field="agreement_number")
     if db.session.scalar(select(Grant.id).where(Grant.agreement_number == number)):
-        raise DomainError("Another grant already has this agreement number.",
+        raise DomainError(_("Another grant already has this agreement number."),
                           field="agreement_number")
     budget = application_budget(application)
     call = application.call
@@ -151,10 +153,13 @@ def prepare_grant(application_id: int, terms: GrantTerms, *, by: User) -> Grant:
     audit.record(by, "grant.prepared", grant, {
         "agreement_number": number, "awarded": str(awarded), "application_id": application.id,
         "de_minimis_headroom": {key: str(room) for key, room in headroom.items()}})
-    send_mail(application.created_by.email, f"Grant agreement {number} is ready for you",
-              f"The grant agreement {number} for {application.acronym} awards "
-              f"{awarded:,.2f} {call.currency}. Sign in to OpenCall and open My grants to "
-              "review and accept it.")
+    with language_of(application.created_by):
+        send_mail(application.created_by.email,
+                  _("Grant agreement %(number)s is ready for you", number=number),
+                  _("The grant agreement %(number)s for %(acronym)s awards %(amount)s "
+                    "%(currency)s. Sign in to OpenCall and open My grants to review and accept "
+                    "it.", number=number, acronym=application.acronym,
+                    amount=format(awarded, ",.2f"), currency=call.currency))
     return grant
 
 
@@ -168,7 +173,7 @@ def _move(grant: Grant, target: GrantStatus) -> None:
 
 def accept_grant(grant_id: int, *, by: User) -> Grant:
     grant = get_grant(grant_id, by=by)
-    require(is_coordinator(by, grant), "Only the coordinator accepts the grant agreement.")
+    require(is_coordinator(by, grant), _("Only the coordinator accepts the grant agreement."))
     _move(grant, GrantStatus.ACCEPTED)
     agreement_document(grant)  # made now if nobody opened it yet: what is accepted is fixed
     grant.accepted_by_id, grant.accepted_at = by.id, utcnow()
@@ -177,9 +182,11 @@ def accept_grant(grant_id: int, *, by: User) -> Grant:
     audit.record(by, "grant.accepted", grant, {"agreement_number": grant.agreement_number,
                                                "sha256": grant.accepted_sha256})
     officer = db.session.get(User, grant.prepared_by_id)
-    send_mail(officer.email, f"Grant agreement {grant.agreement_number} accepted",
-              f"The coordinator accepted grant agreement {grant.agreement_number}; "
-              "it is ready for your signature.")
+    with language_of(officer):
+        send_mail(officer.email,
+                  _("Grant agreement %(number)s accepted", number=grant.agreement_number),
+                  _("The coordinator accepted grant agreement %(number)s; it is ready for your "
+                    "signature.", number=grant.agreement_number))
     return grant
 
 
@@ -187,7 +194,7 @@ def sign_grant(grant_id: int, *, by: User) -> Grant:
     """Sign: the payment schedule is generated and the pre-financing becomes payable."""
     grant = get_grant(grant_id, by=by)
     require(by.is_staff_of(grant.call.funder_id, Role.programme_officer),
-            "Only a programme officer of the funder signs grant agreements.")
+            _("Only a programme officer of the funder signs grant agreements."))
     _move(grant, GrantStatus.SIGNED)
     agreement_document(grant)  # refuses a stored document that no longer matches
     if grant.accepted_sha256 is None:  # accepted before documents had fingerprints (0021)
@@ -195,8 +202,8 @@ def sign_grant(grant_id: int, *, by: User) -> Grant:
         audit.record(by, "grant.legacy_acceptance_fingerprinted", grant,
                      {"sha256": grant.agreement_sha256})
     if grant.agreement_sha256 != grant.accepted_sha256:
-        raise Conflict("The agreement document is not the one the coordinator accepted; "
-                       "nothing was signed.")
+        raise Conflict(_("The agreement document is not the one the coordinator accepted; "
+                       "nothing was signed."))
     grant.signed_by_id, grant.signed_at = by.id, utcnow()
     grant.signed_sha256 = grant.accepted_sha256
     model = PaymentModel.from_dict(grant.payment_model)
@@ -214,9 +221,12 @@ def sign_grant(grant_id: int, *, by: User) -> Grant:
     audit.record(by, "grant.signed", grant, {
         "agreement_number": grant.agreement_number, "sha256": grant.signed_sha256,
         "installments": [str(i.planned_amount) for i in grant.installments]})
-    send_mail(grant.application.created_by.email,
-              f"Grant agreement {grant.agreement_number} signed",
-              f"Grant agreement {grant.agreement_number} is signed. The pre-financing of "
-              f"{grant.installments[0].planned_amount:,.2f} {grant.call.currency} will be paid "
-              "shortly; the payment schedule is on the grant's page in OpenCall.")
+    with language_of(grant.application.created_by):
+        send_mail(grant.application.created_by.email,
+                  _("Grant agreement %(number)s signed", number=grant.agreement_number),
+                  _("Grant agreement %(number)s is signed. The pre-financing of %(amount)s "
+                    "%(currency)s will be paid shortly; the payment schedule is on the grant's "
+                    "page in OpenCall.", number=grant.agreement_number,
+                    amount=format(grant.installments[0].planned_amount, ",.2f"),
+                    currency=grant.call.currency))
     return grant

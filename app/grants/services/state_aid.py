@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.accounts.models import Organisation, User
@@ -33,7 +34,7 @@ def own_organisation(by: User) -> Organisation:
     organisation = db.session.get(Organisation, by.organisation_id) if by.organisation_id \
         else None
     if organisation is None:
-        raise Forbidden("Only people of an organisation declare its de minimis aid.")
+        raise Forbidden(_("Only people of an organisation declare its de minimis aid."))
     return organisation
 
 
@@ -49,14 +50,14 @@ def add_declaration(*, by: User, granted_on: date, grantor: str, amount: Decimal
     grantor = " ".join((grantor or "").split())
     errors = {}
     if not grantor:
-        errors["grantor"] = "Enter who granted the aid."
+        errors["grantor"] = _("Enter who granted the aid.")
     if granted_on > today:
-        errors["granted_on"] = "Aid is declared once granted: this date is in the future."
+        errors["granted_on"] = _("Aid is declared once granted: this date is in the future.")
     try:
         if amount is None or amount <= 0:
-            errors["amount"] = "Enter the aid's amount in euro, above zero."
+            errors["amount"] = _("Enter the aid's amount in euro, above zero.")
     except InvalidOperation:
-        errors["amount"] = "Enter the aid's amount in euro, above zero."
+        errors["amount"] = _("Enter the aid's amount in euro, above zero.")
     if errors:
         refusal = DomainError(" ".join(errors.values()))
         refusal.errors = errors
@@ -76,7 +77,7 @@ def withdraw_declaration(declaration_id: int, *, by: User) -> None:
     """Remove a declaration made by mistake; the audit trail keeps what it said."""
     declaration = db.session.get(DeMinimisDeclaration, declaration_id)
     if declaration is None or declaration.organisation_id != by.organisation_id:
-        raise NotFound("There is no such declaration, or you may not see it.")
+        raise NotFound(_("There is no such declaration, or you may not see it."))
     audit.record(by, "de_minimis.withdrawn", declaration, {
         "organisation_id": declaration.organisation_id, "amount": str(declaration.amount),
         "granted_on": declaration.granted_on.isoformat(), "grantor": declaration.grantor})
@@ -138,17 +139,19 @@ def check_shares(participants, amounts: dict[str, Decimal], *, on: date, currenc
     """Each participant's headroom, or a refusal naming every share that breaks it (next to
     that beneficiary's amount field)."""
     if currency != DE_MINIMIS_CURRENCY:
-        raise DomainError(f"De minimis aid is counted in euro; this call pays in {currency}.",
-                          field="de_minimis")
+        raise DomainError(_("De minimis aid is counted in euro; this call pays in %(currency)s.",
+                            currency=currency), field="de_minimis")
     lock_undertakings(participant.organisation_id for participant in participants)
     room = headrooms(participants, on=on, application_id=application_id)
     errors = {}
     for key, found in room.items():
         if amounts[key] > found.headroom:
-            errors[f"beneficiary_{key}"] = (
-                f"{found.organisation.name}'s share of EUR {amounts[key]:,.2f} breaks the de "
-                f"minimis ceiling of EUR {DE_MINIMIS_CEILING:,.2f}: its headroom on "
-                f"{on.isoformat()} is EUR {found.headroom:,.2f}.")
+            errors[f"beneficiary_{key}"] = _(
+                "%(organisation)s's share of EUR %(share)s breaks the de minimis ceiling of EUR "
+                "%(ceiling)s: its headroom on %(date)s is EUR %(headroom)s.",
+                organisation=found.organisation.name, share=format(amounts[key], ",.2f"),
+                ceiling=format(DE_MINIMIS_CEILING, ",.2f"), date=on.isoformat(),
+                headroom=format(found.headroom, ",.2f"))
     if errors:
         refusal = DomainError(" ".join(errors.values()))
         refusal.errors = errors

@@ -1,18 +1,21 @@
 """Grant pages: lists, preparation, acceptance, signature, the grant's page and its statement."""
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.models import Role
-from app.calls.rules.finance import ICT_CATEGORY_LABELS
+from app.calls.labels import ICT_CATEGORY_NAMES
 from app.core.access import requires, signed_in
 from app.core.charts import bar_chart
 from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
 from app.grants.forms import ConfirmForm, prepare_form_class
+from app.grants.labels import INSTALLMENT_KIND_NAMES
 from app.grants.rules.agreement import ict_plan
-from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS, GrantStatus
+from app.grants.rules.lifecycle import GrantStatus
 from app.grants.services import agreements, state_aid
 from app.grants.services.agreement_document import agreement_document
 from app.grants.services.budgets import application_budget, beneficiaries_of, plan_lines_of
@@ -34,7 +37,7 @@ OFFICERS = (Role.programme_officer, Role.finance_officer, Role.admin)
 
 @bp.app_template_filter("installment_kind")
 def installment_kind(kind: str) -> str:
-    return INSTALLMENT_KIND_LABELS.get(kind, kind)
+    return INSTALLMENT_KIND_NAMES.get(kind, kind)
 
 
 def _page() -> int:
@@ -81,8 +84,8 @@ def prepare(application_id: int):
         with errors_shown_on(form):
             grant = agreements.prepare_grant(application.id, terms, by=current_user)
             db.session.commit()
-            flash(f"Grant agreement {grant.agreement_number} prepared; the coordinator was "
-                  "asked to accept it.", "success")
+            flash(_("Grant agreement %(number)s prepared; the coordinator was asked to accept "
+                    "it.", number=grant.agreement_number), "success")
             return redirect(url_for("grants.detail", grant_id=grant.id))
     # De minimis aid is granted by the preparation: the headroom is today's (server time).
     headroom_on = utcnow().date()
@@ -103,18 +106,18 @@ def detail(grant_id: int):
     plan_rows, plan_total = ict_plan(plan_lines_of(grant.plan_lines))
     codes = sorted(tracking.by_ict)
     chart = bar_chart(
-        "Plan, claims and payments by ICT category",
-        [ICT_CATEGORY_LABELS.get(code, code) for code in codes],
-        {"Planned costs": [tracking.by_ict[c].planned for c in codes],
-         "Claimed costs": [tracking.by_ict[c].claimed for c in codes],
-         "Paid": [tracking.by_ict[c].paid for c in codes]},
+        _("Plan, claims and payments by ICT category"),
+        [str(ICT_CATEGORY_NAMES.get(code, code)) for code in codes],
+        {_("Planned costs"): [tracking.by_ict[c].planned for c in codes],
+         _("Claimed costs"): [tracking.by_ict[c].claimed for c in codes],
+         _("Paid"): [tracking.by_ict[c].paid for c in codes]},
         currency=grant.call.currency) if codes else None
     return render_template(
         "grants/detail.html", grant=grant, beneficiaries=beneficiaries, claims=claims,
         disbursements=disbursements, tracking=tracking, plan_rows=plan_rows,
         plan_total=plan_total, chart=chart, periods=periods_of(grant),
         timeline=grant_timeline(grant, claims, disbursements),
-        ict_labels=ICT_CATEGORY_LABELS, confirm_form=ConfirmForm(),
+        ict_labels=ICT_CATEGORY_NAMES, confirm_form=ConfirmForm(),
         can_accept=grant.status == GrantStatus.PREPARED and is_coordinator(current_user, grant),
         can_sign=grant.status == GrantStatus.ACCEPTED
         and current_user.is_staff_of(grant.call.funder_id, Role.programme_officer),
@@ -123,14 +126,15 @@ def detail(grant_id: int):
         amendments=amendments_panel(grant, current_user))
 
 
-def _confirmed_action(grant_id: int, action, done: str):
+def _confirmed_action(grant_id: int, action, done):
+    """`done`: the success message, with %(number)s for the agreement number."""
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("Tick the box to confirm.", "danger")
+        flash(_("Tick the box to confirm."), "danger")
         return redirect(url_for("grants.detail", grant_id=grant_id))
     grant = action(grant_id, by=current_user)
     db.session.commit()
-    flash(done.format(number=grant.agreement_number), "success")
+    flash(done % {"number": grant.agreement_number}, "success")
     return redirect(url_for("grants.detail", grant_id=grant_id))
 
 
@@ -138,14 +142,15 @@ def _confirmed_action(grant_id: int, action, done: str):
 @requires(Role.applicant)
 def accept(grant_id: int):
     return _confirmed_action(grant_id, agreements.accept_grant,
-                             "You accepted grant agreement {number}.")
+                             _l("You accepted grant agreement %(number)s."))
 
 
 @bp.post("/<int:grant_id>/sign")
 @requires(Role.programme_officer)
 def sign(grant_id: int):
     return _confirmed_action(grant_id, agreements.sign_grant,
-                             "Grant agreement {number} is signed; the pre-financing is payable.")
+                             _l("Grant agreement %(number)s is signed; the pre-financing is "
+                                "payable."))
 
 
 @bp.get("/<int:grant_id>/statement.pdf")

@@ -14,7 +14,8 @@ from app.core.mail import OutboxMessage
 from tests.conftest import csrf_token
 from tests.integration.pseudo_language import pseudo, pseudo_german
 
-SOURCES = ("app/grants/**/*.py", "app/templates/grants/*.html", "app/templates/pdf/*.html")
+SOURCES = ("app/grants/**/*.py", "app/templates/grants/*.html", "app/templates/pdf/*.html",
+           "app/calls/labels.py")
 GERMAN = {"Accept-Language": "de"}
 
 
@@ -38,10 +39,15 @@ def test_the_coordinators_claim_pages_and_e_mails(client, sign_in, make_grant, m
     sign_in(case.coordinator)
     page = client.get(f"/grants/{case.grant.id}").get_data(as_text=True)
     for text in ("Beneficiaries", "Payment schedule", "Claims", "submitted", "Timeline",
-                 "Grant agreement prepared"):
+                 "Grant agreement prepared", "Pre-financing", "Broadband connectivity"):
+        assert pseudo(text) in page, text
+    page = client.get(f"/grants/claims/{claim.id}").get_data(as_text=True)
+    for text in ("Costs claimed", "Supporting documents", "A. Personnel costs"):
         assert pseudo(text) in page, text
     page = client.get(f"/grants/{case.grant.id}/claims/new").get_data(as_text=True)
-    assert pseudo("Period 2: 2027-01-01 to 2027-12-31 (final)") in page
+    for text in ("Period 2: 2027-01-01 to 2027-12-31 (final)", "Reporting period",
+                 "Start the claim"):
+        assert pseudo(text) in page, text
     sign_in(case.finance)  # the finance officer rejects in English ...
     url = f"/grants/claims/{claim.id}"
     client.post(f"{url}/decision", data={"decision": "reject", "reason": "No invoices.",

@@ -1,0 +1,14 @@
+"""The grant vocabulary as users read it, in their language (issue 14).
+
+The pure rules keep their English labels (rules/ cannot import Flask-Babel); these lazy
+strings carry the same English and are what pages and PDFs show.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+# payments.InstallmentKind values (rules/lifecycle.py INSTALLMENT_KIND_LABELS in English).
+INSTALLMENT_KIND_NAMES = {
+    "prefinancing": _l("Pre-financing"),
+    "interim": _l("Interim payment"),
+    "final": _l("Final payment"),
+}
