@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.accounts.models import Role
+from app.applications.services.consortium import invite_organisation
 from app.applications.services.deadline_notices import tell_coordinators
 from app.calls.models import DeadlineChange
 from app.core.extensions import db
@@ -60,3 +62,19 @@ def test_a_deadline_notice_is_written_in_each_coordinators_language(make_consort
     assert pseudo("The reason given: Storm") in to_german.body
     assert to_english.subject == f"Deadline extended: {call.reference}"
     assert "The reason given: Storm" in to_english.body and "⟪" not in to_english.body
+
+
+def test_an_invitation_is_written_in_the_invited_contacts_language(
+        make_consortium, make_user, make_organisation):
+    consortium = make_consortium()
+    contact = make_user(Role.applicant, organisation=make_organisation(country="AT"))
+    contact.locale = "de"
+    db.session.flush()
+    invite_organisation(consortium.application.id, by=consortium.coordinator,
+                        organisation_id=contact.organisation_id,
+                        expected_version=consortium.application.version)
+    message = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.recipient == contact.email)).one()
+    assert message.subject == pseudo(
+        f"Join the consortium {consortium.application.acronym} on OpenCall")
+    assert message.body.startswith("⟪Hello,")
