@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.models import Role
+from app.calls.labels import CALL_STATUS_NAMES
 from app.calls.rules.criteria import TIE_BREAKS
 from app.core.access import requires
 from app.core.extensions import db
@@ -59,7 +60,8 @@ def _call_page(call_id: int, settings_form=None, status: int = 200):
         "evaluation/call.html", call=call, settings=settings, rows=rows, proposals=proposals,
         criteria=calls.criteria_of(call), action_form=ActionForm(),
         settings_form=settings_form or SettingsForm(obj=settings),
-        can_act=current_user.is_staff_of(call.funder_id, Role.programme_officer)), status
+        can_act=current_user.is_staff_of(call.funder_id, Role.programme_officer),
+        status_name=CALL_STATUS_NAMES.get(call.status, call.status)), status
 
 
 @bp.get("/calls/<int:call_id>")

@@ -15,7 +15,7 @@ from tests.conftest import csrf_token
 from tests.integration.pseudo_language import pseudo, pseudo_german
 
 SOURCES = ("app/evaluation/**/*.py", "app/templates/evaluation/*.html",
-           "app/templates/pdf/evaluation_summary.html")
+           "app/templates/pdf/evaluation_summary.html", "app/calls/labels.py")
 GERMAN = {"Accept-Language": "de"}
 MARKS = {"excellence": "4", "impact": "4", "implementation": "4"}
 
@@ -80,3 +80,20 @@ def test_results_e_mail_page_and_pdf_in_the_coordinators_language(
     pdf = client.get(f"/evaluation/results/{application.id}/summary.pdf").data
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Evaluation summary report" in text and "⟪" in text
+
+
+def test_the_officers_call_and_ranking_pages(client, sign_in, evaluated):
+    call, officer, driver, application = evaluated
+    sign_in(officer)
+    page = client.get(f"/evaluation/calls/{call.id}", headers=GERMAN).get_data(as_text=True)
+    for text in ("Conflict rules", "Assign experts", "3 experts per proposal", "Rapporteur"):
+        assert pseudo(text) in page, text
+    assert pseudo(f"status: {pseudo('under evaluation')}") in page
+    url = f"/evaluation/calls/{call.id}/assign"
+    answer = client.post(url, headers=GERMAN, follow_redirects=True, data={
+        "csrf_token": csrf_token(client, f"/evaluation/calls/{call.id}")})
+    assert pseudo("3 assignments in place.") in answer.get_data(as_text=True)
+    page = client.get(f"/evaluation/calls/{call.id}/ranking", headers=GERMAN).get_data(
+        as_text=True)
+    for text in ("Ranking and funding line", "Freeze and publish", "Exports"):
+        assert pseudo(text) in page, text
