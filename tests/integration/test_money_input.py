@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app.accounts.models import Role
@@ -15,6 +16,12 @@ from tests.factories.applications import form_of
 D = Decimal
 GERMAN_HINT = "Enter the amount in digits, e.g. 1.234,50 (a comma before the cents)."
 ENGLISH_HINT = "Enter the amount in digits, e.g. 1,234.50 (a dot before the cents)."
+
+
+def _in_german(message: str, **values) -> str:
+    """The message as a German page shows it (translated when a German catalogue ships)."""
+    with force_locale("de"):
+        return gettext(message, **values)
 
 
 @pytest.fixture
@@ -46,7 +53,8 @@ def _amounts(participant) -> list[Decimal]:
 def test_a_budget_line_takes_german_amounts_where_the_site_writes_german(
         client, german, make_consortium, sign_in):
     own, url = _participant_page(client, make_consortium, sign_in)
-    assert "For example 1.234,50." in client.get(url).get_data(as_text=True)
+    assert _in_german("For example %(amount)s.", amount="1.234,50") in client.get(
+        url).get_data(as_text=True)
     assert _add_line(client, url, "12,50").status_code == 302
     assert _add_line(client, url, "1.234,50").status_code == 302
     assert _amounts(own) == [D("12.50"), D("1234.50"), D("10000.00")]
@@ -100,7 +108,7 @@ def test_the_call_editor_takes_german_amounts_and_refuses_nan_rates(
     page = client.post("/calls/new", data={
         **_call_form(budget_amount="1.000.000,00", max_per_proposal_amount="200.000",
                      profit_funding_rate="NaN"), "csrf_token": token}).get_data(as_text=True)
-    assert 'id="profit_funding_rate-error"' in page and "Enter a number." in page
+    assert 'id="profit_funding_rate-error"' in page and _in_german("Enter a number.") in page
     assert 'value="1.000.000,00"' in page  # the input is kept as typed
     response = client.post("/calls/new", data={
         **_call_form(budget_amount="1.000.000,00", max_per_proposal_amount="200.000"),
