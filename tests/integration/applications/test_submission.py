@@ -95,6 +95,7 @@ def test_submit_stores_a_snapshot_its_hash_and_a_receipt(client, ready, sign_in)
     assert receipt.headers["Content-Disposition"].startswith("attachment;")
     text = "".join(PdfReader(BytesIO(receipt.data)).pages[0].extract_text().split())
     assert made.snapshot_sha256 in text and application.acronym in text
+    assert "Technicalannex" in text and "technical_annex" not in text  # the name, not the code
     mail = db.session.scalar(select(OutboxMessage).where(
         OutboxMessage.recipient == ready.coordinator.email))
     assert f"/applications/{application.id}/submissions/{made.id}/receipt" in mail.body
