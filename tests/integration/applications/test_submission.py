@@ -96,6 +96,7 @@ def test_submit_stores_a_snapshot_its_hash_and_a_receipt(client, ready, sign_in)
     text = "".join(PdfReader(BytesIO(receipt.data)).pages[0].extract_text().split())
     assert made.snapshot_sha256 in text and application.acronym in text
     assert "Technicalannex" in text and "technical_annex" not in text  # the name, not the code
+    assert "GermanyCoordinator" in text  # the country's and the role's names, not codes
     mail = db.session.scalar(select(OutboxMessage).where(
         OutboxMessage.recipient == ready.coordinator.email))
     assert f"/applications/{application.id}/submissions/{made.id}/receipt" in mail.body

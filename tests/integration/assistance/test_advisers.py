@@ -41,7 +41,9 @@ def test_an_adviser_with_edit_access_edits_the_draft_and_the_firm_sees_it(
     client = client_for(adviser.user)
     dashboard = client.get("/assistance/dashboard").get_data(as_text=True)
     assert "ALPNET" in dashboard
-    assert client.get(f"/assistance/applications/{application.id}").status_code == 200
+    page = client.get(f"/assistance/applications/{application.id}")
+    assert page.status_code == 200
+    assert "(Coordinator)" in page.get_data(as_text=True)  # the role's name, not its code
     url = f"/assistance/applications/{application.id}/edit"
     response = post_form(client, url, _texts(application))
     assert response.status_code == 302
