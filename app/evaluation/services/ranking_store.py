@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -98,6 +98,11 @@ def summarise(result: RankingResult) -> dict:
     }
 
 
+def _dialect_insert():
+    return (postgresql_insert if db.session.connection().dialect.name == "postgresql"
+            else sqlite_insert)
+
+
 def _store(call: Call, generation: int) -> tuple[dict, int]:
     """Rank `call` and keep the result as of input generation `generation` (read before the
     inputs: a change committed meanwhile bumped it past, so the next page ranks again)."""
@@ -109,32 +114,44 @@ def _store(call: Call, generation: int) -> tuple[dict, int]:
         db.session.execute(insert(RankingCacheEntry), [
             {"call_id": call.id, "ordinal": ordinal, "entry": entry}
             for ordinal, entry in enumerate(entries)])
-    table = RankingCache.__table__
-    dialect_insert = (postgresql_insert if db.session.connection().dialect.name == "postgresql"
-                      else sqlite_insert)
-    result_columns = {"result_generation": generation, "call_version": call.version,
-                      "summary": summary, "entry_count": len(entries), "computed_at": utcnow()}
-    # Only the result's columns on conflict: the inputs' generation is the listener's.
-    db.session.execute(
-        dialect_insert(table).values(call_id=call.id, inputs_generation=generation,
-                                     **result_columns)
-        .on_conflict_do_update(index_elements=[table.c.call_id], set_=result_columns))
+    db.session.execute(update(RankingCache).where(RankingCache.call_id == call.id).values(
+        result_generation=generation, call_version=call.version, summary=summary,
+        entry_count=len(entries), computed_at=utcnow()))
     return summary, len(entries)
+
+
+_CACHED = (RankingCache.inputs_generation, RankingCache.result_generation,
+           RankingCache.call_version, RankingCache.summary, RankingCache.entry_count)
+
+
+def _is_fresh(cached, call: Call) -> bool:
+    return (cached is not None and cached.result_generation == cached.inputs_generation
+            and cached.call_version == call.version)
+
+
+def _locked(call: Call):
+    """The call's cache row, made if missing and locked for this transaction (PostgreSQL), read
+    again: two pages that found it stale rank one after the other, and the second finds the
+    first's result instead of colliding with its entries."""
+    table = RankingCache.__table__
+    db.session.execute(_dialect_insert()(table).values(
+        call_id=call.id, inputs_generation=0, summary={}, entry_count=0)
+        .on_conflict_do_nothing(index_elements=[table.c.call_id]))
+    return db.session.execute(select(*_CACHED).where(RankingCache.call_id == call.id)
+                              .with_for_update()).one()
 
 
 def ranking_page(call_id: int, *, by: User, page: int, per_page: int) -> RankingPage:
     """The call's ranking, page `page`: read from the cache, ranked first if its inputs changed.
     The caller commits, to keep a freshly computed ranking for the next requests."""
     call = get_call_to_oversee(call_id, by=by)
-    cached = db.session.execute(
-        select(RankingCache.inputs_generation, RankingCache.result_generation,
-               RankingCache.call_version, RankingCache.summary, RankingCache.entry_count)
-        .where(RankingCache.call_id == call.id)).first()
-    if (cached is not None and cached.result_generation == cached.inputs_generation
-            and cached.call_version == call.version):
+    cached = db.session.execute(select(*_CACHED).where(RankingCache.call_id == call.id)).first()
+    if not _is_fresh(cached, call):
+        cached = _locked(call)
+    if _is_fresh(cached, call):
         summary, total = cached.summary, cached.entry_count
     else:
-        summary, total = _store(call, cached.inputs_generation if cached else 0)
+        summary, total = _store(call, cached.inputs_generation)
     entries = CachedEntries(page=page, per_page=per_page, max_per_page=None, error_out=False,
                             call_id=call.id, total=total)
     return RankingPage(call=call, criteria=criteria_of(call), entries=entries, summary=summary)
