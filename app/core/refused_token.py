@@ -13,6 +13,7 @@ rolled back, and the user gets a page that explains and shows the text that was 
 on a refused token.
 """
 
+import logging
 import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -34,6 +35,8 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from app.core.extensions import db
+
+log = logging.getLogger(__name__)
 
 # Never shown back: secrets typed into a form (passwords, second-factor codes).
 _SECRET_NAMES = re.compile(r"password|token|secret|otp|totp|recovery|^code$|^confirm$",
@@ -114,6 +117,8 @@ def _form_shown_again():
                 return _with_notice(response)
     except (HTTPException, _WriteRefused):
         pass
+    except Exception:  # a view that fails on its own form's refusal: explain, do not crash
+        log.exception("Showing %s again for a refused token failed", request.endpoint)
     finally:
         g.refused_token_rerun = False
         db.session.rollback()  # the token was refused: nothing may be kept
