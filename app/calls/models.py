@@ -3,7 +3,16 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Funder
@@ -29,6 +38,8 @@ class Call(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised when shown
+    # The language of title, summary and body above; other languages are CallTranslations.
+    main_language: Mapped[str] = mapped_column(String(8), default="en")
     strategic_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     ict_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     open_source_preference: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -102,3 +113,19 @@ class DeadlineChange(db.Model):
     @property
     def is_earlier(self) -> bool:
         return self.new_closes_at < self.old_closes_at
+
+
+class CallTranslation(db.Model):
+    """A call's title, summary and body in a language other than its main one: visitors who
+    read that language see these (services/translations.py), the rest stays the call's."""
+
+    __tablename__ = "call_translations"
+    __table_args__ = (UniqueConstraint("call_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised when shown
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

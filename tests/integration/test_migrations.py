@@ -62,6 +62,8 @@ MIGRATION_SHA256 = {
         "c6c57978b0c3ab47bb6fedfe292c954f6e30dd3078fdf9ecfb2e826cba5e1fc6",
     "0027_list_indexes.py":
         "9f165614cb729473f41e67a5b75e7f2cb1e78924ab57a925b4e145bfb4d9700b",
+    "0028_call_translations.py":
+        "c26322f7b2b3b76f3a920952df4f71da9f9d82ef371cb409b1ade7df6c552131",
 }
 
 
