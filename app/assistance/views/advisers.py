@@ -74,7 +74,8 @@ def application(application_id: int):
         checklist=checklist(application), can_edit=access.level == AdviserLevel.EDIT
         and application.status == ApplicationStatus.DRAFT and application.call.is_open(),
         coordinates=firm.role == ParticipantRole.COORDINATOR,
-        cost_labels=COST_CATEGORY_LABELS, ict_labels=ICT_CATEGORY_LABELS)
+        cost_labels=COST_CATEGORY_LABELS, ict_labels=ICT_CATEGORY_LABELS,
+        status_labels=APPLICATION_STATUS_LABELS)
 
 
 def _texts(form: ApplicationForm) -> ApplicationData:
