@@ -12,3 +12,11 @@ INSTALLMENT_KIND_NAMES = {
     "interim": _l("Interim payment"),
     "final": _l("Final payment"),
 }
+
+# InstallmentStatus values in a sentence ("it is nothing to pay"), like its English label.
+INSTALLMENT_STATUS_NAMES = {
+    "planned": _l("planned"),
+    "payable": _l("payable"),
+    "paid": _l("paid"),
+    "nothing_to_pay": _l("nothing to pay"),
+}

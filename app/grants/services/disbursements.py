@@ -23,6 +23,7 @@ from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
 from app.core.mail import send_mail
+from app.grants.labels import INSTALLMENT_STATUS_NAMES
 from app.grants.models import (
     ClaimLine,
     Disbursement,
@@ -170,7 +171,7 @@ def execute_installment(installment_id: int, *, by: User, value_date: date,
     db.session.refresh(installment)
     if installment.status != InstallmentStatus.PAYABLE:
         raise Conflict(_("This installment is not payable: it is %(status)s.",
-                         status=InstallmentStatus(installment.status).label.lower()))
+                         status=INSTALLMENT_STATUS_NAMES[installment.status]))
     claim = db.session.get(ExpenseClaim, installment.claim_id) if installment.claim_id else None
     if claim is not None and claim.status != ClaimStatus.APPROVED:
         raise Conflict(_("The claim behind this installment is not approved."))

@@ -4,13 +4,17 @@ out translated, e-mails follow their recipient's language and the agreement PDF 
 deployment's language."""
 
 import io
+from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.core.errors import Conflict
 from app.core.extensions import db
 from app.core.mail import OutboxMessage
+from app.grants.services import disbursements
 from tests.conftest import csrf_token
 from tests.integration.pseudo_language import pseudo, pseudo_german
 
@@ -78,3 +82,14 @@ def test_the_agreement_pdf_is_in_the_deployments_language(client, sign_in, make_
     pdf = client.get(f"/grants/{case.grant.id}/agreement.pdf", headers=GERMAN).data
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Payment schedule" in text and "⟪" not in text
+
+
+def test_a_refusal_names_the_installments_status_in_the_language(make_grant, pay_installment):
+    case = make_grant()
+    pay_installment(case, 1)
+    with force_locale("de"), pytest.raises(Conflict) as refusal:
+        disbursements.execute_installment(
+            case.installment(1).id, by=case.finance, value_date=date(2026, 2, 2),
+            bank_reference="AGAIN", idempotency_key=disbursements.new_idempotency_key())
+    assert refusal.value.message == pseudo(
+        f"This installment is not payable: it is {pseudo('paid')}.")
