@@ -53,7 +53,7 @@ def _check_number(name: str, value: str) -> None:
         highest = MAX_PER_PAGE if name == "per_page" else MAX_PAGE
         if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= highest:
             abort(400, _("The %(name)s must be a whole number from 1 to %(highest)s.",
-                         name=name.replace("_", " "), highest=f"{highest:,}"))
+                         name=name.replace("_", " "), highest=format(highest, ",")))
     elif (name == "id" or name.endswith("_id")) and value.isascii() and value.isdigit() and (
             len(value) > 10 or int(value) > MAX_ID):
         abort(400, _("%(name)s is not a valid identifier.", name=name))
