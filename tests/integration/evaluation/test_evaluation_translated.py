@@ -89,6 +89,7 @@ def test_the_officers_call_and_ranking_pages(client, sign_in, evaluated):
     for text in ("Conflict rules", "Assign experts", "3 experts per proposal", "Rapporteur"):
         assert pseudo(text) in page, text
     assert pseudo(f"status: {pseudo('under evaluation')}") in page
+    assert '<span class="badge bg-light text-dark">⟪' in page  # the proposal's status
     url = f"/evaluation/calls/{call.id}/assign"
     answer = client.post(url, headers=GERMAN, follow_redirects=True, data={
         "csrf_token": csrf_token(client, f"/evaluation/calls/{call.id}")})
