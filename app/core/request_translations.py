@@ -60,10 +60,10 @@ def _gettext(context, string: str, /, **variables) -> str:
 def install_request_translations(app: Flask) -> None:
     """Templates' `_()`, `ngettext()`… through the memo (Flask-Babel's own, minus the lookups)."""
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        gettext=lambda message: translations().ugettext(message),
+        ngettext=lambda one, many, n: translations().ungettext(one, many, n),
+        pgettext=lambda context, message: translations().upgettext(context, message),
+        npgettext=lambda context, one, many, n: translations().unpgettext(context, one, many, n),
         newstyle=True)
     # `_` straight to it too: Jinja's `_` is an alias that looks "gettext" up on every call.
     app.jinja_env.globals.update(gettext=_gettext, _=_gettext)
