@@ -17,6 +17,7 @@ from app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from app.core.extensions import db
 from app.events.models import Event, EventKind, EventSession, EventSlot, EventStatus
 from app.events.rules.timetable import EventTimes, check_session, check_times, cut_slots
+from app.events.services.timetable_text import translated
 
 
 def is_organiser_of(event: Event, user: User) -> bool:
@@ -111,7 +112,7 @@ def _validated(data: EventData) -> dict:
                                       tables=data.tables))
     if problems:
         field, message = problems[0]
-        raise DomainError(message, field=field)
+        raise DomainError(translated(message, data.slot_minutes), field=field)
     return times
 
 
@@ -187,7 +188,7 @@ def add_session(event_id: int, *, by: User, name: str, starts_at: datetime,
                              [(s.starts_at, s.ends_at) for s in event.sessions])
     if problems:
         field, message = problems[0]
-        raise DomainError(message, field=field)
+        raise DomainError(translated(message, event.slot_minutes), field=field)
     session = EventSession(name=name.strip(), starts_at=start, ends_at=end)
     event.sessions.append(session)
     session.slots = [EventSlot(event_id=event.id, starts_at=a, ends_at=b)
