@@ -35,6 +35,7 @@ GERMAN = {
     "There is nothing here, or you may not see it.":
         "Hier ist nichts, oder Sie dürfen es nicht sehen.",
     "Back to the home page": "Zurück zur Startseite",
+    "Service unavailable": "Dienst nicht verfügbar",
     # the menu of every package
     "Users": "Benutzer",
     "Audit trail": "Prüfpfad",
@@ -214,3 +215,24 @@ def test_the_assistance_pages_are_translated(client, german, make_adviser, clien
         assert client_for(adviser.user).get(path, headers=german).status_code in (200, 404)
     sign_in(make_user(Role.admin))
     assert "Beratungsstellen" in _page(client, "/assistance/centres", german)
+
+
+def test_a_database_outage_page_is_translated_without_the_database(app, german, count_queries,
+                                                                    make_user, sign_in, client):
+    from sqlalchemy.exc import OperationalError
+
+    user = make_user(Role.applicant)
+    user.locale = "it"  # the account is not read: the browser's language decides
+    db.session.commit()
+    sign_in(user)
+    outage = OperationalError("SELECT 1", {}, Exception("connection refused"))
+    with client.session_transaction() as session:
+        cookie_session = dict(session)
+    with app.test_request_context("/applications/", headers=german) as context, \
+            count_queries() as counted:
+        context.session.update(cookie_session)  # signed in, the user not loaded yet
+        response = app.make_response(app.handle_user_exception(outage))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and counted == []
+    assert "<title>Dienst nicht verfügbar · OpenCall</title>" in page
+    assert '<html lang="de">' in page
