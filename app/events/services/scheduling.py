@@ -26,6 +26,7 @@ from app.events.rules import scheduler
 from app.events.services.meetings import my_meetings
 from app.events.services.organising import get_organised_event
 from app.events.services.registration import list_registrations
+from app.events.services.timetable_text import move_problem
 
 
 def _lock(event: Event) -> None:
@@ -124,8 +125,8 @@ def move_meeting(event_id: int, meeting_id: int, *, by: User, slot_id: int,
     problems = scheduler.conflicts(problem, placed, scheduler.Placement(meeting.id, slot_id,
                                                                         table), names)
     if problems:
-        # The reasons come from the pure scheduler rule, in English.
-        raise Conflict(_("This move is refused: %(reasons)s", reasons=" ".join(problems)),
+        reasons = " ".join(move_problem(text) for text in problems)
+        raise Conflict(_("This move is refused: %(reasons)s", reasons=reasons),
                        field="slot_id")
     db.session.execute(delete(MeetingSeat).where(MeetingSeat.meeting_id == meeting.id))
     meeting.slot_id = meeting.table_number = None

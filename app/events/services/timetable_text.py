@@ -1,5 +1,7 @@
-"""The pure timetable rule (events/rules/timetable.py) words its problems in English; this
-gives each in the page's language. A unit test keeps the keys equal to the rule's sentences."""
+"""The pure timetable and scheduler rules (events/rules/) word their problems in English;
+this gives each in the page's language. Unit tests keep them in step with the rules."""
+
+import re
 
 from flask_babel import gettext as _
 
@@ -36,3 +38,31 @@ def timetable_messages(slot_minutes: int) -> dict[str, str]:
 
 def translated(message: str, slot_minutes: int) -> str:
     return timetable_messages(slot_minutes).get(message, message)
+
+
+# The scheduler's reasons for refusing a hand move (events/rules/scheduler.py `conflicts`),
+# read back by their fixed wording; a name or number in them becomes a placeholder.
+_MOVE_PROBLEMS = (
+    (re.compile(r"There is no such accepted meeting\."),
+     lambda m: _("There is no such accepted meeting.")),
+    (re.compile(r"This slot is not part of the event\."),
+     lambda m: _("This slot is not part of the event.")),
+    (re.compile(r"Choose a table from 1 to (\d+)\."),
+     lambda m: _("Choose a table from 1 to %(count)s.", count=m[1])),
+    (re.compile(r"Table (\d+) is taken in this slot\."),
+     lambda m: _("Table %(table)s is taken in this slot.", table=m[1])),
+    (re.compile(r"(.+) keeps this slot as a break\."),
+     lambda m: _("%(name)s keeps this slot as a break.", name=m[1])),
+    (re.compile(r"(.+) does not attend this slot\."),
+     lambda m: _("%(name)s does not attend this slot.", name=m[1])),
+    (re.compile(r"(.+) already has a meeting in this slot\."),
+     lambda m: _("%(name)s already has a meeting in this slot.", name=m[1])),
+)
+
+
+def move_problem(text: str) -> str:
+    """One reason of the scheduler in the page's language (as it is when not recognised)."""
+    for pattern, translate in _MOVE_PROBLEMS:
+        if match := pattern.fullmatch(text):
+            return translate(match)
+    return text
