@@ -4,6 +4,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -197,8 +198,10 @@ def submit_claim(claim_id: int, *, by: User) -> ExpenseClaim:
         raise DomainError(_("Attach at least one supporting PDF before submitting."))
     period = {p.number: p for p in periods_of(claim.grant)}[claim.period]
     today = utcnow().astimezone(ZoneInfo(claim.grant.call.timezone)).date()
-    if problem := period_not_started(period, today):
-        raise DomainError(problem)
+    if period_not_started(period, today):  # the rule's reason, in the user's language
+        raise DomainError(_("Reporting period %(number)s starts on %(date)s: its claim can be "
+                            "submitted from that day.", number=period.number,
+                            date=format_date(period.start, "dd MMM yyyy")))
     _move(claim, ClaimStatus.SUBMITTED)
     claim.submitted_at = utcnow()
     db.session.flush()

@@ -11,10 +11,11 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.core.errors import Conflict
+from app.core.errors import Conflict, DomainError
 from app.core.extensions import db
 from app.core.mail import OutboxMessage
-from app.grants.services import disbursements
+from app.grants.rules.agreement import period_not_started
+from app.grants.services import claims, disbursements
 from tests.conftest import csrf_token
 from tests.integration.pseudo_language import pseudo, pseudo_german
 
@@ -93,3 +94,19 @@ def test_a_refusal_names_the_installments_status_in_the_language(make_grant, pay
             bank_reference="AGAIN", idempotency_key=disbursements.new_idempotency_key())
     assert refusal.value.message == pseudo(
         f"This installment is not payable: it is {pseudo('paid')}.")
+
+
+def test_a_claim_submitted_too_early_is_refused_in_the_language(make_grant, make_claim):
+    case = make_grant(start=date.today().replace(day=1))  # period 2 starts in a year
+    make_claim(case, approve=True)
+    draft = make_claim(case, period=2, submit=False)
+    period = claims.periods_of(case.grant)[1]
+    messages = {}
+    for language in ("en", "de"):
+        with force_locale(language), pytest.raises(DomainError) as refusal:
+            claims.submit_claim(draft.id, by=case.coordinator)
+        messages[language] = refusal.value.message
+    # In English, word for word the pure rule's sentence; in German, translated, its date too.
+    assert messages["en"] == period_not_started(period, date.today())
+    assert messages["de"].startswith("⟪Reporting period 2 starts on ")
+    assert messages["de"].endswith(": its claim can be submitted from that day.⟫")
