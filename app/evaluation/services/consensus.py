@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
@@ -14,7 +15,7 @@ from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
 from app.evaluation.models import Assignment, Consensus, ConsensusStatus, ReviewStatus
-from app.evaluation.rules.minority import minority_views_refusal
+from app.evaluation.rules.minority import MIN_MINORITY_VIEWS, minority_views_refusal
 from app.evaluation.rules.scoring import AwardCriteria, ConsensusProposal, consensus_proposal
 from app.evaluation.services import calls as services
 from app.evaluation.services.assignment import list_team
@@ -110,9 +111,16 @@ def save_consensus(application_id: int, *, by: User, scores: dict[str, str | Non
     checked_scores, checked_comments = services.read_scores(
         view.criteria.expert_criteria, scores, comments, complete=submit,
         min_comment=view.criteria.min_comment_length)
-    if submit and (problem := minority_views_refusal(
-            dispersed_labels(view), minority_views or "")):
-        raise DomainError(problem, field="minority_views")
+    labels = dispersed_labels(view) if submit else []
+    if minority_views_refusal(labels, minority_views or ""):
+        # The rule's reason, in the user's language.
+        raise DomainError(ngettext(
+            "The experts disagreed on the criterion %(criteria)s: record the minority views "
+            "(at least %(minimum)s characters) before submitting.",
+            "The experts disagreed on the criteria %(criteria)s: record the minority views "
+            "(at least %(minimum)s characters) before submitting.",
+            len(labels), criteria=", ".join(labels), minimum=MIN_MINORITY_VIEWS),
+            field="minority_views")
     if consensus is None:
         consensus = Consensus(application_id=application_id,
                               call_id=view.application.call_id, status=ConsensusStatus.DRAFT)

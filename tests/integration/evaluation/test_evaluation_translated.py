@@ -98,3 +98,32 @@ def test_the_officers_call_and_ranking_pages(client, sign_in, evaluated):
         as_text=True)
     for text in ("Ranking and funding line", "Freeze and publish", "Exports"):
         assert pseudo(text) in page, text
+
+
+def test_the_minority_views_refusal(client, sign_in, make_evaluation_call, make_officer,
+                                    make_expert, make_submitted_application, evaluation_driver):
+    call = make_evaluation_call()
+    officer = make_officer(call.funder)
+    for _number in range(3):
+        make_expert(call.funder)
+    application = make_submitted_application(call)
+    driver = evaluation_driver(call, officer)
+    driver.assign()
+    driver.review_all(application, [{"excellence": "5", "impact": "4", "implementation": "4"},
+                                    {"excellence": "2.5", "impact": "4", "implementation": "4"},
+                                    {"excellence": "4.5", "impact": "4", "implementation": "4"}])
+    sign_in(driver.rapporteur(application))
+    url = f"/evaluation/consensus/{application.id}"
+    form = client.get(url, headers=GERMAN).get_data(as_text=True)
+    assert pseudo("Required: the experts disagreed on Excellence. Record the minority view "
+                  "(at least 20 characters).") in form
+    marks = {f"score_{code}": "4" for code in ("excellence", "impact", "implementation")}
+    comments = {f"comment_{code}": "Agreed after a long discussion of the plan."
+                for code in ("excellence", "impact", "implementation")}
+    refused = client.post(url, headers=GERMAN, data={
+        **marks, **comments, "submit": "Submit for approval", "minority_views": "",
+        "csrf_token": csrf_token(client, url)})
+    assert refused.status_code == 400
+    assert pseudo("The experts disagreed on the criterion Excellence: record the minority "
+                  "views (at least 20 characters) before submitting.") \
+        in refused.get_data(as_text=True)
