@@ -44,7 +44,8 @@ def test_the_coordinators_claim_pages_and_e_mails(client, sign_in, make_grant, m
     sign_in(case.coordinator)
     page = client.get(f"/grants/{case.grant.id}").get_data(as_text=True)
     for text in ("Beneficiaries", "Payment schedule", "Claims", "submitted", "Timeline",
-                 "Grant agreement prepared", "Pre-financing", "Broadband connectivity"):
+                 "Grant agreement prepared", "Pre-financing", "Broadband connectivity",
+                 "Payment statement (PDF)", "New claim", "Funding rate"):
         assert pseudo(text) in page, text
     page = client.get(f"/grants/claims/{claim.id}").get_data(as_text=True)
     for text in ("Costs claimed", "Supporting documents", "A. Personnel costs"):
