@@ -73,3 +73,34 @@ def test_the_switcher_needs_its_csrf_token(client):
     answer = client.post("/accounts/language", data={"language": "de", "next": "/"})
     assert answer.status_code == 400
     assert _language(client.get("/")) == "en"
+
+
+def _register_and_read_locale(client, email: str, **headers) -> str | None:
+    from tests.integration.test_accounts import REGISTRATION
+
+    client.post("/accounts/register", headers=headers, data={
+        **REGISTRATION, "email": email, "identifier": "",
+        "csrf_token": csrf_token(client, "/accounts/register")})
+    db.session.expire_all()
+    return db.session.scalar(db.select(User.locale).where(User.email == email))
+
+
+def test_an_account_keeps_the_language_it_was_registered_in(app, client):
+    # Kept on the account: jobs (the submission receipt) and later sessions read it there.
+    _choose(client, "it")
+    assert _register_and_read_locale(client, "giulia@example.org") == "it"
+    assert _register_and_read_locale(app.test_client(), "hans@example.org",
+                                     **{"Accept-Language": "de"}) == "de"
+    # The deployment's language is no choice: such an account follows the default.
+    assert _register_and_read_locale(app.test_client(), "jane@example.org",
+                                     **{"Accept-Language": "en"}) is None
+
+def test_the_visitors_choice_survives_signing_in(client, make_user):
+    user = make_user(Role.applicant)
+    _choose(client, "it")
+    from tests.factories.accounts import PASSWORD
+
+    client.post("/accounts/login", data={"email": user.email, "password": PASSWORD,
+                                         "csrf_token": csrf_token(client)})
+    assert _language(client.get("/")) == "it"  # the session was renewed, the choice kept
+    assert db.session.get(User, user.id).locale is None  # only the switcher stores one

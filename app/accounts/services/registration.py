@@ -9,6 +9,7 @@ by the emailed link (views/verification.py enforces it).
 
 from datetime import timedelta
 
+from babel import Locale
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -28,7 +29,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import DomainError
 from app.core.extensions import db
-from app.core.i18n import N_, in_every_language, mail_language
+from app.core.i18n import N_, in_every_language, is_shipped, mail_language
 from app.core.links import public_url
 from app.core.mail import OutboxMessage, send_mail
 
@@ -38,16 +39,21 @@ ATTEMPT_SUBJECT = N_("Someone tried to register on OpenCall with your address")
 
 
 def register(*, email: str, name: str, password: str, organisation: OrganisationData,
-             sme_figures: SmeFigures | None = None) -> User | None:
+             sme_figures: SmeFigures | None = None, language: str | None = None) -> User | None:
     """The new, unverified account; None when the address already has one (its owner is told).
 
-    The caller must answer the same way in both cases.
+    `language` is the shipped language the visitor registered in: the account keeps it, so
+    its later pages (the visitor's session is renewed at sign-in), e-mails sent from jobs and
+    PDFs such as the submission receipt are in it too. The caller must answer the same way in
+    both cases.
     """
     existing = find_user_by_email(email)
     if existing is None:
         user = register_applicant(email=email, name=name, password=password,
                                   organisation=organisation, sme_figures=sme_figures)
         user.email_unverified_since = utcnow()
+        if is_shipped(language) and language != _default_language():
+            user.locale = language  # the default needs no choice: it follows the deployment
         send_verification(user)
         return user
     # The same checks and work as a registration, so that the answer and its time are the same.
@@ -72,6 +78,10 @@ def _tell_the_owner(user: User) -> None:
             "If it was not you, you need not do anything.",
             name=user.name, link=public_url("accounts.reset_request")))
     audit.record(None, "account.registration_with_existing_email", user)
+
+
+def _default_language() -> str:
+    return Locale.parse(current_app.config.get("BABEL_DEFAULT_LOCALE") or "en").language
 
 
 def _per_hour() -> int:

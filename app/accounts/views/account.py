@@ -21,6 +21,7 @@ from app.core.access import public, signed_in
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
+from app.core.i18n import chosen_language
 from app.core.links import same_site_path
 
 
@@ -80,7 +81,7 @@ def register():
             # owner gets an e-mail instead): registration tells nobody who is registered.
             registration.register(email=form.email.data, name=form.name.data,
                                   password=form.password.data, organisation=organisation,
-                                  sme_figures=form.sme_figures())
+                                  sme_figures=form.sme_figures(), language=chosen_language())
             db.session.commit()
             flash(_("We sent an e-mail to %(email)s: open the link in it to confirm your "
                     "address. You can sign in meanwhile.",

@@ -25,6 +25,7 @@ from app.accounts.views.step_up import (
 from app.core.access import public, signed_in
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
+from app.core.i18n import SESSION_KEY as LANGUAGE_KEY
 
 PENDING_KEY = "pending_second_factor"
 # Set once the session is known to belong to a user with a factor, so that pages do not ask
@@ -42,9 +43,18 @@ def _ip() -> str:
     return request.remote_addr or "unknown"
 
 
+def _fresh_session() -> None:
+    """Drop the cookie's old content (no session fixation), except the language the visitor
+    chose in the header: it is no secret, and signing in should not switch the page back."""
+    language = session.get(LANGUAGE_KEY)
+    session.clear()
+    if language:
+        session[LANGUAGE_KEY] = language
+
+
 def sign_in(user: User) -> None:
     """A fresh server-side session (no fixation: the cookie's old content is dropped)."""
-    session.clear()
+    _fresh_session()
     session["sid"] = services.start_session(user, ip=request.remote_addr)
     login_user(user)
 
@@ -54,7 +64,7 @@ def begin_sign_in(user: User, next_url: str) -> bool:
     if not factors.has_second_factor(user):
         sign_in(user)
         return True
-    session.clear()
+    _fresh_session()
     session[PENDING_KEY] = {"user": user.id, "at": _now(), "next": next_url}
     return False
 
