@@ -44,7 +44,7 @@ TRANSLATIONS := app/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k Nn_:1,2 \
 		--project OpenCall --copyright-holder "OpenCall contributors" \
 		--sort-by-file --no-wrap -o $(TRANSLATIONS)/messages.pot .
 	$(if $(LANGUAGE),$(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $(LANGUAGE))

@@ -14,11 +14,14 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
+from babel.lists import format_list
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, force_locale, gettext
+from flask_babel import Babel, force_locale, get_translations, gettext
 from flask_login import current_user
 
+from app.core.money import format_money, format_percent
 from app.core.request_translations import install_request_translations, locale_text
+from app.core.rules.messages import Amount, Message, NameList, Percent, Plural, Series
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 SOURCE_LANGUAGE = "en"
@@ -81,6 +84,41 @@ def N_(message: str) -> str:
     return message
 
 
+def translate(text):
+    """A pure rule's sentence (app/core/rules/messages.Message) in the page's language: its
+    template through the catalogue, its parameters (labels, counts, lists, percentages,
+    amounts) translated first. English pages, and plain text (a report stored before its
+    sentences were Messages), get the text unchanged, so the English stays byte-identical."""
+    if not isinstance(text, Message):
+        return text
+    locale = page_locale()
+    if Locale.parse(locale).language == SOURCE_LANGUAGE:
+        return text
+    return _said(text, locale)
+
+
+def _said(text, locale: str):
+    if not isinstance(text, Message):
+        return text  # a name, a number, a country code: the same in every language
+    if isinstance(text, NameList):
+        return format_list([str(_said(item, locale)) for item in text.items],
+                           style=text.style, locale=locale)
+    if isinstance(text, Series):
+        return text.separator.join(str(_said(item, locale)) for item in text.items)
+    if isinstance(text, Percent):
+        return format_percent(text.fraction, locale)
+    if isinstance(text, Amount):
+        return format_money(text.amount, text.currency, locale)
+    translations = get_translations()
+    if isinstance(text, Plural):
+        template = translations.ungettext(*text.forms, text.count)
+    else:
+        template = translations.ugettext(text.template)
+    if not text.params:
+        return template
+    return template % {key: _said(value, locale) for key, value in text.params.items()}
+
+
 def mail_locale(recipient=None, *, requester: bool = False) -> str:
     """The language of an e-mail: the recipient's stored choice; else, when the recipient is
     only an address (None) or is who makes this request (`requester`), the request's language;
@@ -114,6 +152,7 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)
     install_request_translations(app)
+    app.add_template_filter(translate, "translated")
 
     @app.context_processor
     def _languages():

@@ -16,7 +16,8 @@ from babel.messages.mofile import write_mo
 from app.core import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
+            "Nn_": (1, 2)}  # Nn_: plural templates of pure rules (app/core/rules/messages.py)
 LANGUAGE = "de"
 
 

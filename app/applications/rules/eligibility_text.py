@@ -8,36 +8,41 @@ from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from functools import lru_cache
 
 from app.applications.rules.eligibility_report import Check, CheckCode, Note, NoteKind
-from app.calls.rules.countries import COUNTRY_GROUPS, ineligibility_reason, parse_groups
+from app.calls.rules.countries import group_names, ineligibility_reason, parse_groups
 from app.calls.rules.eligibility_rules import OutsideMembers
-from app.calls.rules.wording import count_noun, join_names, money_text
+from app.calls.rules.wording import join_names, money_text
+from app.core.rules.messages import N_, Message, Nn_, Percent, Plural, Series
 
 CENT = Decimal("0.01")
 
-# (label when met, (singular, plural) of what to add) per minimum.
+# Every sentence is a Message (app/core/rules/messages.py): English here, said in the
+# reader's language at the edge. (label when met, what to add: singular and plural) per minimum.
 _MINIMUM_WORDS = {
     CheckCode.MIN_MEMBER_STATE_PARTNERS: (
-        "Partners in EU Member States",
-        ("partner established in an EU Member State", "partners established in EU Member States"),
+        N_("Partners in EU Member States"),
+        Nn_("%(num)d partner established in an EU Member State",
+            "%(num)d partners established in EU Member States"),
     ),
     CheckCode.MIN_RESEARCH_PARTNERS: (
-        "Research organisations",
-        ("research organisation (a research centre or a university)",
-         "research organisations (research centres or universities)"),
+        N_("Research organisations"),
+        Nn_("%(num)d research organisation (a research centre or a university)",
+            "%(num)d research organisations (research centres or universities)"),
     ),
-    CheckCode.MIN_SME_PARTNERS: ("SMEs", ("SME", "SMEs")),
+    CheckCode.MIN_SME_PARTNERS: (N_("SMEs"), Nn_("%(num)d SME", "%(num)d SMEs")),
     CheckCode.MIN_FIRM_PARTNERS: (
-        "Companies", ("private company (SME or not)", "private companies (SMEs or not)")),
+        N_("Companies"), Nn_("%(num)d private company (SME or not)",
+                             "%(num)d private companies (SMEs or not)")),
 }
 _ASIDE_NOTES = {
     "associated_partner": (
         NoteKind.ASSOCIATED_PARTNER,
-        "associated partner: takes part, signs nothing, receives nothing; counts toward no "
-        "minimum",
+        N_("%(member)s: associated partner: takes part, signs nothing, receives nothing; "
+           "counts toward no minimum."),
     ),
     "subcontractor": (
         NoteKind.SUBCONTRACTOR,
-        "subcontractor named in the application: counts toward no minimum; no requested grant",
+        N_("%(member)s: subcontractor named in the application: counts toward no minimum; no "
+           "requested grant."),
     ),
 }
 
@@ -54,9 +59,14 @@ def _reason(country: str, expression: str, on, programme_part) -> str:
 
 
 @lru_cache(maxsize=64)
-def _groups(expression: str) -> tuple[list[str], str]:
+def _groups(expression: str) -> tuple[list[str], Message]:
     groups = list(parse_groups(expression))
-    return groups, " or ".join(COUNTRY_GROUPS[g] for g in groups)
+    return groups, group_names(groups)
+
+
+def _funding(policy) -> Message:
+    return Message(N_("may be funded") if policy == OutsideMembers.ALLOWED_FUNDED
+                   else N_("no funding"))
 
 
 def _eligible_countries(tally, passed: bool, currency: str) -> Check:
@@ -74,46 +84,61 @@ def _eligible_countries(tally, passed: bool, currency: str) -> Check:
     }
     code = CheckCode.ELIGIBLE_COUNTRIES
     if not reasons:
-        return Check(code, True, f"No member is established outside the {labels}.", detail)
-    named = "; ".join(f"{m.label}: {reason}" for m, reason in reasons)
+        return Check(code, True, Message(N_("No member is established outside the %(groups)s."),
+                                         groups=labels), detail)
+    named = Series([Message(N_("%(member)s: %(reason)s"), member=m.label, reason=reason)
+                    for m, reason in reasons], "; ")
     if not passed:
-        return Check(code, False, "Replace or remove the members outside the eligible "
-                     f"countries: this call does not allow them ({named}).", detail)
-    funding = "may be funded" if policy == OutsideMembers.ALLOWED_FUNDED else "no funding"
-    who = count_noun(len(reasons), "member takes", "members take")
-    return Check(code, True, f"{who} part from outside the {labels}; they count toward no "
-                 f"minimum; {funding} ({named}).", detail)
+        return Check(code, False, Message(
+            N_("Replace or remove the members outside the eligible countries: this call does "
+               "not allow them (%(members)s)."), members=named), detail)
+    return Check(code, True, Plural(
+        Nn_("%(num)d member takes part from outside the %(groups)s; they count toward no "
+            "minimum; %(funding)s (%(members)s).",
+            "%(num)d members take part from outside the %(groups)s; they count toward no "
+            "minimum; %(funding)s (%(members)s)."),
+        len(reasons), groups=labels, funding=_funding(policy), members=named), detail)
 
 
 def _minimum(code: str, passed: bool, required: int, counted: list[str], label: str,
              noun: tuple[str, str], *, listed_as: str = "counted", **extra) -> Check:
     """A `min_*` check over what was counted; countries and fields are named in the message
-    too, organisations only in the detail."""
+    too, organisations only in the detail. `noun` is the (singular, plural) of what to add."""
     found = len(counted)
     detail = {"required": required, "found": found, listed_as: counted, **extra}
-    listing = f": {', '.join(counted)}" if counted and listed_as != "counted" else ""
+    numbers = {"found": found, "required": required}
+    if counted and listed_as != "counted":
+        numbers["listing"] = ", ".join(counted)
+        if passed:
+            return Check(code, True, Message(
+                N_("%(label)s: %(found)d found: %(listing)s (%(required)d required)."),
+                label=Message(label), **numbers), detail)
+        return Check(code, False, Message(
+            N_("Add %(missing)s (%(required)d required, %(found)d found: %(listing)s)."),
+            missing=Plural(noun, required - found), **numbers), detail)
     if passed:
-        return Check(code, True, f"{label}: {found} found{listing} ({required} required).", detail)
-    message = (
-        f"Add {count_noun(required - found, *noun)} ({required} required, {found} found{listing})."
-    )
-    return Check(code, False, message, detail)
+        return Check(code, True, Message(N_("%(label)s: %(found)d found (%(required)d required)."),
+                                         label=Message(label), **numbers), detail)
+    return Check(code, False, Message(N_("Add %(missing)s (%(required)d required, %(found)d "
+                                         "found)."),
+                                      missing=Plural(noun, required - found), **numbers), detail)
 
 
 def _min_partners(tally, passed: bool, currency: str) -> Check:
-    adjective = "independent " if tally.ruleset.independent else ""
-    noun = (f"{adjective}partner", f"{adjective}partners")
-    counted = tally.unit_names()
+    if tally.ruleset.independent:
+        label = N_("Independent partners")
+        noun = Nn_("%(num)d independent partner", "%(num)d independent partners")
+    else:
+        label, noun = N_("Partners"), Nn_("%(num)d partner", "%(num)d partners")
     code = CheckCode.MIN_PARTNERS
-    return _minimum(code, passed, tally.ruleset.minimums[code], counted,
-                    noun[1].capitalize(), noun)
+    return _minimum(code, passed, tally.ruleset.minimums[code], tally.unit_names(), label, noun)
 
 
 def _min_countries(tally, passed: bool, currency: str) -> Check:
-    noun = ("partner from another country", "partners from other countries")
+    noun = Nn_("%(num)d partner from another country", "%(num)d partners from other countries")
     code = CheckCode.MIN_COUNTRIES
-    return _minimum(code, passed, tally.ruleset.minimums[code], tally.countries(), "Countries",
-                    noun, listed_as="countries")
+    return _minimum(code, passed, tally.ruleset.minimums[code], tally.countries(),
+                    N_("Countries"), noun, listed_as="countries")
 
 
 def _counted_minimum(code: str):
@@ -129,9 +154,10 @@ def _counted_minimum(code: str):
 def _min_fields(tally, passed: bool, currency: str) -> Check:
     level = tally.ruleset.field_level
     if level == 1:
-        label, noun = "Fields of science", ("field of science (FORD)", "fields of science (FORD)")
+        label = N_("Fields of science")
+        noun = Nn_("%(num)d field of science (FORD)", "%(num)d fields of science (FORD)")
     else:
-        label, noun = "FORD subfields", ("FORD subfield", "FORD subfields")
+        label, noun = N_("FORD subfields"), Nn_("%(num)d FORD subfield", "%(num)d FORD subfields")
     code = CheckCode.MIN_FIELDS_OF_SCIENCE
     return _minimum(code, passed, tally.ruleset.minimums[code], tally.fields(), label, noun,
                     listed_as="fields", level=level)
@@ -142,12 +168,12 @@ def _max_requested(tally, passed: bool, currency: str) -> Check:
     detail = {"cap": _cents(cap), "requested": _cents(total)}
     code = CheckCode.MAX_REQUESTED_PER_PROPOSAL
     if passed:
-        message = (f"The consortium requests {money_text(total, currency)} of at most "
-                   f"{money_text(cap, currency)}.")
+        message = Message(N_("The consortium requests %(requested)s of at most %(cap)s."),
+                          requested=money_text(total, currency), cap=money_text(cap, currency))
         return Check(code, True, message, detail)
     detail["excess"] = _cents(total - cap)
-    return Check(code, False, f"Reduce the requested amount by "
-                 f"{money_text(total - cap, currency)}.", detail)
+    return Check(code, False, Message(N_("Reduce the requested amount by %(excess)s."),
+                                      excess=money_text(total - cap, currency)), detail)
 
 
 def _max_partner_share(tally, passed: bool, currency: str) -> Check:
@@ -156,8 +182,10 @@ def _max_partner_share(tally, passed: bool, currency: str) -> Check:
     detail: dict = {"max_share": str(limit), "requested": _cents(total), "over": []}
     code = CheckCode.MAX_PARTNER_SHARE
     if passed:
-        message = f"No member requests over {_percent(limit)} of the total."
-        return Check(code, True, "Nothing is requested yet." if total <= 0 else message, detail)
+        if total <= 0:
+            return Check(code, True, Message(N_("Nothing is requested yet.")), detail)
+        return Check(code, True, Message(N_("No member requests over %(limit)s of the total."),
+                                         limit=_percent(limit)), detail)
     advice = []
     for member in tally.over_share():
         # Cutting a request by d also cuts the total by d, hence the division by (1 - limit);
@@ -167,9 +195,11 @@ def _max_partner_share(tally, passed: bool, currency: str) -> Check:
         share = member.requested_amount / total
         detail["over"].append(
             {"key": member.key, "share": _percent(share), "reduce_by": _cents(reduce_by)})
-        advice.append(f"Reduce {member.label}'s request by {money_text(reduce_by, currency)} "
-                      f"(now {_percent(share)} of the total, at most {_percent(limit)} allowed)")
-    return Check(code, False, "; ".join(advice) + ".", detail)
+        advice.append(Message(
+            N_("Reduce %(member)s's request by %(amount)s (now %(share)s of the total, at "
+               "most %(limit)s allowed)"), member=member.label,
+            amount=money_text(reduce_by, currency), share=_percent(share), limit=_percent(limit)))
+    return Check(code, False, Message(N_("%(advice)s."), advice=Series(advice, "; ")), detail)
 
 
 _WRITERS = {
@@ -187,20 +217,21 @@ def _notes(tally) -> tuple[Note, ...]:
     """Who takes part without counting, and who counts together with others."""
     notes = []
     if tally.outside and tally.ruleset.outside != OutsideMembers.NOT_ALLOWED:
-        funding = ("may be funded" if tally.ruleset.outside == OutsideMembers.ALLOWED_FUNDED
-                   else "no funding")
+        funding = _funding(tally.ruleset.outside)
         for member in tally.outside:
-            notes.append(Note(NoteKind.OUTSIDE_COUNTRIES, (member.key,),
-                              f"{member.label} ({member.country}) takes part; counts toward no "
-                              f"minimum; {funding}."))
+            notes.append(Note(NoteKind.OUTSIDE_COUNTRIES, (member.key,), Message(
+                N_("%(member)s (%(country)s) takes part; counts toward no minimum; "
+                   "%(funding)s."), member=member.label, country=member.country,
+                funding=funding)))
     for member in tally.aside:
-        kind, text = _ASIDE_NOTES[member.role]
-        notes.append(Note(kind, (member.key,), f"{member.label}: {text}."))
+        kind, template = _ASIDE_NOTES[member.role]
+        notes.append(Note(kind, (member.key,), Message(template, member=member.label)))
     for unit in tally.linked_units():
         keys = tuple(dict.fromkeys(member.key for member in unit))
         names = join_names(list(dict.fromkeys(member.label for member in unit)))
-        notes.append(Note(NoteKind.LINKED, keys, f"{names} are under common control: they all "
-                          "take part and count as one partner."))
+        notes.append(Note(NoteKind.LINKED, keys, Message(
+            N_("%(names)s are under common control: they all take part and count as one "
+               "partner."), names=names)))
     return tuple(notes)
 
 
@@ -208,5 +239,5 @@ def _cents(amount: Decimal) -> str:
     return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-def _percent(fraction: Decimal) -> str:
-    return f"{(fraction * 100).quantize(CENT, rounding=ROUND_HALF_UP)}%"
+def _percent(fraction: Decimal) -> Percent:
+    return Percent(fraction, f"{(fraction * 100).quantize(CENT, rounding=ROUND_HALF_UP)}%")

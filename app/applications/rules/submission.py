@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
+from app.core.rules.messages import N_, Message
+
 PDF_MAGIC = b"%PDF-"
 MEGABYTE = 1024 * 1024
 DEFAULT_FILENAME = "document.pdf"
@@ -65,11 +67,12 @@ def submit_blockers(report: Mapping, required: Sequence[Mapping], uploaded_kinds
     """Every reason a submit is refused, each saying what to do; empty when it may go."""
     blockers = [check["message"] for check in report.get("checks", []) if not check["passed"]]
     if "checks" not in report:
-        blockers.append("The eligibility checks have not run yet: save the application once.")
-    blockers.extend(f"Upload the {item['name']} (PDF)."
+        blockers.append(Message(
+            N_("The eligibility checks have not run yet: save the application once.")))
+    blockers.extend(Message(N_("Upload the %(document)s (PDF)."), document=item["name"])
                     for item in missing_attachments(required, uploaded_kinds))
     if needs_bid_price and not has_bid_price:
-        blockers.append("Enter the bid price of the tender.")
+        blockers.append(Message(N_("Enter the bid price of the tender.")))
     return blockers
 
 

@@ -28,6 +28,7 @@ from app.core import audit, storage
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
+from app.core.i18n import translate
 from app.core.jobs import Job
 
 MAX_KEY_LENGTH = 64
@@ -38,7 +39,7 @@ class SubmitRefused(DomainError):
 
     def __init__(self, problems: list[str]):
         super().__init__(_("The application cannot be submitted yet: %(problems)s",
-                           problems=" ".join(problems)))
+                           problems=" ".join(translate(problem) for problem in problems)))
         self.problems = problems
 
 

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from app.core.rules.messages import N_, Message, NameList
+
 # ISO 3166-1 alpha-2. EU documents and CORDIS write EL for Greece and UK for the
 # United Kingdom; everything inside OpenCall uses the ISO codes.
 _EU_ALIASES = {"EL": "GR", "UK": "GB"}
@@ -37,9 +39,9 @@ class Association:
 
 
 _SCOPE_LABELS = {
-    "full": "all calls",
-    "all_but_eic_fund": "calls outside the EIC Fund",
-    "pillar_ii": "Pillar II calls",
+    "full": N_("all calls"),
+    "all_but_eic_fund": N_("calls outside the EIC Fund"),
+    "pillar_ii": N_("Pillar II calls"),
 }
 # The first association agreements were signed in 2021-2022 and apply to the whole
 # programme, so their start is the programme's own start; later ones start on their date
@@ -104,12 +106,20 @@ def ineligibility_reason(
     association = ASSOCIATED_COUNTRIES.get(country)
     if "HE_ASSOCIATED" in groups and association is not None:
         if not association.covers(programme_part):
-            return f"{country} is associated to Horizon Europe only for {association.scope_label}"
+            return Message(N_("%(country)s is associated to Horizon Europe only for %(scope)s"),
+                           country=country, scope=Message(association.scope_label))
         if on is not None and on < association.since:
-            return f"{country} is associated to Horizon Europe only from {association.since}"
+            return Message(N_("%(country)s is associated to Horizon Europe only from %(date)s"),
+                           country=country, date=str(association.since))
         return None
-    labels = " or ".join(COUNTRY_GROUPS[g] for g in groups)
-    return f"{country} is not among the {labels}"
+    return Message(N_("%(country)s is not among the %(groups)s"), country=country,
+                   groups=group_names(groups))
+
+
+def group_names(groups) -> NameList:
+    """"EU Member States or Horizon Europe Associated Countries" (labels are marked in
+    calls/labels.py COUNTRY_GROUP_NAMES)."""
+    return NameList([Message(COUNTRY_GROUPS[g]) for g in groups], conjunction="or")
 
 
 def eligible_set(

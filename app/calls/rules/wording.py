@@ -2,6 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from app.core.rules.messages import Amount, NameList, Percent
+
 CENT = Decimal("0.01")
 
 
@@ -9,9 +11,9 @@ def count_noun(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
 
 
-def join_names(names: list[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def join_names(names: list[str]) -> NameList:
+    """"A", "A and B", "A, B and C" (in the reader's language at the edge)."""
+    return NameList(names)
 
 
 def plain_number(number: Decimal) -> str:
@@ -20,11 +22,13 @@ def plain_number(number: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def money_text(amount: Decimal, currency: str) -> str:
-    """Currency code first, comma thousands, 2 decimals: "EUR 500,000.00"."""
-    return f"{currency} {amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+def money_text(amount: Decimal, currency: str) -> Amount:
+    """Currency code first, comma thousands, 2 decimals: "EUR 500,000.00" (the English; the
+    edge writes it as the reader's language does)."""
+    return Amount(amount, currency,
+                  f"{currency} {amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}")
 
 
-def percent_text(rate: Decimal) -> str:
+def percent_text(rate: Decimal) -> Percent:
     """A rate (0.7) as a percentage for messages: "70 %"."""
-    return f"{(rate * 100).normalize():f} %"
+    return Percent(rate, f"{(rate * 100).normalize():f} %")

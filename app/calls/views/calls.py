@@ -56,6 +56,7 @@ from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.formatting import country_choices
 from app.core.forms import errors_shown_on
+from app.core.i18n import translate
 from app.core.pdf import render_pdf
 from app.core.refused_token import reshows_form
 
@@ -90,10 +91,12 @@ def index():
 
 
 def _plain_language(call) -> tuple[list[str], list[str]]:
+    """The call's rules and criteria as sentences in the reader's language."""
     rules = describe_rules(call.eligibility_rules, max_per_proposal_currency=call.currency) \
         if call.eligibility_rules else []
     criteria = describe_criteria(call.award_criteria) if call.award_criteria else []
-    return rules, criteria
+    return [translate(sentence) for sentence in rules], \
+        [translate(sentence) for sentence in criteria]
 
 
 @bp.get("/<reference>")

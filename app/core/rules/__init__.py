@@ -1,0 +1,1 @@
+"""Pure helpers every domain's rules/ may use (standard library only)."""

@@ -1,0 +1,88 @@
+"""The sentences of pure rules reach the reader in their language (issue 14): the checklist's
+checks, the reasons a submission is refused, and a call's rules and criteria, each template
+through the catalogue, its counts, lists, percentages and labels translated too. English
+pages keep the rules' English byte for byte."""
+
+from decimal import Decimal
+
+import pytest
+from babel.lists import format_list
+from babel.numbers import format_percent
+
+from app.calls.rules.eligibility_rules import RULE_PRESETS, validate_rules
+from tests.factories.applications import form_of
+from tests.integration.pseudo_language import pseudo, pseudo_german
+
+SOURCES = ("app/applications/**/*.py", "app/calls/**/*.py", "app/templates/applications/*.html",
+           "app/templates/calls/*.html")
+GERMAN = {"Accept-Language": "de"}
+
+
+@pytest.fixture(autouse=True)
+def german(app, monkeypatch, tmp_path_factory):
+    pseudo_german(app, monkeypatch, tmp_path_factory, SOURCES)
+
+
+@pytest.fixture
+def strict_call(make_call):
+    """Five independent partners and at most 30 % each: three equal members meet neither."""
+    rules = {**validate_rules(RULE_PRESETS["horizon_europe"].document), "min_partners": 5,
+             "max_partner_share": "0.3"}
+    return make_call(rules=rules)
+
+
+def test_the_checklist_speaks_the_readers_language(client, make_consortium, sign_in,
+                                                   strict_call):
+    consortium = make_consortium(call=strict_call)
+    sign_in(consortium.coordinator)
+    url = f"/applications/{consortium.application.id}"
+    page = client.get(url, headers=GERMAN).get_data(as_text=True)
+    # The template, and the count inside it, each through the catalogue.
+    assert pseudo(f"Add {pseudo('2 independent partners')} (5 required, 3 found).") in page
+    assert "⟪⟪Countries⟫: 3 found: " in page
+    # Percentages are written as German writes them; no English figure is left.
+    assert format_percent(Decimal("0.3333"), locale="de") in page
+    assert format_percent(Decimal("0.3"), locale="de") in page
+    assert "33.33%" not in page and "30.00%" not in page
+    assert pseudo("Enter the bid price of the tender.") not in page  # a grant call: none asked
+
+    english = client.get(url).get_data(as_text=True)
+    assert "Add 2 independent partners (5 required, 3 found)." in english
+    assert "(now 33.33% of the total, at most 30.00% allowed)" in english
+    assert "⟪" not in english
+
+
+def test_a_refused_submission_names_its_reasons_in_german(client, make_consortium, sign_in,
+                                                          strict_call):
+    consortium = make_consortium(call=strict_call)
+    sign_in(consortium.coordinator)
+    url = f"/applications/{consortium.application.id}"
+    answer = client.post(f"{url}/submit", data=form_of(client, url, "submit-form"),
+                         headers=GERMAN)
+    assert answer.status_code == 422
+    problems = answer.get_data(as_text=True)
+    assert pseudo(f"Add {pseudo('2 independent partners')} (5 required, 3 found).") in problems
+
+
+def test_a_calls_rules_and_criteria_in_german(client, make_call):
+    call = make_call()
+    page = client.get(f"/calls/{call.reference}", headers=GERMAN).get_data(as_text=True)
+    # Rules: a plural count inside a sentence, and places joined with German's "or".
+    assert pseudo(f"{pseudo('At least 3 partners from at least 3 different countries')}, "
+                  "at least one of them in an EU Member State") in page
+    places = format_list([pseudo("an EU Member State"),
+                          pseudo("a Horizon Europe Associated Country")], style="or",
+                         locale="de")
+    assert pseudo(f"Partners count toward the minimums when established in {places} on the "
+                  "deadline") in page
+    # Criteria: each sentence, its scale step and the tie-break's label.
+    assert pseudo(f"Each criterion is scored from 0 to 5 {pseudo('in half points')}") in page
+    assert "⟪Scored on 3 criteria: " in page
+    assert ("⟪Ties are broken in this order: "
+            + pseudo(f"(1) {pseudo('Part of the call not yet covered')}") + "; "
+            + pseudo(f"(2) {pseudo('Excellence, then Impact')}")) in page
+
+    english = client.get(f"/calls/{call.reference}").get_data(as_text=True)
+    assert "Each criterion is scored from 0 to 5 in half points" in english
+    assert ("Partners count toward the minimums when established in an EU Member State or a "
+            "Horizon Europe Associated Country on the deadline") in english
