@@ -23,6 +23,7 @@ from app.calls.rules.lifecycle import CallStatus
 from app.core import audit
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.i18n import translate
 
 _signals = Namespace()
 # Sent with the call and the DeadlineChange; receivers return how many people they told.
@@ -40,15 +41,15 @@ def refuse_unfair_dates(call: Call, fields: dict[str, Any], *, reason: str,
     opened = is_opened(call, now)
     if "opens_at" in fields and (
             problem := opening_refusal(call.opens_at, fields["opens_at"], opened=opened)):
-        raise DomainError(problem, field="opens_at")
+        raise DomainError(translate(problem), field="opens_at")
     if "deadline_notice_days" in fields and (problem := notice_days_refusal(
             call.deadline_notice_days, fields["deadline_notice_days"], opened=opened)):
-        raise DomainError(problem, field="deadline_notice_days")
+        raise DomainError(translate(problem), field="deadline_notice_days")
     if "closes_at" in fields and (problem := deadline_move_refusal(
             DeadlineMove(call.closes_at, fields["closes_at"]), opened=opened, now=now,
             notice_days=call.deadline_notice_days, reason=reason)):
-        field = "closes_at" if "notice" in problem else "deadline_change_reason"
-        raise DomainError(problem, field=field)
+        field = "closes_at" if "notice" in problem else "deadline_change_reason"  # the English
+        raise DomainError(translate(problem), field=field)
 
 
 def record_deadline_move(call: Call, old_closes_at: datetime, *, reason: str, by: User,

@@ -3,6 +3,7 @@ checks, the reasons a submission is refused, and a call's rules and criteria, ea
 through the catalogue, its counts, lists, percentages and labels translated too. English
 pages keep the rules' English byte for byte."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,9 @@ from babel.lists import format_list
 from babel.numbers import format_percent
 
 from app.calls.rules.eligibility_rules import RULE_PRESETS, validate_rules
+from app.calls.services.deadlines import refuse_unfair_dates
+from app.core.database import utcnow
+from app.core.errors import DomainError
 from tests.factories.applications import form_of
 from tests.integration.pseudo_language import pseudo, pseudo_german
 
@@ -86,3 +90,21 @@ def test_a_calls_rules_and_criteria_in_german(client, make_call):
     assert "Each criterion is scored from 0 to 5 in half points" in english
     assert ("Partners count toward the minimums when established in an EU Member State or a "
             "Horizon Europe Associated Country on the deadline") in english
+
+
+def test_a_refused_deadline_move_is_explained_in_german(app, make_call):
+    call = make_call()  # open: opened yesterday, closes in 30 days
+    earlier = call.closes_at - timedelta(days=25)
+    with app.test_request_context(headers=GERMAN):
+        with pytest.raises(DomainError, match="notice") as refused:
+            refuse_unfair_dates(call, {"closes_at": earlier}, reason="The budget year ends.",
+                                now=utcnow())
+        assert refused.value.message == pseudo(
+            "The call is open: an earlier deadline must leave applicants at least 14 days of "
+            "notice from now.")
+        assert refused.value.field == "closes_at"
+        with pytest.raises(DomainError, match="opening") as refused:
+            refuse_unfair_dates(call, {"opens_at": call.opens_at - timedelta(days=1)},
+                                reason="", now=utcnow())
+        assert refused.value.message == pseudo(
+            "The call has opened: its opening date can no longer change.")
