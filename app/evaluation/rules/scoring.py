@@ -6,6 +6,8 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from app.core.rules.messages import N_, Message
+
 CENT = Decimal("0.01")
 
 
@@ -166,19 +168,20 @@ class AwardCriteria:
 
 def validate_score(criterion: Criterion, value: Any) -> Decimal:
     """The score as a Decimal; ValueError with a message fit to show under the form field."""
+    # Messages (app/core/rules/messages.py): the English as before, said again at the edge.
     try:
         score = to_decimal(value, "score")
     except ValueError:
-        raise ValueError("Enter a number.") from None
+        raise ValueError(Message(N_("Enter a number."))) from None
     low, high, step = criterion.minimum, criterion.maximum, criterion.step
     if not low <= score <= high:
-        raise ValueError(f"Enter a score between {plain(low)} and {plain(high)}.")
+        raise ValueError(Message(N_("Enter a score between %(low)s and %(high)s."),
+                                 low=plain(low), high=plain(high)))
     if (score - low) % step:
         below = low + ((score - low) / step).to_integral_value(rounding=ROUND_FLOOR) * step
-        raise ValueError(
-            f"Scores go in steps of {plain(step)} from {plain(low)}: "
-            f"enter {plain(below)} or {plain(below + step)}."
-        )
+        raise ValueError(Message(
+            N_("Scores go in steps of %(step)s from %(low)s: enter %(below)s or %(above)s."),
+            step=plain(step), low=plain(low), below=plain(below), above=plain(below + step)))
     return score
 
 

@@ -14,6 +14,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from app.core.extensions import db
+from app.core.i18n import translate
 from app.evaluation.models import CallEvaluationSettings
 from app.evaluation.rules.scoring import AwardCriteria, Criterion, plain, validate_score
 
@@ -190,7 +191,7 @@ def read_scores(criteria: Iterable[Criterion], scores: Mapping[str, object],
             try:
                 checked_scores[criterion.code] = plain(validate_score(criterion, raw))
             except ValueError as problem:
-                errors[f"score_{criterion.code}"] = str(problem)
+                errors[f"score_{criterion.code}"] = translate(problem.args[0])
         elif complete:
             errors[f"score_{criterion.code}"] = _("Choose a score.")
         if complete and len(comment) < min_comment:

@@ -127,3 +127,22 @@ def test_the_minority_views_refusal(client, sign_in, make_evaluation_call, make_
     assert pseudo("The experts disagreed on the criterion Excellence: record the minority "
                   "views (at least 20 characters) before submitting.") \
         in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("3.25", "Scores go in steps of 0.5 from 0: enter 3 or 3.5."),
+    ("6", "Enter a score between 0 and 5."),
+    ("good", "Enter a number."),
+])
+def test_an_off_scale_score_is_refused_in_the_language(client, sign_in, evaluated, value,
+                                                       message):
+    call, officer, driver, application = evaluated
+    assignment = driver.team(application)[0]
+    sign_in(assignment.expert)
+    url = f"/evaluation/assignments/{assignment.id}"
+    client.post(f"{url}/declaration", data={"answer": "none",
+                                            "csrf_token": csrf_token(client, url)})
+    answer = client.post(f"{url}/review", headers=GERMAN, data={
+        "score_excellence": value, "save": "Save draft", "csrf_token": csrf_token(client, url)})
+    error = answer.get_data(as_text=True).split('id="score_excellence-error"')[1]
+    assert pseudo(message) in error.split("</div>")[0]
