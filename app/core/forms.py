@@ -5,9 +5,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import flash
+from flask import current_app, flash
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import DecimalField, Field
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
@@ -71,6 +72,28 @@ def errors_shown_on(form: FlaskForm, *, refresh_version_from=None) -> Iterator[R
             form.version.data = refresh_version_from.version
 
 
+# Beside each amount box, the locale the form was shown in (see AmountInput).
+SHOWN_IN_SUFFIX = "-shown-in"
+
+
+class AmountInput(TextInput):
+    """The amount's box and, hidden beside it, the locale it was written for: a form shown in
+    German and sent after the user switched to English in another tab is still read as
+    German ("150.000" is 150000.00 there, 150.00 in English)."""
+
+    def __call__(self, field, **kwargs):
+        box = super().__call__(field, **kwargs)
+        return box + Markup('<input type="hidden" name="{}" value="{}">').format(
+            field.name + SHOWN_IN_SUFFIX, field.locale)
+
+
+def _readable_locale(code: str | None) -> bool:
+    from app.core.i18n import shipped_languages
+
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE")
+    return bool(code) and (code == default or code in shipped_languages())
+
+
 class AmountField(Field):
     """A money amount typed as the user's locale writes it ("1.234,50" in de, "1,234.50" in
     en), read by `parse_amount`: `data` is a Decimal in cents, or None when left empty.
@@ -80,7 +103,7 @@ class AmountField(Field):
     the validators' own message). The upper bound is a validator of the form that uses it.
     """
 
-    widget = TextInput()
+    widget = AmountInput()
 
     def __init__(self, label=None, validators=None, description: str = "", **kwargs):
         self.locale = current_locale()  # fields are bound per request, so per user
@@ -99,6 +122,12 @@ class AmountField(Field):
             return format_amount(self.data, self.locale)
         except (TypeError, ValueError):
             return str(self.data)
+
+    def process(self, formdata, *args, **kwargs) -> None:
+        shown_in = formdata.get(self.name + SHOWN_IN_SUFFIX) if formdata is not None else None
+        if _readable_locale(shown_in):
+            self.locale = shown_in  # read it the way it was asked for
+        super().process(formdata, *args, **kwargs)
 
     def process_formdata(self, valuelist) -> None:
         if not valuelist or not valuelist[0].strip():

@@ -135,3 +135,29 @@ def test_a_claim_line_takes_a_german_amount(client, german, sign_in, make_grant)
         "ict_category": "cloud_software", "amount": "8.000,50", "description": "Licences",
         "csrf_token": csrf_token(client, page)})
     assert claim.claimed_amount == D("8000.50")
+
+
+def test_an_amount_is_read_in_the_language_its_form_was_shown_in(client, make_consortium,
+                                                                  sign_in, monkeypatch):
+    from app.core import i18n
+
+    monkeypatch.setattr(i18n, "shipped_languages", lambda: ("en", "de"))
+    own, url = _participant_page(client, make_consortium, sign_in)
+
+    def choose(language):
+        client.post("/accounts/language", data={"language": language, "next": "/",
+                                                "csrf_token": csrf_token(client, "/")})
+
+    choose("de")
+    shown_in_german = form_of(client, url)
+    assert shown_in_german["amount-shown-in"] == "de"
+    choose("en")  # in another tab, before the German form is sent
+    response = client.post(f"{url}/lines", data={
+        **shown_in_german, "category": "C2", "ict_category": "other", "amount": "150.000",
+        "description": "Servers"})
+    assert response.status_code == 302
+    assert _amounts(own) == [D("10000.00"), D("150000.00")]  # not 150.00
+    forged = client.post(f"{url}/lines", data={
+        **form_of(client, url), "amount-shown-in": "xx_YY", "category": "C2",
+        "ict_category": "other", "amount": "12,50", "description": "Servers"})
+    assert ENGLISH_HINT in forged.get_data(as_text=True)  # an unknown locale is ignored
