@@ -282,3 +282,24 @@ class ImportForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A POST with only a CSRF token: publish, duplicate and other one-click actions."""
+
+
+class TranslationForm(FlaskForm):
+    """The call's texts in one more language (services/translations.py)."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)],
+                            description=_l("Two or three sentences shown in the list of "
+                                           "calls."))
+    body = TextAreaField(_l("Call text"), validators=[Optional(), Length(max=50000)],
+                         description=_l("Markdown: headings, lists, links and emphasis."),
+                         render_kw={"rows": 10})
+    submit = SubmitField(_l("Save translation"))
+
+
+class MainLanguageForm(FlaskForm):
+    """Which language the call's own title, summary and text are written in."""
+
+    main_language = SelectField(_l("The call's own texts are written in"),
+                                validators=[DataRequired()])
+    submit = SubmitField(_l("Save language"))

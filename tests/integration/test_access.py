@@ -64,6 +64,9 @@ EXPECTED_ACCESS = {
     "calls.criteria": frozenset({OFFICER, ADMIN}),
     "calls.rules": frozenset({OFFICER, ADMIN}),
     "calls.change_status": frozenset({OFFICER, ADMIN}),
+    "calls.translations_page": frozenset({OFFICER, ADMIN}),
+    "calls.translation": frozenset({OFFICER, ADMIN}),
+    "calls.remove_translation": frozenset({OFFICER, ADMIN}),
     # applications
     "applications.mine": frozenset({APPLICANT}),
     "applications.new": frozenset({APPLICANT}),

@@ -115,6 +115,9 @@ EXPECTED_OWNERSHIP = {
     "calls.rules": frozenset({OFFICER}),
     "calls.change_status": frozenset({OFFICER}),
     "calls.duplicate": frozenset({OFFICER}),
+    "calls.translations_page": frozenset({OFFICER}),
+    "calls.translation": frozenset({OFFICER}),
+    "calls.remove_translation": frozenset({OFFICER}),
     "applications.call_applications": frozenset({OFFICER}),
     # evaluation: the assigned expert (after the declaration), the funder's officer
     "evaluation.remove_affiliation": frozenset({EXPERT}),  # an affiliation of their profile
@@ -282,7 +285,7 @@ def world(make_grant, make_claim, pay_installment, make_user, make_funder, make_
         "ungranted_application_id": ungranted.id, "organisation_id": outsider_organisation.id,
         "reference": evaluated.reference, "call_id": evaluated.id, "proposal_id": proposal.id,
         "assignment_id": rapporteur.id, "proposal_attachment_id": proposal.attachments[0].id,
-        "amendment_id": amendment.id, "kind": "end_date",
+        "amendment_id": amendment.id, "kind": "end_date", "language": "it",
     }
     assert set(people) == set(PEOPLE)
     return World(people, ids)

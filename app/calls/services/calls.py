@@ -25,6 +25,7 @@ from app.calls.rules.lifecycle import (
     transition,
 )
 from app.calls.services import deadlines
+from app.calls.services.languages import default_main_language
 from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -119,6 +120,7 @@ def create_call(fields: dict[str, Any], *, by: User) -> Call:
     _check_fields(fields)
     if _reference_taken(fields["reference"]):
         raise DomainError(_("Another call already has this reference."), field="reference")
+    fields = {"main_language": default_main_language(), **fields}
     call = Call(funder_id=by.funder_id, status=CallStatus.DRAFT, **fields)
     db.session.add(call)
     db.session.flush()
@@ -307,6 +309,7 @@ def duplicate_call(call: Call, *, by: User) -> Call:
     definition["reference"] = _free_copy_reference(call.reference)
     definition["title"] = _("Copy of %(title)s", title=call.title)[:300]
     copy = import_definition(definition, by=by)
+    copy.main_language = call.main_language  # its texts are copied, not its translations
     audit.record(by, "call.duplicated", copy, {"from": call.reference})
     return copy
 

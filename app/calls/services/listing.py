@@ -18,7 +18,7 @@ PER_PAGE = 20
 # body and other JSON a call page needs, which every row would otherwise decode.
 LISTED_COLUMNS = (Call.reference, Call.title, Call.kind, Call.status, Call.summary, Call.currency,
                   Call.budget_amount, Call.max_per_proposal_amount, Call.opens_at,
-                  Call.closes_at, Call.timezone, Call.funder_id)
+                  Call.closes_at, Call.timezone, Call.funder_id, Call.main_language)
 
 def _phase_condition(phase: str, now: datetime):
     published = Call.status == CallStatus.PUBLISHED

@@ -25,4 +25,4 @@ def ict_label(code: str) -> str:
 
 
 # The page modules register their routes on `bp` when imported.
-from app.calls.views import calls, front_door  # noqa: E402, F401
+from app.calls.views import calls, front_door, translations  # noqa: E402, F401

@@ -48,15 +48,16 @@ from app.calls.rules.eligibility_text import describe_rules
 from app.calls.rules.finance import ICTCategory
 from app.calls.rules.lifecycle import CallAction, CallKind, Phase
 from app.calls.services import calls as services
-from app.calls.services import listing
+from app.calls.services import listing, translations
 from app.calls.services.facts import call_facts
 from app.calls.views import OFFICERS, bp
+from app.calls.views.translations import shown_texts
 from app.core.access import public, requires
 from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.formatting import country_choices
 from app.core.forms import errors_shown_on
-from app.core.i18n import translate
+from app.core.i18n import page_locale, translate
 from app.core.pdf import render_pdf
 from app.core.refused_token import reshows_form
 
@@ -87,7 +88,7 @@ def index():
     return render_template(
         "calls/index.html", calls=calls, filters=filters, phases=list(Phase),
         kinds=list(CallKind), ict_categories=list(ICTCategory), countries=country_choices(),
-        now=utcnow())
+        now=utcnow(), texts=translations.texts_for(calls.items, page_locale()))
 
 
 def _plain_language(call) -> tuple[list[str], list[str]]:
@@ -114,7 +115,7 @@ def detail(reference: str):
                            actions=actions, action_labels=CALL_ACTION_NAMES,
                            irreversible=IRREVERSIBLE,
                            status_labels=CALL_STATUS_NAMES, links=_links(call),
-                           facts=call_facts(call))
+                           facts=call_facts(call), **shown_texts(call))
 
 
 def _links(call) -> dict[str, str]:
@@ -133,7 +134,8 @@ def call_pdf(reference: str):
     call = services.get_public_call(reference, viewer=_viewer())
     rules, criteria = _plain_language(call)
     pdf = render_pdf("pdf/call.html", call=call, rule_sentences=rules,
-                     criteria_sentences=criteria, generated_at=utcnow(), facts=call_facts(call))
+                     criteria_sentences=criteria, generated_at=utcnow(), facts=call_facts(call),
+                     **shown_texts(call))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{call.reference}.pdf"'})
 

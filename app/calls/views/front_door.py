@@ -2,6 +2,8 @@
 
 from app.calls.services.facts import call_facts
 from app.calls.services.listing import front_door_calls
+from app.calls.services.translations import texts_for
+from app.core.i18n import page_locale
 from app.core.system import front_door_section
 
 # The facts that say what a call funds and for whom; the full list is on the call's page.
@@ -13,5 +15,7 @@ def open_and_forthcoming_calls() -> tuple[str, dict]:
     open_calls, forthcoming = front_door_calls()
     facts = {call.id: [fact for fact in call_facts(call) if fact.key in FRONT_DOOR_FACTS]
              for call in (*open_calls, *forthcoming)}
-    return "calls/_front_door.html", {"open_calls": open_calls,
+    # Each call's title and summary in the visitor's language when it has them (one query).
+    texts = texts_for((*open_calls, *forthcoming), page_locale())
+    return "calls/_front_door.html", {"open_calls": open_calls, "texts": texts,
                                       "forthcoming_calls": forthcoming, "facts": facts}
