@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from app.core.extensions import db
+from app.core.links import same_site_path
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def _typed_values() -> list[tuple[str, str]]:
 def _form_shown_again():
     """The view's answer to the POST, run with writes refused, or None when that was not
     its form shown again (or the page would show a password or code typed into it)."""
-    flashed = list(session.get("_flashes", ()))
+    before = dict(session)
     try:
         answer = _rest_of_before_request()  # these may write (a session's last activity)
         if answer is None:
@@ -122,10 +123,13 @@ def _form_shown_again():
     finally:
         g.refused_token_rerun = False
         db.session.rollback()  # the token was refused: nothing may be kept
-    if flashed:  # what the view flashed belongs to an answer that is not shown
-        session["_flashes"] = flashed
-    else:
-        session.pop("_flashes", None)
+        # Nor in the session (what the view flashed or saved), except the CSRF secret the
+        # page shown again signed its fresh token with.
+        fresh_secret = session.get("csrf_token")
+        session.clear()
+        session.update(before)
+        if fresh_secret:
+            session["csrf_token"] = fresh_secret
     return None
 
 
@@ -153,7 +157,7 @@ def answer_refused_token(error: CSRFError):
         if response is not None:
             return response
     page = urlsplit(request.referrer or "")
-    again = (page.path + (f"?{page.query}" if page.query else "")) \
+    again = same_site_path(page.path + (f"?{page.query}" if page.query else "")) \
         if ours and page.netloc == request.host else None
     return render_template("errors/refused_token.html", typed=_typed_values() if ours else [],
                            again=again, detail=error.description), 400

@@ -107,3 +107,12 @@ def test_registration_keeps_what_was_typed_but_never_the_password(client):
     assert 'value="J62.01"' in page
     assert "a long passphrase" not in page
     assert db.session.scalar(select(func.count()).select_from(User)) == users
+
+
+def test_the_link_back_never_leaves_the_site(client):
+    """A Referer whose path starts with // would be another host in the browser."""
+    page = client.post("/accounts/language", data={"language": "en", "csrf_token": "expired"},
+                       headers={"Referer": "http://localhost//evil.example/path",
+                                "Origin": "http://localhost"}).get_data(as_text=True)
+    assert "evil.example" not in page
+
