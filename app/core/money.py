@@ -18,7 +18,7 @@ from babel.numbers import (
     parse_decimal,
 )
 from babel.numbers import format_percent as babel_format_percent
-from flask import current_app, has_app_context, has_request_context
+from flask import current_app, has_app_context
 
 DEFAULT_LOCALE = "en"
 CENT = Decimal("0.01")
@@ -33,8 +33,10 @@ _SEPARATOR_NAMES = {".": "a dot", ",": "a comma"}
 
 def current_locale() -> str:
     """The locale numbers are read and written in: the page's language in a request
-    (app/core/i18n.py), else the deployment's BABEL_DEFAULT_LOCALE, else "en"."""
-    if has_request_context() and "babel" in current_app.extensions:
+    (app/core/i18n.py), else the deployment's BABEL_DEFAULT_LOCALE, else "en". A job's
+    `force_locale` block (a receipt PDF or an e-mail in its reader's language) is followed
+    too: Flask-Babel keeps it on the app context, so its amounts and dates match its words."""
+    if has_app_context() and "babel" in current_app.extensions:
         from app.core.i18n import page_locale
 
         return page_locale()

@@ -14,6 +14,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from babel import Locale
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -165,6 +166,10 @@ def test_registration_application_and_submission_in_the_visitors_language(
         assert _translated(code, heading) in text, heading
     assert _translated(code, "Receipt of submission %(number)s: %(acronym)s",
                        number=1, acronym="CARSO") in text
+    # Its amounts and country names too (the job renders it outside any request).
+    eligible = Decimal("15625.63")  # 12,500.50 + 25 % indirect costs (3,125.13)
+    assert " ".join(format_money(eligible, call.currency, code).split()) in text
+    assert Locale.parse(code).territories["IT"] in text  # "Italia"
 
     receipt_mail = _last_mail(EMAIL)
     assert receipt_mail.subject == _translated(
