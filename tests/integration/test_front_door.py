@@ -64,6 +64,9 @@ def test_funded_projects_can_be_searched_by_organisation(client, make_grant):
     assert first.grant.application.acronym not in page
     nothing = _text(client.get("/open-data/funded-projects", query_string={"q": "zzz"}))
     assert "No funded project matches “zzz”." in nothing
+    for wildcard in ("%", "_"):  # letters to search for, not SQL wildcards
+        page = _text(client.get("/open-data/funded-projects", query_string={"q": wildcard}))
+        assert 'class="card mb-3"' not in page
 
 
 def test_funded_projects_take_the_same_queries_for_one_and_five(client, make_grant,

@@ -61,12 +61,14 @@ def funded_projects(*, q: str = "", page: int = 1, per_page: int = PER_PAGE):
              .where(Grant.status.in_(PUBLISHED_GRANTS)))
     words = q.strip()[:MAX_QUERY_LENGTH].lower()
     if words:
-        pattern = f"%{words}%"
+        def matches(column):  # "%" and "_" typed are letters, not wildcards
+            return func.lower(column).contains(words, autoescape=True)
+
         member_named = exists().where(GrantBeneficiary.grant_id == Grant.id,
                                       GrantBeneficiary.organisation_id == Organisation.id,
-                                      func.lower(Organisation.name).like(pattern))
-        query = query.where(or_(func.lower(Application.acronym).like(pattern),
-                                func.lower(Application.title).like(pattern), member_named))
+                                      matches(Organisation.name))
+        query = query.where(or_(matches(Application.acronym), matches(Application.title),
+                                member_named))
     pagination = paginate_rows(query.order_by(Grant.start_date.desc(), Grant.id.desc()),
                                page=page, per_page=per_page)
     rows = pagination.items
