@@ -7,6 +7,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from app.applications.rules.budget import share
 from app.calls.rules.finance import validate_amount
+from app.core.rules.messages import N_, Message
 from app.grants.rules.payments import add_months, split_between_beneficiaries
 
 ZERO = Decimal("0.00")
@@ -29,13 +30,14 @@ def default_end_date(start: date, duration_months: int) -> date:
 def duration_in_months(start: date, end: date) -> int:
     """Whole months from `start` to the day after `end` (1 Jan - 31 Dec is 12 months)."""
     if end < start:
-        raise AgreementError("The end date must not be before the start date.", field="end_date")
+        raise AgreementError(Message(N_("The end date must not be before the start date.")),
+                             field="end_date")
     after_end = end + timedelta(days=1)
     months = (after_end.year - start.year) * 12 + after_end.month - start.month
     if add_months(start, months) > after_end:
         months -= 1
     if months < 1:
-        raise AgreementError("A grant lasts at least one month.", field="end_date")
+        raise AgreementError(Message(N_("A grant lasts at least one month.")), field="end_date")
     return months
 
 
@@ -76,13 +78,14 @@ def check_awarded(awarded: Decimal, requested: Decimal) -> Decimal:
     try:
         awarded = validate_amount(awarded)
     except ValueError as error:
-        raise AgreementError(str(error), field="awarded_amount") from None
+        raise AgreementError(error.args[0], field="awarded_amount") from None
     if awarded <= 0:
-        raise AgreementError("The awarded amount must be positive.", field="awarded_amount")
+        raise AgreementError(Message(N_("The awarded amount must be positive.")),
+                             field="awarded_amount")
     if awarded > requested:
-        raise AgreementError(
-            f"The awarded amount cannot exceed the requested {requested:,.2f}.",
-            field="awarded_amount")
+        raise AgreementError(Message(
+            N_("The awarded amount cannot exceed the requested %(amount)s."),
+            amount=f"{requested:,.2f}"), field="awarded_amount")
     return awarded
 
 
@@ -95,30 +98,30 @@ def beneficiary_amounts(awarded: Decimal, requested: Mapping[str, Decimal],
     given for everyone, stay within each one's request and add up to the grant.
     """
     if not requested:
-        raise AgreementError("The proposal has no beneficiary with a budget.")
+        raise AgreementError(Message(N_("The proposal has no beneficiary with a budget.")))
     if not entered or all(value is None for value in entered.values()):
         if not any(requested.values()):
-            raise AgreementError("No beneficiary requested any funding.")
+            raise AgreementError(Message(N_("No beneficiary requested any funding.")))
         return split_between_beneficiaries(awarded, requested)
     amounts: dict[str, Decimal] = {}
     for key, asked in requested.items():
         value = entered.get(key)
         if value is None:
-            raise AgreementError("Enter an amount for every beneficiary, or none.",
+            raise AgreementError(Message(N_("Enter an amount for every beneficiary, or none.")),
                                  field=f"beneficiary_{key}")
         try:
             value = validate_amount(value)
         except ValueError as error:
-            raise AgreementError(str(error), field=f"beneficiary_{key}") from None
+            raise AgreementError(error.args[0], field=f"beneficiary_{key}") from None
         if value > asked:
-            raise AgreementError(f"More than the {asked:,.2f} this beneficiary requested.",
-                                 field=f"beneficiary_{key}")
+            raise AgreementError(Message(N_("More than the %(amount)s this beneficiary requested."),
+                                         amount=f"{asked:,.2f}"), field=f"beneficiary_{key}")
         amounts[key] = value
     total = sum(amounts.values(), ZERO)
     if total != awarded:
-        raise AgreementError(
-            f"The beneficiaries' amounts add up to {total:,.2f}, not the awarded "
-            f"{awarded:,.2f}.", field="awarded_amount")
+        raise AgreementError(Message(
+            N_("The beneficiaries' amounts add up to %(total)s, not the awarded %(awarded)s."),
+            total=f"{total:,.2f}", awarded=f"{awarded:,.2f}"), field="awarded_amount")
     return amounts
 
 

@@ -16,6 +16,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
+from app.core.i18n import translate
 from app.core.mail import send_mail
 from app.grants.models import Grant, GrantBeneficiary, GrantPlanLine, Installment
 from app.grants.rules import agreement
@@ -45,7 +46,9 @@ AWAITING_PER_PAGE = 25
 def _domain(error: ValueError) -> DomainError:
     if isinstance(error, InvalidMove):
         return Conflict(str(error))
-    return DomainError(str(error), field=getattr(error, "field", None))
+    # A rule's Message (app/core/rules/messages.py) is said in the user's language.
+    return DomainError(translate(error.args[0]) if error.args else str(error),
+                       field=getattr(error, "field", None))
 
 
 def funded_without_grant(*, by: User, page: int = 1):

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.accounts.models import Role
 from app.core.errors import Conflict, DomainError
 from app.core.extensions import db
 from app.core.mail import OutboxMessage
@@ -111,3 +112,19 @@ def test_a_claim_submitted_too_early_is_refused_in_the_language(make_grant, make
     assert messages["en"] == period_not_started(period, date.today())
     assert messages["de"].startswith("⟪Reporting period 2 starts on ")
     assert messages["de"].endswith(": its claim can be submitted from that day.⟫")
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"awarded_amount": "125001"}, "The awarded amount cannot exceed the requested "
+                                   "125,000.00."),
+    ({"end_date": "2026-01-15"}, "A grant lasts at least one month."),
+])
+def test_a_preparation_refused_by_the_rules_says_why_in_the_language(
+        client, sign_in, make_user, make_funded_application, changes, message):
+    application = make_funded_application()
+    sign_in(make_user(Role.programme_officer, funder=application.call.funder))
+    url = f"/grants/prepare/{application.id}"
+    page = client.post(url, headers=GERMAN, data={
+        "agreement_number": "AGR-1", "awarded_amount": "100000", "start_date": "2026-01-01",
+        "end_date": "", "csrf_token": csrf_token(client, url), **changes}).get_data(as_text=True)
+    assert pseudo(message) in page
