@@ -5,9 +5,12 @@ WeasyPrint fetch from the network or read arbitrary files.
 """
 
 import mimetypes
+import re
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import gettext
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -43,4 +46,25 @@ def html_to_pdf(html: str) -> bytes:
 
 def render_pdf(template: str, **context) -> bytes:
     """Render a Jinja template (extending pdf/base.html) to PDF bytes."""
-    return html_to_pdf(render_template(template, **context))
+    return html_to_pdf(render_template(template, page_numbers=page_numbers_css(), **context))
+
+
+def page_numbers_css() -> Markup:
+    """The footer's "Page 3 of 7" as a CSS `content` value in the current language: the
+    translated sentence with WeasyPrint's page counters where its placeholders stand, so a
+    language may put the numbers in any order."""
+    page, pages = "\x00page\x00", "\x00pages\x00"
+    sentence = gettext("Page %(page)s of %(pages)s", page=page, pages=pages)
+    counters = {page: "counter(page)", pages: "counter(pages)"}
+    parts = []
+    for part in re.split(f"({re.escape(page)}|{re.escape(pages)})", sentence):
+        if part in counters:
+            parts.append(counters[part])
+        elif part:
+            parts.append('"' + _css_string(part) + '"')
+    return Markup(" ".join(parts))
+
+
+def _css_string(text: str) -> str:
+    """Text safe inside a double-quoted CSS string within a <style> element."""
+    return "".join(f"\\{ord(char):x} " if char in '\\"<>\n' else char for char in text)
