@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.errors import DomainError
-from app.grants.models import GrantBeneficiary, PaymentBatch, PaymentBatchItem
-from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS
+from app.core.extensions import db
+from app.grants.models import BankAccount, GrantBeneficiary, PaymentBatch, PaymentBatchItem
+from app.grants.rules.lifecycle import INSTALLMENT_KIND_LABELS, BankAccountStatus
 from app.grants.services import batches
 from app.grants.services.sepa import SEPA_CURRENCY, Account, Transfer, credit_transfer_file
 
@@ -77,7 +79,20 @@ def file_refusal(batch: PaymentBatch, transfers: list[BatchTransfer]) -> str | N
         return _("This batch was made before OpenCall kept each transfer's bank details with "
                  "the batch, so the accounts it was meant to pay are not known. Discard it and "
                  "make a new one.")
+    if not batch.executed_at and (replaced := _accounts_no_longer_confirmed(batch)):
+        # Closed or compromised accounts are replaced: a file must not pay the old one.
+        return _("The bank details of %(beneficiaries)s were replaced since this batch was "
+                 "made. Discard this batch and make a new one.", beneficiaries=", ".join(
+                     sorted(replaced)))
     return None
+
+
+def _accounts_no_longer_confirmed(batch: PaymentBatch) -> set[str]:
+    account_ids = {t.bank_account_id for item in batch.items for t in item.transfers}
+    stale = set(db.session.scalars(select(BankAccount.id).where(
+        BankAccount.id.in_(account_ids), BankAccount.status != BankAccountStatus.CONFIRMED)))
+    return {t.beneficiary.organisation.name for item in batch.items for t in item.transfers
+            if t.bank_account_id in stale}
 
 
 def sepa_file(batch_id: int, *, by: User) -> tuple[PaymentBatch, bytes]:

@@ -207,15 +207,15 @@ def test_no_sepa_file_once_an_installment_changed_since_batching(two_grants, cha
 
 
 def test_the_file_pays_the_accounts_confirmed_when_the_batch_was_made(two_grants):
-    """A bank account confirmed after batching does not change the file: the bank is asked
-    to pay what the batch was made for (the old file was rebuilt from the current account)."""
+    """The file pays the accounts copied at batching; a change still waiting for its second
+    confirmation changes nothing, and a confirmed replacement (an account closed or
+    compromised) stops the file instead of silently paying the old account."""
     first, second = two_grants
     batch = _batch(first, first.installment(1), second.installment(1))
     beneficiary = first.grant.beneficiaries[0]
     change = bank_accounts.request_change(beneficiary.id, by=first.coordinator,
                                           holder="Someone Else", iban="NL91ABNA0417164300",
                                           bic="ABNANL2A")
-    bank_accounts.decide_change(change.id, by=first.finance, confirm=True)
     db.session.commit()
     _, document = batch_files.sepa_file(batch.id, by=first.finance)
     validate_pain_001(document)
@@ -223,10 +223,16 @@ def test_the_file_pays_the_accounts_confirmed_when_the_batch_was_made(two_grants
     ibans = root.xpath("//p:CdtrAcct/p:Id/p:IBAN/text()", namespaces=NS)
     assert "NL91ABNA0417164300" not in ibans and len(ibans) == 4
     assert ibans.count("AT611904300234573201") == 2  # each grant's first beneficiary
-    assert "Someone Else" not in document.decode()
     kept = [t for t in batch_files.transfers_of(batch) if t.beneficiary.id == beneficiary.id]
     assert [(t.account.holder, t.account.iban) for t in kept] == [
         (beneficiary.organisation.name, "AT611904300234573201")]
+
+    bank_accounts.decide_change(change.id, by=first.finance, confirm=True)
+    db.session.commit()
+    with pytest.raises(DomainError, match="were replaced since this batch was made"):
+        batch_files.sepa_file(batch.id, by=first.finance)
+    assert beneficiary.organisation.name in batch_files.file_refusal(
+        batch, batch_files.transfers_of(batch))
 
 
 def test_a_batch_made_before_transfers_were_kept_has_no_file(two_grants):
