@@ -20,6 +20,7 @@ from app.calls.rules.finance import (
     validate_amount,
     validate_rate,
 )
+from app.core.rules.messages import N_, Message
 
 ZERO = Decimal("0.00")
 
@@ -230,7 +231,8 @@ def claim_payable(
         accept(category, amount)
     if indirect_rate is not None:
         if INDIRECT_CATEGORY in claimed:
-            raise ValueError("Indirect costs are computed from the direct costs, not claimed.")
+            raise ValueError(Message(
+                N_("Indirect costs are computed from the direct costs, not claimed.")))
         indirect_rate = validate_rate(indirect_rate, "The indirect cost rate")
         base = sum((a for c, a in accepted.items() if c != CostCategory.SUBCONTRACTING), ZERO)
         claimed[INDIRECT_CATEGORY] = to_cents(base * indirect_rate)
@@ -266,7 +268,9 @@ def claim_payable(
     if officer_amount is not None:
         payable = _amount(officer_amount, "Accepted amount")
         if payable > computed:
-            raise ValueError(f"The accepted amount cannot exceed the computed {computed:,.2f}.")
+            raise ValueError(Message(
+                N_("The accepted amount cannot exceed the computed %(amount)s."),
+                amount=f"{computed:,.2f}"))
         if payable < computed:
             cuts.append(Cut(None, computed - payable, CutReason.OFFICER_DECISION,
                             officer_reason or "Reduced by the finance officer."))

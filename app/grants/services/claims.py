@@ -23,6 +23,7 @@ from app.core import audit, storage
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
+from app.core.i18n import translate
 from app.core.mail import send_mail
 from app.core.money import format_money
 from app.core.uploads import bytes_uploaded_by, pdf_problem, quota_problem
@@ -132,7 +133,7 @@ def add_claim_line(claim_id: int, *, by: User, beneficiary_id: int, category: st
     try:
         amount = validate_amount(amount)
     except ValueError as error:
-        raise DomainError(str(error), field="amount") from None
+        raise DomainError(translate(error.args[0]), field="amount") from None
     if amount <= 0:
         raise DomainError(_("The amount must be positive."), field="amount")
     line = ClaimLine(beneficiary=beneficiary, category=category, ict_category=ict_category,
@@ -287,12 +288,12 @@ def decide_claim(claim_id: int, *, by: User, approve: bool, amount: Decimal | st
         try:
             officer_amount = validate_amount(amount)
         except ValueError as error:
-            raise DomainError(str(error), field="amount") from None
+            raise DomainError(translate(error.args[0]), field="amount") from None
         officer_amount = _officer_amount(claim, officer_amount, reason)
     try:
         assessment = assess_claim(claim, officer_amount=officer_amount, officer_reason=reason)
     except ValueError as error:
-        raise DomainError(str(error), field="amount") from None
+        raise DomainError(translate(error.args[0]), field="amount") from None
     _move(claim, ClaimStatus.APPROVED)
     claim.assessment = assessment.to_dict()
     claim.accepted_costs_amount = assessment.accepted_costs
