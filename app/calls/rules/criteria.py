@@ -16,6 +16,7 @@ from app.calls.rules.eligibility_rules import (
 )
 from app.calls.rules.lifecycle import CallKind
 from app.calls.rules.wording import plain_number
+from app.core.rules.messages import N_, Message
 
 
 class CriteriaError(ValueError):
@@ -90,35 +91,37 @@ SCORE_PLACES = 2
 def _score(value: Any) -> Decimal:
     number = read_decimal(value, places=SCORE_PLACES)
     if number < 0:
-        raise ValueError("Enter 0 or more.")
+        raise ValueError(Message(N_("Enter 0 or more.")))
     return number
 
 
 def _positive(value: Any) -> Decimal:
     number = read_decimal(value, places=SCORE_PLACES)
     if number <= 0:
-        raise ValueError("Enter a number above zero.")
+        raise ValueError(Message(N_("Enter a number above zero.")))
     return number
 
 
 def _text(value: Any, *, required: bool, longest: int) -> str:
     if not isinstance(value, str) or (required and not value.strip()):
-        raise ValueError("Enter a text." if not required else "This field is required.")
+        raise ValueError(Message(N_("Enter a text.") if not required
+                                 else N_("This field is required.")))
     if len(value.strip()) > longest:
-        raise ValueError(f"Use at most {longest} characters.")
+        raise ValueError(Message(N_("Use at most %(longest)d characters."), longest=longest))
     return value.strip()
 
 
 def _read_code(value: Any) -> str:
     if not isinstance(value, str) or not _CODE.fullmatch(value):
-        raise ValueError("Use lower-case letters, digits and underscores, starting with a letter.")
+        raise ValueError(Message(N_("Use lower-case letters, digits and underscores, starting "
+                                    "with a letter.")))
     return value
 
 
 def _choice(options: type[StrEnum], message: str) -> Callable[[Any], StrEnum]:
     def read(value: Any) -> StrEnum:
         if value not in tuple(options):
-            raise ValueError(message)
+            raise ValueError(Message(message))
         return options(value)
 
     return read
@@ -128,7 +131,7 @@ _CRITERION_READERS = {
     "code": _read_code,
     "label": lambda value: _text(value, required=True, longest=200),
     "description": lambda value: _text(value, required=False, longest=2000),
-    "kind": _choice(CriterionKind, "Choose expert or price."),
+    "kind": _choice(CriterionKind, N_("Choose expert or price.")),
     "weight": _positive,
     "min": _score,
     "max": _score,
@@ -146,11 +149,11 @@ _CRITERION_DEFAULTS = {
 def _read_criterion(raw: Any, prefix: str, errors: dict[str, str]) -> dict[str, Any] | None:
     """The criterion's readable values (Decimal numbers); broken ones are left out."""
     if not isinstance(raw, Mapping):
-        errors[prefix] = "Each criterion must be an object."
+        errors[prefix] = Message(N_("Each criterion must be an object."))
         return None
     for key in raw:
         if key not in _CRITERION_READERS:
-            errors[f"{prefix}.{key}"] = "Unknown setting."
+            errors[f"{prefix}.{key}"] = Message(N_("Unknown setting."))
     criterion: dict[str, Any] = {}
     for key, read in _CRITERION_READERS.items():
         if raw.get(key) is None and key in _CRITERION_DEFAULTS:
@@ -158,13 +161,13 @@ def _read_criterion(raw: Any, prefix: str, errors: dict[str, str]) -> dict[str, 
         elif raw.get(key) is None and key == "step" and criterion.get("kind") == "price":
             criterion[key] = PRICE_STEP
         elif raw.get(key) is None:
-            errors[f"{prefix}.{key}"] = "This field is required."
+            errors[f"{prefix}.{key}"] = Message(N_("This field is required."))
             continue
         else:
             try:
                 criterion[key] = read(raw[key])
-            except ValueError as problem:
-                errors[f"{prefix}.{key}"] = str(problem)
+            except ValueError as problem:  # the Message itself, not str() of the error
+                errors[f"{prefix}.{key}"] = problem.args[0] if problem.args else str(problem)
     _check_scale(criterion, prefix, errors)
     return criterion
 
@@ -175,28 +178,29 @@ def _check_scale(criterion: Mapping[str, Any], prefix: str, errors: dict[str, st
     low, high, step = (criterion.get(key) for key in ("min", "max", "step"))
     if kind is CriterionKind.PRICE:
         if low is not None and low != 0:
-            errors[f"{prefix}.min"] = "The price formula scores from 0; set the minimum to 0."
+            errors[f"{prefix}.min"] = Message(
+                N_("The price formula scores from 0; set the minimum to 0."))
         if step is not None and step != PRICE_STEP:
-            errors[f"{prefix}.step"] = "Price points are rounded to 0.01; set the step to 0.01."
+            errors[f"{prefix}.step"] = Message(
+                N_("Price points are rounded to 0.01; set the step to 0.01."))
         if threshold is not None:
-            errors[f"{prefix}.threshold"] = "A price criterion has no threshold."
+            errors[f"{prefix}.threshold"] = Message(N_("A price criterion has no threshold."))
     if low is None or high is None:
         return
     if low >= high:
-        errors[f"{prefix}.max"] = "The maximum must be above the minimum."
+        errors[f"{prefix}.max"] = Message(N_("The maximum must be above the minimum."))
     elif step is not None and (high - low) % step:
         errors.setdefault(
-            f"{prefix}.step", "The step must divide the range from minimum to maximum."
+            f"{prefix}.step", Message(N_("The step must divide the range from minimum to maximum."))
         )
     elif step is not None and threshold is not None and kind is CriterionKind.EXPERT:
         if not low <= threshold <= high:
-            errors[f"{prefix}.threshold"] = (
-                f"Choose a threshold between {plain_number(low)} and {plain_number(high)}."
-            )
+            errors[f"{prefix}.threshold"] = Message(
+                N_("Choose a threshold between %(low)s and %(high)s."),
+                low=plain_number(low), high=plain_number(high))
         elif (threshold - low) % step:
-            errors[f"{prefix}.threshold"] = (
-                f"Use a score on the scale (steps of {plain_number(step)})."
-            )
+            errors[f"{prefix}.threshold"] = Message(
+                N_("Use a score on the scale (steps of %(step)s)."), step=plain_number(step))
 
 
 def _read_criteria(
@@ -205,10 +209,10 @@ def _read_criteria(
     """The criteria given as objects, and every code given (for the tie-breaks)."""
     seen_codes: set[str] = set()
     if not isinstance(value, Sequence) or isinstance(value, str) or not value:
-        errors["criteria"] = "Add at least one criterion."
+        errors["criteria"] = Message(N_("Add at least one criterion."))
         return [], seen_codes
     if len(value) > MAX_CRITERIA:
-        errors["criteria"] = f"Use at most {MAX_CRITERIA} criteria."
+        errors["criteria"] = Message(N_("Use at most %(count)d criteria."), count=MAX_CRITERIA)
         return [], seen_codes
     criteria = []
     has_price = False
@@ -219,42 +223,43 @@ def _read_criteria(
             continue
         code = raw.get("code")
         if isinstance(code, str) and code in seen_codes:
-            errors[f"{prefix}.code"] = "Another criterion already uses this code."
+            errors[f"{prefix}.code"] = Message(N_("Another criterion already uses this code."))
         elif isinstance(code, str):
             seen_codes.add(code)
         if criterion.get("kind") is CriterionKind.PRICE:
             if call_kind == CallKind.GRANT:
-                errors[f"{prefix}.kind"] = "Grant calls have no price criterion."
+                errors[f"{prefix}.kind"] = Message(N_("Grant calls have no price criterion."))
             elif has_price:
-                errors[f"{prefix}.kind"] = "Only one criterion can be scored on price."
+                errors[f"{prefix}.kind"] = Message(N_("Only one criterion can be scored on price."))
             has_price = True
         criteria.append(criterion)
     kinds = [criterion.get("kind") for criterion in criteria]
     if len(kinds) == len(value) and None not in kinds and CriterionKind.EXPERT not in kinds:
-        errors["criteria"] = "Add at least one criterion scored by experts."
+        errors["criteria"] = Message(N_("Add at least one criterion scored by experts."))
     return criteria, seen_codes
 
 
 def _read_tie_breaks(value: Any, codes: set[str], errors: dict[str, str]) -> list[str]:
     if not isinstance(value, Sequence) or isinstance(value, str):
-        errors["tie_breaks"] = "List the tie-breaks in order."
+        errors["tie_breaks"] = Message(N_("List the tie-breaks in order."))
         return []
     chain: list[str] = []
     for index, code in enumerate(value):
         key = f"tie_breaks.{index}"
         if not isinstance(code, str) or code not in TIE_BREAKS:
-            errors[key] = "Unknown tie-break."
+            errors[key] = Message(N_("Unknown tie-break."))
         elif code in chain:
-            errors[key] = "This tie-break is already in the list."
+            errors[key] = Message(N_("This tie-break is already in the list."))
         elif code in _TIE_BREAK_NEEDS and any(earlier in _TIE_BREAK_NEEDS for earlier in chain):
-            errors[key] = "Use either Excellence-then-Impact or Impact-then-Excellence."
+            errors[key] = Message(
+                N_("Use either Excellence-then-Impact or Impact-then-Excellence."))
         elif code in _TIE_BREAK_NEEDS and not set(_TIE_BREAK_NEEDS[code]) <= codes:
-            errors[key] = "Needs criteria with the codes excellence and impact."
+            errors[key] = Message(N_("Needs criteria with the codes excellence and impact."))
         chain.append(code)
     if "panel_decision" in chain[:-1]:
         errors.setdefault(
             f"tie_breaks.{chain.index('panel_decision')}",
-            "The panel decision settles every tie, so it must come last.",
+            Message(N_("The panel decision settles every tie, so it must come last.")),
         )
     return chain
 
@@ -273,7 +278,7 @@ _SETTINGS: Mapping[str, tuple[Callable[[Any], Any], Any]] = {
     "overall_threshold": (_score, None),
     "experts_per_proposal": (whole_number_between(1, 10), 3),
     "dispersion_limit": (_positive, None),
-    "consensus_method": (_choice(ConsensusMethod, "Choose median or mean."), "median"),
+    "consensus_method": (_choice(ConsensusMethod, N_("Choose median or mean.")), "median"),
     "min_comment_length": (whole_number_between(0, 5000), 0),
 }
 _DOCUMENT_KEYS = ("criteria", *_SETTINGS, "tie_breaks")
@@ -287,11 +292,11 @@ def validate_criteria(
 
     The overall threshold is unweighted and counts expert criteria only (reference.md 2)."""
     if not isinstance(doc, Mapping):
-        raise CriteriaError({"criteria": "The award criteria must be a JSON object."})
+        raise CriteriaError({"criteria": Message(N_("The award criteria must be a JSON object."))})
     errors: dict[str, str] = {}
     for key in doc:
         if key not in _DOCUMENT_KEYS:
-            errors[str(key)] = "Unknown setting."
+            errors[str(key)] = Message(N_("Unknown setting."))
     raw_criteria = doc.get("criteria")
     criteria, codes = _read_criteria(raw_criteria, call_kind, errors)
     settings: dict[str, Any] = {}
@@ -300,16 +305,16 @@ def validate_criteria(
         if doc.get(key) is not None:
             try:
                 settings[key] = read(doc[key])
-            except ValueError as problem:
-                errors[key] = str(problem)
+            except ValueError as problem:  # the Message itself, not str() of the error
+                errors[key] = problem.args[0] if problem.args else str(problem)
     overall = settings["overall_threshold"]
     maxima_known = all("max" in criterion and "kind" in criterion for criterion in criteria)
     if overall is not None and criteria and len(criteria) == len(raw_criteria) and maxima_known:
         expert_total = sum(c["max"] for c in criteria if c["kind"] is CriterionKind.EXPERT)
         if overall > expert_total:
-            errors["overall_threshold"] = (
-                f"The expert criteria add up to at most {plain_number(expert_total)}."
-            )
+            errors["overall_threshold"] = Message(
+                N_("The expert criteria add up to at most %(total)s."),
+                total=plain_number(expert_total))
     chain = _read_tie_breaks(doc.get("tie_breaks") or [], codes, errors)
     if errors:
         raise CriteriaError(errors)

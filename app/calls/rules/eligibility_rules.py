@@ -15,7 +15,7 @@ from app.calls.rules.countries import (
     PROGRAMME_PARTS,
     parse_groups,
 )
-from app.calls.rules.wording import count_noun
+from app.core.rules.messages import N_, Message, Nn_, Plural
 
 
 class OutsideMembers(StrEnum):
@@ -70,12 +70,12 @@ LARGEST_NUMBER = Decimal(10) ** 15
 def read_whole_number(value: Any) -> int:
     """An int from an int or a string of digits; ValueError with a form message otherwise."""
     if isinstance(value, bool):
-        raise ValueError("Enter a whole number.")
+        raise ValueError(Message(N_("Enter a whole number.")))
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.strip().removeprefix("-").isdecimal():
         return int(value.strip())
-    raise ValueError("Enter a whole number.")
+    raise ValueError(Message(N_("Enter a whole number.")))
 
 
 def read_decimal(value: Any, *, places: int) -> Decimal:
@@ -83,17 +83,17 @@ def read_decimal(value: Any, *, places: int) -> Decimal:
 
     Extra decimals are refused rather than rounded, so the officer sees what is stored."""
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise ValueError("Enter a number.")
+        raise ValueError(Message(N_("Enter a number.")))
     try:
         number = Decimal(value.strip() if isinstance(value, str) else value)
     except InvalidOperation:
-        raise ValueError("Enter a number.") from None
+        raise ValueError(Message(N_("Enter a number."))) from None
     if not number.is_finite():
-        raise ValueError("Enter a number.")
+        raise ValueError(Message(N_("Enter a number.")))
     if abs(number) >= LARGEST_NUMBER:
-        raise ValueError("Enter a smaller number.")
+        raise ValueError(Message(N_("Enter a smaller number.")))
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise ValueError(f"Use at most {places} decimal places.")
+        raise ValueError(Message(N_("Use at most %(places)d decimal places."), places=places))
     return number
 
 
@@ -103,9 +103,10 @@ def whole_number_between(low: int, high: int | None = None) -> Callable[[Any], i
     def read(value: Any) -> int:
         number = read_whole_number(value)
         if high is None and number < low:
-            raise ValueError(f"Enter {low} or more.")
+            raise ValueError(Message(N_("Enter %(low)d or more."), low=low))
         if high is not None and not low <= number <= high:
-            raise ValueError(f"Enter a whole number from {low} to {high}.")
+            raise ValueError(Message(N_("Enter a whole number from %(low)d to %(high)d."),
+                                     low=low, high=high))
         return number
 
     return read
@@ -114,10 +115,10 @@ def whole_number_between(low: int, high: int | None = None) -> Callable[[Any], i
 def _read_groups(value: Any) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str):
         if not all(isinstance(item, str) for item in value):
-            raise ValueError("Choose country groups by their codes.")
+            raise ValueError(Message(N_("Choose country groups by their codes.")))
         value = "+".join(value)
     if not isinstance(value, str):
-        raise ValueError("Choose at least one country group.")
+        raise ValueError(Message(N_("Choose at least one country group.")))
     # One canonical order, so that the stored expression can be matched in SQL.
     chosen = set(parse_groups(value))
     return "+".join(group for group in COUNTRY_GROUPS if group in chosen)
@@ -125,40 +126,41 @@ def _read_groups(value: Any) -> str:
 
 def _read_programme_part(value: Any) -> str:
     if value not in PROGRAMME_PARTS:
-        raise ValueError("Choose one of: " + ", ".join(PROGRAMME_PARTS) + ".")
+        raise ValueError(Message(N_("Choose one of: %(parts)s."),
+                                 parts=", ".join(PROGRAMME_PARTS)))
     return value
 
 
 def _read_field_level(value: Any) -> int:
     level = read_whole_number(value)
     if level not in (1, 2):
-        raise ValueError("Choose 1 (fields) or 2 (subfields).")
+        raise ValueError(Message(N_("Choose 1 (fields) or 2 (subfields).")))
     return level
 
 
 def _read_max_requested(value: Any) -> str:
     amount = read_decimal(value, places=2)
     if amount <= 0:
-        raise ValueError("Enter an amount above zero.")
+        raise ValueError(Message(N_("Enter an amount above zero.")))
     return str(amount.quantize(Decimal("0.01")))
 
 
 def _read_share(value: Any) -> str:
     share = read_decimal(value, places=4)
     if not 0 < share <= 1:
-        raise ValueError("Enter a share above 0 and at most 1 (e.g. 0.60 for 60 %).")
+        raise ValueError(Message(N_("Enter a share above 0 and at most 1 (e.g. 0.60 for 60 %).")))
     return str(share.quantize(Decimal("0.0001")))
 
 
 def _read_outside_members(value: Any) -> str:
     if value not in set(OutsideMembers):
-        raise ValueError("Choose whether members from other countries may take part.")
+        raise ValueError(Message(N_("Choose whether members from other countries may take part.")))
     return str(value)
 
 
 def _read_flag(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError("Choose yes or no.")
+        raise ValueError(Message(N_("Choose yes or no.")))
     return value
 
 
@@ -198,46 +200,51 @@ def _cross_field_errors(rules: Mapping[str, Any], invalid: Set[str]) -> dict[str
     errors: dict[str, str] = {}
     partners = rules.get("min_partners")
     if partners is not None:
-        for key, what in (
-            ("min_countries", "countries"),
-            ("min_member_state_partners", "partners in EU Member States"),
-            ("min_research_partners", "research organisations"),
-            ("min_sme_partners", "SMEs"),
-            ("min_firm_partners", "firms"),
+        for key, template in (
+            ("min_countries", N_("Cannot ask for more countries than partners (%(partners)d).")),
+            ("min_member_state_partners",
+             N_("Cannot ask for more partners in EU Member States than partners "
+                "(%(partners)d).")),
+            ("min_research_partners",
+             N_("Cannot ask for more research organisations than partners (%(partners)d).")),
+            ("min_sme_partners", N_("Cannot ask for more SMEs than partners (%(partners)d).")),
+            ("min_firm_partners", N_("Cannot ask for more firms than partners (%(partners)d).")),
         ):
             if rules.get(key, 0) > partners:
-                errors[key] = f"Cannot ask for more {what} than partners ({partners})."
+                errors[key] = Message(template, partners=partners)
         # Research organisations (REC/HES) and firms (PRC) are disjoint organisation types.
         research, firms = rules.get("min_research_partners", 0), rules.get("min_firm_partners", 0)
         already_wrong = {"min_research_partners", "min_firm_partners"} & errors.keys()
         if research and firms and not already_wrong and research + firms > partners:
-            errors["min_firm_partners"] = (
-                f"{count_noun(research, 'research organisation', 'research organisations')} "
-                f"and {count_noun(firms, 'firm', 'firms')} need more than {partners} partners."
-            )
+            errors["min_firm_partners"] = Message(
+                N_("%(research)s and %(firms)s need more than %(partners)d partners."),
+                research=Plural(Nn_("%(num)d research organisation",
+                                    "%(num)d research organisations"), research),
+                firms=Plural(Nn_("%(num)d firm", "%(num)d firms"), firms), partners=partners)
     groups = rules.get("eligible_countries")
     if groups is not None:
         members = frozenset().union(*(_GROUP_MEMBERS[g] for g in groups.split("+")))
         if rules.get("min_member_state_partners", 0) > 0 and not members & EU_MEMBER_STATES:
             errors.setdefault(
                 "min_member_state_partners",
-                "The eligible country groups contain no EU Member State.",
+                Message(N_("The eligible country groups contain no EU Member State.")),
             )
         if rules.get("min_countries", 0) > len(members):
             errors.setdefault(
                 "min_countries",
-                f"The eligible country groups contain only {len(members)} countries.",
+                Message(N_("The eligible country groups contain only %(count)d countries."),
+                        count=len(members)),
             )
     fields = rules.get("min_fields_of_science")
     if fields is None and "field_level" in rules and "min_fields_of_science" not in invalid:
-        errors["field_level"] = "Set a minimum number of fields of science first."
+        errors["field_level"] = Message(N_("Set a minimum number of fields of science first."))
     elif fields is not None:
         level = rules.get("field_level", 1)
         if fields > FORD_FIELD_COUNT[level]:
-            errors["min_fields_of_science"] = (
-                f"There are only {FORD_FIELD_COUNT[level]} "
-                f"{'fields' if level == 1 else 'subfields'} of science."
-            )
+            errors["min_fields_of_science"] = Message(
+                N_("There are only %(count)d fields of science.") if level == 1
+                else N_("There are only %(count)d subfields of science."),
+                count=FORD_FIELD_COUNT[level])
     return errors
 
 
@@ -247,26 +254,26 @@ def validate_rules(doc: Mapping[str, Any]) -> dict[str, Any]:
     Keys with None (blank form fields) are dropped; field_level defaults to 1 when a
     minimum of fields is set. Amounts are refused, not rounded, beyond 2 decimals."""
     if not isinstance(doc, Mapping):
-        raise RulesError({"rules": "The eligibility rules must be a JSON object."})
+        raise RulesError({"rules": Message(N_("The eligibility rules must be a JSON object."))})
     errors: dict[str, str] = {}
     rules: dict[str, Any] = {}
     for key in doc:
         if key not in _READERS:
-            errors[str(key)] = "Unknown rule."
+            errors[str(key)] = Message(N_("Unknown rule."))
     for key, read in _READERS.items():
         if doc.get(key) is None:
             continue
         try:
             rules[key] = read(doc[key])
-        except ValueError as problem:
-            errors[key] = str(problem)
+        except ValueError as problem:  # the Message itself, not str() of the error
+            errors[key] = problem.args[0] if problem.args else str(problem)
     if "min_fields_of_science" in rules and doc.get("field_level") is None:
         rules["field_level"] = 1
     if "eligible_countries" in rules and doc.get("outside_members") is None:
         rules["outside_members"] = str(OutsideMembers.ALLOWED_NOT_COUNTED)  # Art. 22(1)
     elif "outside_members" in rules and "eligible_countries" not in rules \
             and "eligible_countries" not in errors:
-        errors["outside_members"] = "Choose the eligible countries first."
+        errors["outside_members"] = Message(N_("Choose the eligible countries first."))
     for key, message in _cross_field_errors(rules, errors.keys()).items():
         errors.setdefault(key, message)
     if errors:

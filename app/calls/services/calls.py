@@ -30,6 +30,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from app.core.extensions import db
+from app.core.i18n import translate
 
 PER_PAGE = 20
 DEFINITION_FORMAT = "opencall.call-definition/1"
@@ -240,7 +241,8 @@ class RulesInvalid(DomainError):
 
     def __init__(self, errors: dict[str, str]):
         super().__init__(_("Please correct the fields marked below."))
-        self.errors = errors
+        # The pure rules' Messages, said in the officer's language.
+        self.errors = {key: translate(message) for key, message in errors.items()}
 
 
 def missing_for_publication(call: Call) -> list[str]:

@@ -9,8 +9,12 @@ from decimal import Decimal
 import pytest
 from babel.lists import format_list
 from babel.numbers import format_percent
+from flask_babel import refresh
 
+from app.accounts.models import Role
 from app.calls.rules.eligibility_rules import RULE_PRESETS, validate_rules
+from app.calls.rules.lifecycle import CallStatus
+from app.calls.services.calls import RulesInvalid, set_criteria, set_rules
 from app.calls.services.deadlines import refuse_unfair_dates
 from app.core.database import utcnow
 from app.core.errors import DomainError
@@ -108,3 +112,29 @@ def test_a_refused_deadline_move_is_explained_in_german(app, make_call):
                                 reason="", now=utcnow())
         assert refused.value.message == pseudo(
             "The call has opened: its opening date can no longer change.")
+
+
+def test_a_refused_rules_or_criteria_document_is_explained_in_german(app, make_call,
+                                                                    make_user):
+    call = make_call(status=CallStatus.DRAFT)
+    officer = make_user(Role.programme_officer, funder_id=call.funder_id)
+    with app.test_request_context(headers=GERMAN):
+        with pytest.raises(RulesInvalid) as refused:
+            set_rules(call, {"min_partners": 2, "min_countries": 3, "max_partner_share": "2"},
+                      by=officer, version=None)
+        assert refused.value.errors == {
+            "min_countries": pseudo("Cannot ask for more countries than partners (2)."),
+            "max_partner_share": pseudo(
+                "Enter a share above 0 and at most 1 (e.g. 0.60 for 60 %).")}
+        with pytest.raises(RulesInvalid) as refused:
+            set_criteria(call, {"criteria": [], "experts_per_proposal": 11}, by=officer,
+                         version=None)
+        assert refused.value.errors == {
+            "criteria": pseudo("Add at least one criterion."),
+            "experts_per_proposal": pseudo("Enter a whole number from 1 to 10.")}
+    with app.test_request_context():  # English: the rule's own words
+        refresh()  # the locale chosen above is kept on the shared app context
+        with pytest.raises(RulesInvalid) as refused:
+            set_rules(call, {"min_partners": 2, "min_countries": 3}, by=officer, version=None)
+        assert refused.value.errors == {
+            "min_countries": "Cannot ask for more countries than partners (2)."}
