@@ -47,3 +47,29 @@ def test_the_editor_its_labels_and_its_messages(client, make_call, make_user, si
                          follow_redirects=True)
     assert pseudo("Tick “I understand” to ⟪archive⟫: it cannot be undone.").lower() in \
         answer.get_data(as_text=True).lower()
+
+
+def test_the_translations_step_and_the_note_on_the_call_page(client, make_call, make_user,
+                                                             sign_in):
+    from app.calls.models import CallTranslation
+    from app.core.extensions import db
+
+    call = make_call(title="Broadband vouchers")
+    db.session.add(CallTranslation(call_id=call.id, language="it", title="Voucher banda larga"))
+    db.session.commit()
+    page = client.get(f"/calls/{call.reference}", headers=GERMAN).get_data(as_text=True)
+    assert pseudo("This call is also available in:") in page
+    sign_in(make_user(Role.programme_officer, funder_id=call.funder_id))
+    step = client.get(f"/calls/{call.reference}/translations",
+                      headers=GERMAN).get_data(as_text=True)
+    for text in ("4. Translations", "The call in other languages", "Save language", "Remove"):
+        assert pseudo(text) in step, text
+    form = client.get(f"/calls/{call.reference}/translations/de",
+                      headers=GERMAN).get_data(as_text=True)
+    for text in ("Save translation", "Back to the translations", "Call text"):
+        assert pseudo(text) in form, text
+    answer = client.post(f"/calls/{call.reference}/translations/de", headers=GERMAN,
+                         data={"title": "Breitband", "csrf_token": csrf_token(client, "/")},
+                         follow_redirects=True)
+    assert pseudo("The %(language)s translation is saved.").replace(
+        "%(language)s", "Deutsch") in answer.get_data(as_text=True)
