@@ -32,6 +32,7 @@ from app.grants.rules.amendments import AmendmentKind, AmendmentStatus, Side
 from app.grants.rules.lifecycle import GrantStatus, InstallmentStatus
 from app.grants.rules.payments import PaymentModel, payment_schedule
 from app.grants.services import shares as positions
+from app.grants.services import state_aid
 from app.grants.services.permissions import get_grant, is_coordinator, require
 
 AMENDABLE = (GrantStatus.SIGNED, GrantStatus.ACTIVE)
@@ -325,15 +326,13 @@ def _keep_first_version(grant: Grant) -> None:
 
 def _set_shares(grant: Grant, new: dict[str, Decimal]) -> None:
     """Each changed share by a conditional UPDATE (never below what was paid), its planned
-    costs scaled with it; a de minimis share stays within the headroom it was granted on."""
+    costs scaled with it; a raised de minimis share fits its undertaking's headroom today."""
+    if grant.de_minimis:
+        state_aid.check_raised_shares(grant, new, on=utcnow().date())
     for beneficiary in list(grant.beneficiaries):
         old, share = beneficiary.awarded_amount, new[str(beneficiary.id)]
         if share == old:
             continue
-        if grant.de_minimis and beneficiary.de_minimis_headroom is not None \
-                and share > beneficiary.de_minimis_headroom:
-            raise DomainError(f"{beneficiary.organisation.name}'s share would pass its de minimis"
-                              f" headroom of {beneficiary.de_minimis_headroom:,.2f}.")
         lines = [line for line in grant.plan_lines if line.beneficiary_id == beneficiary.id]
         scaled = rule.scaled_plan({str(x.id): x.amount for x in lines}, old, share)
         for line in lines:

@@ -157,3 +157,23 @@ def check_shares(participants, amounts: dict[str, Decimal], *, on: date, currenc
         refusal.errors = errors
         raise refusal
     return {key: found.headroom for key, found in room.items()}
+
+
+def check_raised_shares(grant: Grant, shares: dict[str, Decimal], *, on: date) -> None:
+    """An amendment raising de minimis shares: each raised share must fit its undertaking's
+    headroom on `on`, counted like a new grant (every other aid in the three rolling years,
+    under the same lock as preparations), not the headroom recorded when it was prepared."""
+    raised = [b for b in grant.beneficiaries if shares[str(b.id)] > b.awarded_amount]
+    lock_undertakings(b.organisation_id for b in raised)
+    for beneficiary in raised:
+        aid = aid_received(beneficiary.organisation_id,
+                           excluding_application_id=grant.application_id)
+        room = de_minimis_headroom(aid, on, DE_MINIMIS_CEILING)
+        if shares[str(beneficiary.id)] > room:
+            raise DomainError(_(
+                "%(organisation)s's share of EUR %(share)s breaks the de minimis ceiling of EUR "
+                "%(ceiling)s: its headroom on %(date)s is EUR %(headroom)s.",
+                organisation=beneficiary.organisation.name,
+                share=format(shares[str(beneficiary.id)], ",.2f"),
+                ceiling=format(DE_MINIMIS_CEILING, ",.2f"), date=on.isoformat(),
+                headroom=format(room, ",.2f")))

@@ -229,3 +229,22 @@ def test_two_preparations_for_one_undertaking_at_once_grant_only_what_fits(
     assert sorted(outcomes) == ["granted", "refused"]
     granted = db.session.scalars(select(Grant)).all()
     assert len(granted) == 1 and granted[0].de_minimis
+
+
+def test_an_amendment_raising_a_share_is_judged_on_todays_headroom(make_grant, de_minimis_call):
+    """Recorded at preparation, the receiver's headroom was EUR 300,000; aid declared since
+    leaves less than the share the transfer would give it."""
+    from app.grants.services import amendments
+
+    case = make_grant(call=de_minimis_call)
+    giver, receiver = case.grant.beneficiaries[:2]
+    case.partner.organisation_id = receiver.organisation_id
+    db.session.commit()
+    _declare(case.partner, _days_ago(10), str(D("300000.00") - receiver.awarded_amount - 1000))
+    amendment = amendments.propose(
+        case.grant.id, by=case.officer, kind="beneficiary_transfer", reason="More work",
+        changes={"giver": str(giver.id), "receiver": str(receiver.id), "amount": "5000.00"})
+    db.session.commit()
+    with pytest.raises(DomainError, match="breaks the de minimis ceiling"):
+        amendments.decide(amendment.id, by=case.coordinator, decision="accept")
+    db.session.rollback()
