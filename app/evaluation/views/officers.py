@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.models import Role
-from app.calls.labels import CALL_STATUS_NAMES
+from app.calls.labels import CALL_STATUS_NAMES, TIE_BREAK_TEXTS
 from app.calls.rules.criteria import TIE_BREAKS
 from app.core.access import requires
 from app.core.extensions import db
@@ -26,7 +26,8 @@ from app.evaluation.services import ranking as ranking_service
 from app.evaluation.views import bp
 
 RANKING_PER_PAGE = 100
-TRAIL_LABELS = {code: rule.label for code, rule in TIE_BREAKS.items()} | {
+# The tie-break rules' names in the reader's language (calls/labels.py), and the others'.
+TRAIL_LABELS = {code: TIE_BREAK_TEXTS[code][0] for code in TIE_BREAKS} | {
     TRAIL_TOTAL: _l("Weighted total"), TRAIL_UNRESOLVED: _l("Still tied"),
     TRAIL_BELOW_THRESHOLD: _l("Below threshold"), "ineligible": _l("Ineligible")}
 

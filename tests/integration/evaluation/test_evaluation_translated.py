@@ -98,6 +98,8 @@ def test_the_officers_call_and_ranking_pages(client, sign_in, evaluated):
         as_text=True)
     for text in ("Ranking and funding line", "Freeze and publish", "Exports"):
         assert pseudo(text) in page, text
+    rules = page.split("in order:")[1].split(".")[0]  # the call's tie-break rules, by name
+    assert "⟪" in rules and "_" not in rules
 
 
 def test_the_minority_views_refusal(client, sign_in, make_evaluation_call, make_officer,
