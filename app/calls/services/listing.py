@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, load_only
 
 from app.accounts.models import Role, User
-from app.calls.models import Call
+from app.calls.models import Call, CallTranslation
 from app.calls.rules.countries import COUNTRY_GROUPS, ineligibility_reason
 from app.calls.rules.lifecycle import CallKind, CallStatus, Phase
 from app.core.database import utcnow
@@ -52,9 +52,14 @@ def list_public_calls(*, q: str = "", phase: str = "", kind: str = "", ict: str 
              .where(Call.status != CallStatus.DRAFT, Call.status != CallStatus.ARCHIVED))
     if q:
         pattern = f"%{q.strip().lower()}%"
+        # A reader may search in any language the call is written in.
+        translated = select(CallTranslation.call_id).where(or_(
+            func.lower(CallTranslation.title).like(pattern),
+            func.lower(CallTranslation.summary).like(pattern)))
         query = query.where(or_(func.lower(Call.title).like(pattern),
                                 func.lower(Call.summary).like(pattern),
-                                func.lower(Call.reference).like(pattern)))
+                                func.lower(Call.reference).like(pattern),
+                                Call.id.in_(translated)))
     if phase in set(Phase):
         query = query.where(_phase_condition(phase, now))
     if kind in set(CallKind):

@@ -157,6 +157,13 @@ def test_other_readers_see_the_main_language_marked_and_a_switch(client, call):
     assert 'lang="en">Broadband for small firms</a>' in listing
 
 
+def test_the_list_search_finds_words_of_a_translation(client, call, make_call):
+    _add_italian(call)
+    make_call(title="Cloud tender")
+    found = client.get("/calls/?q=piccole+imprese").get_data(as_text=True)
+    assert "1 call found." in found and f"/calls/{call.reference}" in found
+
+
 def test_a_call_without_translations_shows_no_note(client, call):
     page = client.get(f"/calls/{call.reference}",
                       headers={"Accept-Language": "it"}).get_data(as_text=True)
