@@ -71,6 +71,7 @@ def _take_append_lock(session: Session) -> None:
 
 
 _PARKED = "audit_events_to_chain"  # session.info key: events waiting for the commit
+_SAVEPOINT_MARKS = "audit_savepoint_marks"  # savepoint -> events waiting when it began
 
 
 def _parked(session: Session) -> list[AuditEvent]:
@@ -87,8 +88,25 @@ def _park_new_events(session: Session, flush_context, instances) -> None:
         _parked(session).append(row)
 
 
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction) -> None:
+    """A savepoint remembers how many events were waiting when it began (see below)."""
+    if transaction.nested:
+        session.info.setdefault(_SAVEPOINT_MARKS, {})[transaction] = len(_parked(session))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back_savepoint(session: Session, previous_transaction) -> None:
+    """Events recorded inside a savepoint that was rolled back never happened."""
+    mark = session.info.get(_SAVEPOINT_MARKS, {}).pop(previous_transaction, None)
+    if previous_transaction.nested and mark is not None:
+        del _parked(session)[mark:]
+
+
 @event.listens_for(Session, "before_commit")
 def _chain_parked_events(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a released savepoint: the events wait for the real commit, the lock too
     session.flush()  # the transaction's own changes and row locks first, then the chain's lock
     new = session.info.pop(_PARKED, [])
     if not new:
@@ -111,6 +129,7 @@ def _forget_parked_events(session: Session, transaction) -> None:
     """A rolled back (or closed) transaction's events are gone with it."""
     if transaction.parent is None:
         session.info.pop(_PARKED, None)
+        session.info.pop(_SAVEPOINT_MARKS, None)
 
 
 @dataclass(frozen=True)

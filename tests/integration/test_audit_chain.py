@@ -197,3 +197,20 @@ def test_audit_then_row_lock_and_row_lock_then_audit_do_not_deadlock(app, make_u
         AuditEvent.action.like("test.%")).order_by(AuditEvent.id)).all()
     assert actions == ["test.lock_then_audit", "test.audit_then_lock"]
     assert verify(db.session)[1] is None
+
+
+def test_events_of_a_rolled_back_savepoint_never_reach_the_trail(app, make_user):
+    admin = make_user(Role.admin)
+    before = db.session.scalar(select(db.func.count(AuditEvent.id)))
+    savepoint = db.session.begin_nested()
+    audit.record(admin, "test.vanishes", admin, {})
+    db.session.flush()
+    savepoint.rollback()
+    released = db.session.begin_nested()
+    audit.record(admin, "test.released", admin, {})
+    released.commit()  # releasing a savepoint chains nothing yet: the commit below does
+    audit.record(admin, "test.kept", admin, {})
+    db.session.commit()
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[before:] == ["test.released", "test.kept"]
+    assert verify(db.session)[1] is None
