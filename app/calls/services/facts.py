@@ -9,11 +9,22 @@ from flask_babel import ngettext
 
 from app.calls.labels import CALL_KIND_NAMES, ICT_CATEGORY_NAMES
 from app.calls.models import Call
+from app.calls.rules import wording
 from app.calls.rules.finance import FundingRates, PaymentModel
 from app.calls.rules.lifecycle import CallKind
-from app.calls.rules.wording import join_names, percent_text
 from app.core.classifications import ORG_TYPE_LABELS
 from app.core.formatting import local_datetime, money
+from app.core.i18n import translate
+
+
+def percent_text(rate: Decimal) -> str:
+    """"70 %" in English (the rules' wording), as the page's language writes it elsewhere."""
+    return translate(wording.percent_text(rate))
+
+
+def join_names(names: list[str]) -> str:
+    """"A, B and C" in English, joined with the page's language's own words elsewhere."""
+    return translate(wording.join_names(names))
 
 
 @dataclass(frozen=True)

@@ -90,8 +90,14 @@ def test_a_calls_rules_and_criteria_in_german(client, make_call):
             + pseudo(f"(1) {pseudo('Part of the call not yet covered')}") + "; "
             + pseudo(f"(2) {pseudo('Excellence, then Impact')}")) in page
 
+    # The key facts' percentages (indirect costs: 25 %) as German writes them.
+    assert pseudo("%(rate)s of direct costs other than subcontracting, added to the eligible "
+                  "costs").replace("%(rate)s", format_percent(Decimal("0.25"), locale="de")) \
+        in page
+
     english = client.get(f"/calls/{call.reference}").get_data(as_text=True)
     assert "Each criterion is scored from 0 to 5 in half points" in english
+    assert "25 % of direct costs other than subcontracting" in english
     assert ("Partners count toward the minimums when established in an EU Member State or a "
             "Horizon Europe Associated Country on the deadline") in english
 
