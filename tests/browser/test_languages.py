@@ -164,6 +164,7 @@ def test_registration_application_and_submission_in_the_visitors_language(
     assert digest in "".join(text.split())
     for heading in ("Submission receipt", "Requested grant", "Integrity"):
         assert _translated(code, heading) in text, heading
+    assert _translated(code, "Page %(page)s of %(pages)s", page=1, pages=1) in text  # footer
     assert _translated(code, "Receipt of submission %(number)s: %(acronym)s",
                        number=1, acronym="CARSO") in text
     # Its amounts and country names too (the job renders it outside any request).
