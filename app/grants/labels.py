@@ -20,3 +20,12 @@ INSTALLMENT_STATUS_NAMES = {
     "paid": _l("paid"),
     "nothing_to_pay": _l("nothing to pay"),
 }
+
+# amendments.AmendmentKind values (rules/amendments.py AMENDMENT_KIND_LABELS in English).
+AMENDMENT_KIND_NAMES = {
+    "beneficiary_transfer": _l("Budget transfer between beneficiaries"),
+    "category_transfer": _l("Budget transfer between cost categories"),
+    "beneficiary_added": _l("Beneficiary added"),
+    "beneficiary_leaving": _l("Beneficiary leaving"),
+    "end_date": _l("New end date"),
+}

@@ -9,8 +9,17 @@ from app.core.charts import bar_chart
 from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.pdf import render_pdf
-from app.grants.models import Grant, GrantBeneficiary
+from app.grants.labels import AMENDMENT_KIND_NAMES
+from app.grants.models import Grant, GrantAmendment, GrantBeneficiary
+from app.grants.rules.amendments import AmendmentStatus
+from app.grants.services.amendments import amendments_of, shares_on
 from app.grants.services.tracking import grant_records, grant_tracking
+
+
+def accepted_amendments(grant: Grant) -> list[GrantAmendment]:
+    """The grant's versions after the agreement, oldest first (what a document lists)."""
+    return sorted((a for a in amendments_of(grant) if a.status == AmendmentStatus.ACCEPTED),
+                  key=lambda a: a.version)
 
 
 def payment_statement_pdf(grant: Grant) -> bytes:
@@ -21,6 +30,9 @@ def payment_statement_pdf(grant: Grant) -> bytes:
         .options(selectinload(GrantBeneficiary.organisation))
         .order_by(GrantBeneficiary.id)).all()
     tracking = grant_tracking(grant)
+    produced_at = utcnow()
+    # The shares of the version in force on the statement's date, not the latest figures.
+    version, shares = shares_on(grant, produced_at.date())
     paid_by_ict = {code: f.paid for code, f in sorted(tracking.by_ict.items()) if f.paid}
     chart = bar_chart(
         gettext("Paid by ICT category"),
@@ -29,4 +41,6 @@ def payment_statement_pdf(grant: Grant) -> bytes:
     ) if paid_by_ict else None
     return render_pdf("pdf/grants_statement.html", grant=grant, beneficiaries=beneficiaries,
                       disbursements=disbursements, tracking=tracking, chart=chart,
-                      ict_labels=ICT_CATEGORY_NAMES, produced_at=utcnow())
+                      ict_labels=ICT_CATEGORY_NAMES, produced_at=produced_at,
+                      version=version, shares=shares, amendments=accepted_amendments(grant),
+                      kind_names=AMENDMENT_KIND_NAMES)

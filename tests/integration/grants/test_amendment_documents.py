@@ -1,0 +1,59 @@
+"""Payments and reports follow the version in force on their date (issue 12, item 2 follow-up):
+the payment statement, the disbursement report and the amended agreement."""
+
+import io
+from datetime import timedelta
+
+from pypdf import PdfReader
+
+from app.core.database import utcnow
+from app.core.extensions import db
+from app.grants.services import amendments
+
+REASON = "Work package 3 moves to the partner"
+
+
+def _pdf_text(data: bytes) -> str:
+    # Words only: table cells wrap their text over several lines.
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+                    .split())
+
+
+def _accept_transfer(case, amount="5000.00"):
+    first, second = case.grant.beneficiaries[:2]
+    before = (first.awarded_amount, second.awarded_amount)
+    proposal = amendments.propose(
+        case.grant.id, by=case.officer, kind="beneficiary_transfer", reason=REASON,
+        changes={"giver": str(first.id), "receiver": str(second.id), "amount": amount})
+    db.session.commit()
+    amendments.decide(proposal.id, by=case.coordinator, decision="accept")
+    db.session.commit()
+    db.session.expire_all()
+    return before, (first.awarded_amount, second.awarded_amount)
+
+
+def test_the_statement_shows_the_shares_in_force_and_lists_the_amendments(
+        client, sign_in, make_grant):
+    case = make_grant()
+    _, after = _accept_transfer(case)
+    sign_in(case.partner)
+    text = _pdf_text(client.get(f"/grants/{case.grant.id}/statement.pdf").data)
+    assert "Shares of version 2 of the agreement" in text
+    for share in after:
+        assert f"{share:,.2f}" in text
+    assert "Budget transfer between beneficiaries" in text and REASON in text
+    assert utcnow().date().isoformat() in text
+
+
+def test_a_statement_dated_before_the_amendment_shows_the_shares_of_version_1(
+        client, sign_in, make_grant, monkeypatch):
+    case = make_grant()
+    before, after = _accept_transfer(case)
+    yesterday = utcnow() - timedelta(days=1)
+    monkeypatch.setattr("app.grants.services.statements.utcnow", lambda: yesterday)
+    sign_in(case.partner)
+    text = _pdf_text(client.get(f"/grants/{case.grant.id}/statement.pdf").data)
+    assert "Shares of version 1 of the agreement" in text
+    for share in before:
+        assert f"{share:,.2f}" in text
+    assert f"{after[0]:,.2f}" not in text
