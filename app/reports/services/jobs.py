@@ -14,7 +14,7 @@ from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.jobs import Job, file_owner, job_function, report_progress
 from app.grants.services.languages import language_of
-from app.reports.services import writers
+from app.reports.services import versions, writers
 from app.reports.services.rows import ReportFilters, count_rows, iter_rows, summarise
 
 REPORT_KIND = "report.disbursements"
@@ -84,7 +84,10 @@ def _produce(job: Job, user: User, filters: dict, format: str) -> None:
         elif format == "xlsx":
             writers.write_xlsx(path, rows, summary, heading)
         else:
-            html = writers.pdf_html(rows, summary, heading, utcnow())
+            produced_at = utcnow()
+            on = versions.report_date(chosen, produced_at.date())
+            html = writers.pdf_html(rows, summary, heading, produced_at, on=on,
+                                    versions=versions.versions_in_force(chosen, by=user, on=on))
             report_progress(job, ROWS_END[format], _("Laying out the PDF pages"))
             pdf = writers.pdf_bytes(html)
             report_progress(job, 95, _("Saving the PDF"))

@@ -99,6 +99,12 @@ def _where(filters: ReportFilters, user: User) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def grant_ids(filters: ReportFilters, *, by: User) -> list[int]:
+    """The grants the report's rows were paid from."""
+    return list(db.session.scalars(_joined(select(Grant.id).distinct())
+                                   .where(*_where(filters, by))))
+
+
 def count_rows(filters: ReportFilters, *, by: User) -> int:
     return db.session.scalar(_joined(select(func.count(DisbursementShare.id)))
                              .where(*_where(filters, by)))

@@ -13,6 +13,7 @@ from app.core import spreadsheets
 from app.core.charts import bar_chart, pie_chart
 from app.core.formatting import country_name
 from app.core.pdf import html_to_pdf
+from app.grants.labels import AMENDMENT_KIND_NAMES
 from app.reports.services.rows import COLUMNS, ReportFilters, ReportRow, ReportSummary
 
 
@@ -83,9 +84,11 @@ def summary_charts(summary: ReportSummary, currency: str) -> dict:
 
 
 def pdf_html(rows: Iterable[ReportRow], summary: ReportSummary,
-             filters: list[tuple[str, str]], produced_at) -> str:
-    """The report as one HTML document (rendering it reads the rows)."""
+             filters: list[tuple[str, str]], produced_at, versions=(), on=None) -> str:
+    """The report as one HTML document (rendering it reads the rows); `versions`: the
+    grants' shares and amendments in force on `on`, the report's date."""
     return render_template("pdf/report_disbursements.html", rows=rows, summary=summary,
+                           versions=versions, on=on, kind_names=AMENDMENT_KIND_NAMES,
                            filters=filters, charts={currency: summary_charts(summary, currency)
                                                     for currency in summary.currencies},
                            ict_labels=ICT_CATEGORY_NAMES, produced_at=produced_at)

@@ -5,10 +5,13 @@ import io
 from datetime import timedelta
 
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from app.core.database import utcnow
 from app.core.extensions import db
+from app.core.jobs import Job
 from app.grants.services import amendments
+from tests.conftest import csrf_token
 
 REASON = "Work package 3 moves to the partner"
 
@@ -57,3 +60,33 @@ def test_a_statement_dated_before_the_amendment_shows_the_shares_of_version_1(
     for share in before:
         assert f"{share:,.2f}" in text
     assert f"{after[0]:,.2f}" not in text
+
+
+def _report_text(client, **fields) -> str:
+    data = {"report_format": "pdf", "csrf_token": csrf_token(client, "/reports/"), **fields}
+    assert client.post("/reports/", data=data).status_code in (302, 303)
+    job = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+    return _pdf_text(client.get(f"/reports/{job.id}/download").data)
+
+
+def test_the_disbursement_report_shows_the_shares_in_force_on_its_date(
+        client, sign_in, make_grant, pay_installment):
+    case = make_grant()
+    pay_installment(case, 1)
+    before, after = _accept_transfer(case)
+    sign_in(case.finance)
+    today = utcnow().date()
+    text = _report_text(client)
+    assert f"Shares in force on {today.isoformat()}" in text
+    for share in after:
+        assert f"{share:,.2f}" in text
+    assert f"Amendments accepted by {today.isoformat()}" in text
+    assert "Budget transfer between beneficiaries" in text and REASON in text
+    # A report up to yesterday states yesterday's version: the agreement, no amendment yet.
+    yesterday = today - timedelta(days=1)
+    text = _report_text(client, date_to=yesterday.isoformat())
+    assert f"Shares in force on {yesterday.isoformat()}" in text
+    for share in before:
+        assert f"{share:,.2f}" in text
+    assert f"{after[0]:,.2f}" not in text and REASON not in text
+    assert "No amendment: each agreement as signed (version 1) is in force." in text
