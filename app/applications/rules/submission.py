@@ -30,15 +30,15 @@ def is_pdf(data: bytes) -> bool:
     return data.startswith(PDF_MAGIC)
 
 
-def attachment_problem(data: bytes, *, max_bytes: int) -> str | None:
+def attachment_problem(data: bytes, *, max_bytes: int) -> Message | None:
     """Why an upload is refused, in words for the applicant; None when it is fine."""
     if not data:
-        return "The file is empty."
+        return Message(N_("The file is empty."))
     if len(data) > max_bytes:
-        return (f"The file is {len(data) / MEGABYTE:.1f} MB; the limit is "
-                f"{max_bytes / MEGABYTE:.0f} MB.")
+        return Message(N_("The file is %(size).1f MB; the limit is %(limit).0f MB."),
+                       size=len(data) / MEGABYTE, limit=max_bytes / MEGABYTE)
     if not is_pdf(data):
-        return "Upload a PDF file: this file is not a PDF, whatever its name says."
+        return Message(N_("Upload a PDF file: this file is not a PDF, whatever its name says."))
     return None
 
 

@@ -20,6 +20,7 @@ from app.core import audit, storage
 from app.core.database import utcnow
 from app.core.errors import DomainError, NotFound
 from app.core.extensions import db
+from app.core.i18n import translate
 from app.core.uploads import bytes_uploaded_by, pdf_problem, quota_problem
 
 DEFAULT_MAX_BYTES = 10 * MEGABYTE
@@ -47,7 +48,7 @@ def upload_attachment(application_id: int, *, by: User, kind: str, filename: str
         raise DomainError(_("Choose one of the documents the call asks for."), field="kind")
     problem = attachment_problem(data, max_bytes=max_bytes()) or pdf_problem(data)
     if problem:
-        raise DomainError(problem, field="file")
+        raise DomainError(translate(problem), field="file")
     check_version(application, expected_version)
     check_quotas(application, by=by, size=len(data))
     now = utcnow()

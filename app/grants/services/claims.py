@@ -165,7 +165,7 @@ def add_claim_document(claim_id: int, *, by: User, filename: str, data: bytes) -
     config = current_app.config
     if problem := attachment_problem(data, max_bytes=config["ATTACHMENT_MAX_BYTES"]) \
             or pdf_problem(data):
-        raise DomainError(problem, field="document")
+        raise DomainError(translate(problem), field="document")
     # FOR NO KEY UPDATE: rows that merely reference the user (audit events) still go in.
     db.session.execute(select(User.id).where(User.id == by.id)
                        .with_for_update(key_share=True))

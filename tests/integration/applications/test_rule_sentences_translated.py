@@ -12,6 +12,7 @@ from babel.numbers import format_percent
 from flask_babel import refresh
 
 from app.accounts.models import Role
+from app.applications.services.attachments import upload_attachment
 from app.calls.rules.eligibility_rules import RULE_PRESETS, validate_rules
 from app.calls.rules.lifecycle import CallStatus
 from app.calls.services.calls import RulesInvalid, set_criteria, set_rules
@@ -144,3 +145,17 @@ def test_a_refused_rules_or_criteria_document_is_explained_in_german(app, make_c
             set_rules(call, {"min_partners": 2, "min_countries": 3}, by=officer, version=None)
         assert refused.value.errors == {
             "min_countries": "Cannot ask for more countries than partners (2)."}
+
+
+def test_a_refused_upload_is_explained_in_german(app, make_call, make_consortium):
+    call = make_call(required_attachments=[
+        {"code": "technical_annex", "name": "Technical annex", "mandatory": True}])
+    consortium = make_consortium(call=call)
+    with app.test_request_context(headers=GERMAN):
+        with pytest.raises(DomainError, match="PDF") as refused:
+            upload_attachment(consortium.application.id, by=consortium.coordinator,
+                              kind="technical_annex", filename="annex.pdf", data=b"not a pdf",
+                              expected_version=consortium.application.version)
+        assert refused.value.message == pseudo(
+            "Upload a PDF file: this file is not a PDF, whatever its name says.")
+        assert refused.value.field == "file"
