@@ -8,16 +8,18 @@
     bar.style.width = job.progress + "%";
     bar.textContent = job.progress + " %";
     bar.setAttribute("aria-valuenow", job.progress);
-    message.textContent = job.status === "queued" ? "Waiting to start…" : (job.message || "Working…");
+    // The words come from the page, in its language (data-* attributes of #report).
+    message.textContent = job.status === "queued" ? box.dataset.waiting
+      : (job.message || box.dataset.working);
     if (job.status === "done") {
       bar.className = "progress-bar bg-success";
-      message.textContent = "Ready: " + job.message + ".";
+      message.textContent = box.dataset.ready.replace("%(message)s", job.message);
       if (job.has_result) { document.getElementById("report-ready").hidden = false; }
       return true;
     }
     if (job.status === "failed") {
       bar.className = "progress-bar bg-danger";
-      document.getElementById("report-error").textContent = job.error || "unknown error";
+      document.getElementById("report-error").textContent = job.error || box.dataset.unknownError;
       document.getElementById("report-failed").hidden = false;
       return true;
     }
