@@ -482,6 +482,9 @@ class GrantAmendment(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     valid_from: Mapped[date | None] = mapped_column(Date)
+    # The agreement PDF of the version it made, stored when accepted, and its SHA-256.
+    document_storage_key: Mapped[str | None] = mapped_column(String(200))
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
 
     grant: Mapped[Grant] = relationship()
     proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])

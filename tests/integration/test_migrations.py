@@ -64,6 +64,8 @@ MIGRATION_SHA256 = {
         "9f165614cb729473f41e67a5b75e7f2cb1e78924ab57a925b4e145bfb4d9700b",
     "0028_call_translations.py":
         "c26322f7b2b3b76f3a920952df4f71da9f9d82ef371cb409b1ade7df6c552131",
+    "0029_amended_agreements.py":
+        "29bcbd1dfd3538e1c332b49225e10e1105ca84b2d45558675ac39ff1586642a7",
 }
 
 
