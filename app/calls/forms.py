@@ -41,6 +41,7 @@ from app.calls.rules.deadlines import DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS
 from app.calls.rules.finance import ICTCategory, validate_amount
 from app.calls.services.calls import CURRENCIES, TIMEZONES
 from app.core.forms import AmountField, FiniteDecimalField
+from app.core.i18n import translate
 from app.core.inputs import sane_date
 
 MAX_TIE_BREAKS = len(TIE_BREAKS)
@@ -59,7 +60,7 @@ def within_amount_bounds(form, field) -> None:
         try:
             validate_amount(field.data)
         except ValueError as problem:
-            raise ValidationError(str(problem)) from None
+            raise ValidationError(translate(problem.args[0])) from None
 
 
 def money_field(label: str, validators=(), **kwargs) -> AmountField:

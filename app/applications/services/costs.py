@@ -18,6 +18,7 @@ from app.calls.models import Call
 from app.calls.rules.finance import INDIRECT_CATEGORY, CostCategory, ICTCategory, validate_amount
 from app.core import audit
 from app.core.errors import DomainError, Forbidden, NotFound
+from app.core.i18n import translate
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def _validate(call: Call, data: BudgetLineData) -> BudgetLineData:
     try:
         validate_amount(data.amount)
     except ValueError as problem:
-        raise DomainError(str(problem), field="amount") from None
+        raise DomainError(translate(problem.args[0]), field="amount") from None
     if len(data.description) > 300:
         raise DomainError(_("Keep the description under 300 characters."), field="description")
     return data

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from app.calls.rules.wording import percent_text
+from app.core.rules.messages import N_, Message
 
 CENT = Decimal("0.01")
 # Far above any grant, far below the Money column's BigInteger cents limit (9.2e16).
@@ -92,24 +93,24 @@ def validate_amount(value: str | Decimal | int) -> Decimal:
     if isinstance(value, str):
         text = value.strip()
         if not text:
-            raise ValueError("Enter an amount.")
+            raise ValueError(Message(N_("Enter an amount.")))
         if text.startswith("-"):
-            raise ValueError("The amount cannot be negative.")
+            raise ValueError(Message(N_("The amount cannot be negative.")))
         if not _AMOUNT_PATTERN.fullmatch(text):
-            raise ValueError(
-                "Enter the amount in digits with a dot for cents, e.g. 12500.50 or 12,500.50."
-            )
+            raise ValueError(Message(N_(
+                "Enter the amount in digits with a dot for cents, e.g. 12500.50 or 12,500.50.")))
         number = Decimal(text.replace(",", ""))
     else:
         number = Decimal(value)
         if not number.is_finite():
-            raise ValueError("Enter a finite amount.")
+            raise ValueError(Message(N_("Enter a finite amount.")))
         if number < 0:
-            raise ValueError("The amount cannot be negative.")
+            raise ValueError(Message(N_("The amount cannot be negative.")))
     if number > MAX_AMOUNT:
-        raise ValueError(f"The amount cannot exceed {MAX_AMOUNT:,}.")
+        raise ValueError(Message(N_("The amount cannot exceed %(limit)s."),
+                                 limit=f"{MAX_AMOUNT:,}"))
     if number != number.quantize(CENT):
-        raise ValueError("Use at most 2 decimals (cents).")
+        raise ValueError(Message(N_("Use at most 2 decimals (cents).")))
     return abs(number.quantize(CENT))  # negatives are refused above; abs() turns -0 into 0
 
 

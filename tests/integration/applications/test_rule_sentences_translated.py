@@ -5,14 +5,17 @@ pages keep the rules' English byte for byte."""
 
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from babel.lists import format_list
 from babel.numbers import format_percent
 from flask_babel import refresh
+from wtforms.validators import ValidationError
 
 from app.accounts.models import Role
 from app.applications.services.attachments import upload_attachment
+from app.calls.forms import within_amount_bounds
 from app.calls.rules.eligibility_rules import RULE_PRESETS, validate_rules
 from app.calls.rules.lifecycle import CallStatus
 from app.calls.services.calls import RulesInvalid, set_criteria, set_rules
@@ -126,14 +129,14 @@ def test_a_refused_rules_or_criteria_document_is_explained_in_german(app, make_c
     call = make_call(status=CallStatus.DRAFT)
     officer = make_user(Role.programme_officer, funder_id=call.funder_id)
     with app.test_request_context(headers=GERMAN):
-        with pytest.raises(RulesInvalid) as refused:
+        with pytest.raises(RulesInvalid, match="correct the fields") as refused:
             set_rules(call, {"min_partners": 2, "min_countries": 3, "max_partner_share": "2"},
                       by=officer, version=None)
         assert refused.value.errors == {
             "min_countries": pseudo("Cannot ask for more countries than partners (2)."),
             "max_partner_share": pseudo(
                 "Enter a share above 0 and at most 1 (e.g. 0.60 for 60 %).")}
-        with pytest.raises(RulesInvalid) as refused:
+        with pytest.raises(RulesInvalid, match="correct the fields") as refused:
             set_criteria(call, {"criteria": [], "experts_per_proposal": 11}, by=officer,
                          version=None)
         assert refused.value.errors == {
@@ -141,7 +144,7 @@ def test_a_refused_rules_or_criteria_document_is_explained_in_german(app, make_c
             "experts_per_proposal": pseudo("Enter a whole number from 1 to 10.")}
     with app.test_request_context():  # English: the rule's own words
         refresh()  # the locale chosen above is kept on the shared app context
-        with pytest.raises(RulesInvalid) as refused:
+        with pytest.raises(RulesInvalid, match="correct the fields") as refused:
             set_rules(call, {"min_partners": 2, "min_countries": 3}, by=officer, version=None)
         assert refused.value.errors == {
             "min_countries": "Cannot ask for more countries than partners (2)."}
@@ -159,3 +162,11 @@ def test_a_refused_upload_is_explained_in_german(app, make_call, make_consortium
         assert refused.value.message == pseudo(
             "Upload a PDF file: this file is not a PDF, whatever its name says.")
         assert refused.value.field == "file"
+
+
+def test_an_amount_out_of_bounds_is_explained_in_german(app):
+    field = SimpleNamespace(data=Decimal("12.345"))
+    with app.test_request_context(headers=GERMAN):
+        with pytest.raises(ValidationError, match="cents") as refused:
+            within_amount_bounds(None, field)
+        assert str(refused.value) == pseudo("Use at most 2 decimals (cents).")
