@@ -25,7 +25,7 @@ from app.calls.rules.lifecycle import (
     transition,
 )
 from app.calls.services import deadlines
-from app.calls.services.languages import default_main_language
+from app.calls.services.languages import copy_translations, default_main_language
 from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -311,7 +311,7 @@ def duplicate_call(call: Call, *, by: User) -> Call:
     definition["reference"] = _free_copy_reference(call.reference)
     definition["title"] = _("Copy of %(title)s", title=call.title)[:300]
     copy = import_definition(definition, by=by)
-    copy.main_language = call.main_language  # its texts are copied, not its translations
+    copy_translations(call, copy)
     audit.record(by, "call.duplicated", copy, {"from": call.reference})
     return copy
 

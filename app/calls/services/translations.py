@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from app.accounts.models import User
@@ -106,14 +107,20 @@ def save_translation(call: Call, language: str, fields: dict[str, Any], *,
     created = translation is None
     if created:
         translation = CallTranslation(call_id=call.id, language=language)
-        db.session.add(translation)
     values = {"title": title[:300], "summary": (fields.get("summary") or "").strip(),
               "body": fields.get("body") or ""}
     changed = sorted(key for key, value in values.items()
                      if getattr(translation, key) != value)
-    for key, value in values.items():
-        setattr(translation, key, value)
-    db.session.flush()
+    try:
+        # A savepoint: when someone added this language meanwhile (unique per call), only this
+        # change is undone and the request can still read the database to say so.
+        with db.session.begin_nested():
+            db.session.add(translation)
+            for key, value in values.items():
+                setattr(translation, key, value)
+    except IntegrityError:
+        raise Conflict(_("Someone else saved this call meanwhile. Reload the page to see "
+                         "their changes; your input is still in the form.")) from None
     audit.record(by, "call.translation_added" if created else "call.translation_changed", call,
                  {"language": language, "changed": changed})
     return translation

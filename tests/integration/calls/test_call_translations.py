@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.calls.models import CallTranslation
+from app.calls.models import Call, CallTranslation
 from app.calls.rules.lifecycle import CallStatus
 from app.core.audit import AuditEvent
 from app.core.extensions import db
@@ -124,6 +124,31 @@ def test_the_main_language_cannot_take_a_translated_language(client, call, offic
     assert response.status_code == 302
     db.session.expire_all()
     assert call.main_language == "de"
+
+
+def test_two_officers_adding_one_language_at_once_get_a_message_not_an_error(
+        client, call, officer, sign_in, monkeypatch):
+    from app.calls.services import translations
+
+    _add_italian(call)  # the other officer's, saved after this page read none
+    monkeypatch.setattr(translations, "translations_of",
+                        lambda calls, **kwargs: {c.id: {} for c in calls})
+    sign_in(officer)
+    response = _post(client, f"/calls/{call.reference}/translations/it",
+                     {**ITALIAN, "title": "Il mio titolo"})
+    assert response.status_code == 200
+    assert "Someone else saved this call meanwhile." in response.get_data(as_text=True)
+    assert _translation(call).title == ITALIAN["title"]
+
+
+def test_a_duplicate_keeps_the_translations(client, call, officer, sign_in):
+    _add_italian(call)
+    sign_in(officer)
+    response = _post(client, f"/calls/{call.reference}/duplicate", {})
+    assert response.status_code == 302
+    copy_reference = response.headers["Location"].split("/")[-2]
+    copy = db.session.scalar(select(Call).where(Call.reference == copy_reference))
+    assert copy.id != call.id and _translation(copy).title == ITALIAN["title"]
 
 
 # --- what visitors see ---------------------------------------------------------------------
