@@ -44,7 +44,7 @@ TRANSLATIONS := app/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k Nn_:1,2 \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k Nn_:1,2 \
 		--project OpenCall --copyright-holder "OpenCall contributors" \
 		--sort-by-file --no-wrap -o $(TRANSLATIONS)/messages.pot .
 	$(if $(LANGUAGE),$(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $(LANGUAGE))
@@ -52,7 +52,7 @@ translations: install
 
 # Compiled catalogues (.mo) are build products, not kept in git.
 translations-compile: install
-	$(if $(CATALOGUES),$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS))
+	$(if $(CATALOGUES),$(BIN)/pybabel -q compile -d $(TRANSLATIONS))
 
 bench: install-dev
 	$(BIN)/python -m bench.eligibility_cordis
