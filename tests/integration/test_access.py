@@ -150,6 +150,7 @@ EXPECTED_ACCESS = {
     "grants.agreement_pdf": SIGNED_IN,
     "grants.propose_amendment": frozenset({OFFICER, APPLICANT}),
     "grants.decide_amendment": frozenset({OFFICER, APPLICANT}),
+    "grants.amended_agreement_pdf": SIGNED_IN,
     # reports
     "reports.index": frozenset({FINANCE, ADMIN}),
     "reports.progress": frozenset({FINANCE, ADMIN}),

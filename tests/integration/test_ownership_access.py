@@ -103,6 +103,8 @@ EXPECTED_OWNERSHIP = {
     # amendments: the two parties, the funder's programme officer and the coordinator
     "grants.propose_amendment": frozenset({COORDINATOR, OFFICER}),
     "grants.decide_amendment": frozenset({COORDINATOR, OFFICER}),
+    # the agreement as amended: like the agreement as signed
+    "grants.amended_agreement_pdf": OWN | {OFFICER, FINANCE},
     # reports and jobs: the one who asked for it
     "reports.progress": frozenset({FINANCE}),
     "reports.download": frozenset({FINANCE}),
@@ -238,6 +240,14 @@ def world(make_grant, make_claim, pay_installment, make_user, make_funder, make_
     job = Job(kind=REPORT_KIND, requested_by_id=case.finance.id, status=JobStatus.done,
               result_path=report_key, result_name="report.csv")
     db.session.add(job)
+    # An accepted amendment (version 2, its amended agreement stored) before the open one.
+    first, second = case.grant.beneficiaries[:2]
+    accepted = amendments.propose(
+        case.grant.id, by=case.officer, kind="beneficiary_transfer", reason="Ownership probe",
+        changes={"giver": str(first.id), "receiver": str(second.id), "amount": "100.00"})
+    db.session.commit()
+    amendments.decide(accepted.id, by=case.coordinator, decision="accept")
+    db.session.commit()
     amendment = amendments.propose(
         case.grant.id, by=case.officer, kind="end_date", reason="Ownership probe",
         changes={"end_date": case.grant.end_date.replace(year=case.grant.end_date.year + 1)
@@ -286,6 +296,7 @@ def world(make_grant, make_claim, pay_installment, make_user, make_funder, make_
         "reference": evaluated.reference, "call_id": evaluated.id, "proposal_id": proposal.id,
         "assignment_id": rapporteur.id, "proposal_attachment_id": proposal.attachments[0].id,
         "amendment_id": amendment.id, "kind": "end_date", "language": "it",
+        "accepted_amendment_id": accepted.id,
     }
     assert set(people) == set(PEOPLE)
     return World(people, ids)
@@ -296,7 +307,8 @@ _ARGUMENTS = {("grants.remove_line", "line_id"): "claim_line_id",
               ("directory.detail", "organisation_id"): "own_organisation_id",
               ("directory.edit_profile", "organisation_id"): "own_organisation_id",
               ("directory.edit_status", "organisation_id"): "own_organisation_id",
-              ("grants.prepare", "application_id"): "ungranted_application_id"}
+              ("grants.prepare", "application_id"): "ungranted_application_id",
+              ("grants.amended_agreement_pdf", "amendment_id"): "accepted_amendment_id"}
 
 # The minimal data a POST needs to get past its form to the service that decides who may act
 # (without it, the form is shown again to anyone who may read the record, refusing nobody).

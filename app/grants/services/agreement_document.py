@@ -12,17 +12,17 @@ import hashlib
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.calls.labels import COST_CATEGORY_NAMES, ICT_CATEGORY_NAMES
 from app.calls.rules.finance import PaymentModel
 from app.core import storage
 from app.core.database import utcnow
-from app.core.errors import Conflict
+from app.core.errors import Conflict, NotFound
 from app.core.extensions import db
 from app.core.pdf import render_pdf
-from app.grants.labels import INSTALLMENT_KIND_NAMES
-from app.grants.models import Grant
+from app.grants.labels import AMENDMENT_KIND_NAMES, INSTALLMENT_KIND_NAMES
+from app.grants.models import Grant, GrantAmendment
 from app.grants.rules.agreement import ict_plan
 from app.grants.rules.payments import payment_schedule
 from app.grants.services.budgets import plan_lines_of
@@ -32,7 +32,13 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _render(grant: Grant) -> bytes:
+def _render(grant: Grant, amendment: GrantAmendment | None = None) -> bytes:
+    """The agreement as signed, or (`amendment`) as amended: the version it made, from when,
+    and the amendments accepted up to it."""
+    history = [] if amendment is None else list(db.session.scalars(
+        select(GrantAmendment).where(GrantAmendment.grant_id == grant.id,
+                                     GrantAmendment.version <= amendment.version)
+        .order_by(GrantAmendment.version)))
     schedule = payment_schedule(grant.awarded_amount,
                                 PaymentModel.from_dict(grant.payment_model or {}),
                                 start=grant.start_date, duration_months=grant.duration_months)
@@ -43,7 +49,8 @@ def _render(grant: Grant) -> bytes:
         return render_pdf("pdf/grant_agreement.html", grant=grant, schedule=schedule,
                           plan_rows=plan_rows, plan_total=plan_total, made_at=utcnow(),
                           ict_labels=ICT_CATEGORY_NAMES, cost_labels=COST_CATEGORY_NAMES,
-                          kind_labels=INSTALLMENT_KIND_NAMES)
+                          kind_labels=INSTALLMENT_KIND_NAMES, amendment=amendment,
+                          amendments=history, kind_names=AMENDMENT_KIND_NAMES)
 
 
 def agreement_document(grant: Grant) -> bytes:
@@ -66,3 +73,24 @@ def agreement_document(grant: Grant) -> bytes:
         storage.discard(key)
     db.session.expire(grant, ["agreement_storage_key", "agreement_sha256"])
     return agreement_document(grant) if grant.agreement_storage_key != key else data
+
+
+def store_amended_agreement(grant: Grant, amendment: GrantAmendment) -> None:
+    """At acceptance (the caller holds the grant lock and has applied the amendment): the
+    agreement of the new version, stored, and its SHA-256 recorded on the amendment."""
+    data = _render(grant, amendment)
+    key = storage.new_key("agreements", ".pdf")
+    amendment.document_storage_key = key
+    amendment.document_sha256 = storage.save(key, data, owner="agreement")
+
+
+def amended_agreement_document(amendment: GrantAmendment) -> bytes:
+    """The stored agreement of the version `amendment` made; refused if it no longer
+    matches its fingerprint."""
+    if not amendment.document_storage_key:
+        raise NotFound(_("This amendment has no amended agreement."))
+    data = storage.read(amendment.document_storage_key)
+    if fingerprint(data) != amendment.document_sha256:
+        raise Conflict(_("The stored amended agreement does not match its SHA-256 "
+                         "fingerprint. Tell an administrator."))
+    return data

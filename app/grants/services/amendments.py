@@ -31,8 +31,8 @@ from app.grants.rules.agreement import AgreementError, duration_in_months
 from app.grants.rules.amendments import AmendmentKind, AmendmentStatus, Side
 from app.grants.rules.lifecycle import GrantStatus, InstallmentStatus
 from app.grants.rules.payments import PaymentModel, payment_schedule
+from app.grants.services import agreement_document, state_aid
 from app.grants.services import shares as positions
-from app.grants.services import state_aid
 from app.grants.services.permissions import get_grant, is_coordinator, require
 
 AMENDABLE = (GrantStatus.SIGNED, GrantStatus.ACTIVE)
@@ -306,8 +306,11 @@ def _accept(grant: Grant, amendment: GrantAmendment, by: User) -> GrantAmendment
                                          version=version, share=beneficiary.awarded_amount,
                                          valid_from=today))
     db.session.flush()
+    db.session.refresh(amendment)  # _close expired it: its version and day are needed now
+    agreement_document.store_amended_agreement(grant, amendment)
     audit.record(by, "grant.amendment_accepted", amendment, {
         "grant_id": grant.id, "version": version, "kind": amendment.kind,
+        "document_sha256": amendment.document_sha256,
         "summary": amendment.changes.get("summary"), "shares_before": before,
         "shares_after": {str(b.id): str(b.awarded_amount) for b in grant.beneficiaries}})
     return amendment

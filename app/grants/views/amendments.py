@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role
-from app.core.access import requires
+from app.core.access import requires, signed_in
 from app.core.errors import DomainError, Forbidden, NotFound
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
@@ -14,6 +14,7 @@ from app.grants.forms import AmendmentDecisionForm, amendment_form_class
 from app.grants.models import Grant, GrantAmendment
 from app.grants.rules.amendments import AMENDMENT_KIND_LABELS, AmendmentKind, Side
 from app.grants.services import amendments
+from app.grants.services.agreement_document import amended_agreement_document
 from app.grants.views import bp
 
 PARTIES = (Role.programme_officer, Role.applicant)
@@ -104,3 +105,15 @@ def decide_amendment(amendment_id: int):
             db.session.rollback()
             flash(error.message, "danger")
     return redirect(url_for("grants.detail", grant_id=amendment.grant_id, _anchor="amendments"))
+
+
+@bp.get("/amendments/<int:amendment_id>/agreement.pdf")
+@signed_in
+def amended_agreement_pdf(amendment_id: int):
+    """The agreement of the version an accepted amendment made: whoever may see the grant
+    (get_amendment checks it) reads it, like the agreement as signed."""
+    amendment = amendments.get_amendment(amendment_id, by=current_user)
+    pdf = amended_agreement_document(amendment)
+    name = f"agreement-{amendment.grant.agreement_number}-v{amendment.version}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,6 +1,7 @@
 """Payments and reports follow the version in force on their date (issue 12, item 2 follow-up):
 the payment statement, the disbursement report and the amended agreement."""
 
+import hashlib
 import io
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.jobs import Job
+from app.grants.models import GrantAmendment
 from app.grants.services import amendments
 from tests.conftest import csrf_token
 
@@ -90,3 +92,33 @@ def test_the_disbursement_report_shows_the_shares_in_force_on_its_date(
         assert f"{share:,.2f}" in text
     assert f"{after[0]:,.2f}" not in text and REASON not in text
     assert "No amendment: each agreement as signed (version 1) is in force." in text
+
+
+def test_an_accepted_amendment_records_the_amended_agreement_the_grant_page_offers(
+        client, sign_in, make_grant):
+    case = make_grant()
+    _, after = _accept_transfer(case)
+    amendment = db.session.scalars(select(GrantAmendment)).one()
+    assert amendment.document_storage_key and len(amendment.document_sha256) == 64
+    sign_in(case.partner)
+    page = client.get(f"/grants/{case.grant.id}").get_data(as_text=True)
+    link = f"/grants/amendments/{amendment.id}/agreement.pdf"
+    assert f'id="amended-agreement" href="{link}"' in page
+    response = client.get(link)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    # The very document whose fingerprint the acceptance recorded.
+    assert hashlib.sha256(response.data).hexdigest() == amendment.document_sha256
+    text = _pdf_text(response.data)
+    assert f"Version 2, in force from {amendment.valid_from.isoformat()}" in text
+    assert "Amendment history" in text and REASON in text
+    for share in after:
+        assert f"{share:,.2f}" in text
+
+
+def test_the_agreement_as_signed_states_no_version(client, sign_in, make_grant):
+    case = make_grant()
+    sign_in(case.partner)
+    text = _pdf_text(client.get(f"/grants/{case.grant.id}/agreement.pdf").data)
+    assert "in force from" not in text and "Amendment history" not in text
+    assert 'id="amended-agreement"' not in client.get(
+        f"/grants/{case.grant.id}").get_data(as_text=True)
