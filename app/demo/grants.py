@@ -1,5 +1,5 @@
 """Demo grants on the call whose results are published: they belong to its frozen ranking and
-start after it closed; pre-financing paid, a claim to decide, a claim paid."""
+start after it closed; pre-financing paid, a claim to decide, a claim paid, an amendment."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,7 +24,7 @@ from app.evaluation.models import Ranking
 from app.evaluation.rules.scoring import plain
 from app.grants.models import Grant
 from app.grants.rules.payments import add_months
-from app.grants.services import agreements, bank_accounts, claims, disbursements
+from app.grants.services import agreements, amendments, bank_accounts, claims, disbursements
 from app.grants.services.budgets import application_budget
 
 DEMO_CALL = "CADSES-ICT-2025-03"
@@ -48,10 +48,12 @@ class DemoGrant:
     title: str
     months_ago: int  # start date, in whole months before this month
     stage: str  # "claim_waiting", "claim_paid" or "signed"
+    amended: bool = False  # an accepted budget transfer: version 2 and its history
 
 
 DEMO_GRANTS = (
-    DemoGrant("ADRIAWEB", "Web content management for Adriatic tourism firms", 13, "claim_waiting"),
+    DemoGrant("ADRIAWEB", "Web content management for Adriatic tourism firms", 13, "claim_waiting",
+              amended=True),
     DemoGrant("DANUBECMS", "Shared open-source CMS for Danube guesthouses", 14, "claim_paid"),
     DemoGrant("ALPCRAFT", "E-commerce and broadband for Alpine craft SMEs", -1, "signed"),
 )
@@ -179,6 +181,8 @@ def _grant(application: Application, spec: DemoGrant, people: dict[str, User]) -
     if spec.stage == "signed":
         return grant  # the pre-financing waits: it shows among upcoming payments
     _pay(grant, 1, finance, start + timedelta(days=10))
+    if spec.amended:
+        _transfer(grant, officer, coordinator)
     claim = claims.open_claim(grant.id, by=coordinator, period=1)
     for beneficiary in grant.beneficiaries:
         for line in (row for row in grant.plan_lines if row.beneficiary_id == beneficiary.id):
@@ -193,6 +197,17 @@ def _grant(application: Application, spec: DemoGrant, people: dict[str, User]) -
         claims.decide_claim(claim.id, by=finance, approve=True)
         _pay(grant, 2, finance, date.today() - timedelta(days=20))
     return grant
+
+
+def _transfer(grant: Grant, officer: User, coordinator: User) -> None:
+    """The officer proposes moving part of the coordinator's share to the partner, the
+    coordinator accepts: version 2, in force from today (after the grant started)."""
+    giver, receiver = grant.beneficiaries[:2]
+    proposal = amendments.propose(
+        grant.id, by=officer, kind="beneficiary_transfer",
+        reason="The partner takes over the content migration of work package 2.",
+        changes={"giver": str(giver.id), "receiver": str(receiver.id), "amount": "2500.00"})
+    amendments.decide(proposal.id, by=coordinator, decision="accept")
 
 
 def _bank_details(grant: Grant, coordinator: User, finance: User, *, confirm_all: bool) -> None:

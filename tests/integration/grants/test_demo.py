@@ -12,8 +12,9 @@ from app.calls.models import Call
 from app.core.extensions import db
 from app.demo.grants import DEMO_CALL, FINANCE, PARTNER, seed_grants
 from app.demo.seed import DEMO_PASSWORD, seed_demo
-from app.grants.models import Disbursement, ExpenseClaim, Grant
+from app.grants.models import Disbursement, ExpenseClaim, Grant, GrantAmendment
 from app.grants.rules.lifecycle import ClaimStatus, GrantStatus
+from app.grants.services.amendments import shares_on
 from app.grants.services.bank_accounts import accounts_of
 from app.grants.services.batches import candidates
 from tests.conftest import csrf_token
@@ -120,3 +121,17 @@ def test_demo_grants_belong_to_their_calls_published_ranking_and_follow_its_clos
     sign_in(db.session.scalar(select(User).where(User.email == OFFICER)), DEMO_PASSWORD)
     ranked = client.get(f"/evaluation/calls/{call.id}/ranking").get_data(as_text=True)
     assert grants[0].application.acronym in ranked
+
+
+def test_the_demo_shows_an_accepted_budget_transfer(demo):
+    """One demo grant was amended after it started: version 2, with its amended agreement."""
+    grants = seed_grants()
+    accepted = db.session.scalars(select(GrantAmendment).where(
+        GrantAmendment.status == "accepted")).all()
+    assert [(a.grant_id, a.version, a.kind) for a in accepted] == [
+        (grants[0].id, 2, "beneficiary_transfer")]
+    assert accepted[0].valid_from > grants[0].start_date
+    assert accepted[0].document_sha256 and accepted[0].reason
+    first, second = grants[0].beneficiaries[:2]
+    assert shares_on(grants[0], grants[0].start_date)[1][str(second.id)] == (
+        second.awarded_amount - Decimal("2500.00"))
