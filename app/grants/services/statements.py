@@ -42,5 +42,7 @@ def payment_statement_pdf(grant: Grant) -> bytes:
     return render_pdf("pdf/grants_statement.html", grant=grant, beneficiaries=beneficiaries,
                       disbursements=disbursements, tracking=tracking, chart=chart,
                       ict_labels=ICT_CATEGORY_NAMES, produced_at=produced_at,
-                      version=version, shares=shares, amendments=accepted_amendments(grant),
+                      version=version, shares=shares,
+                      amendments=[a for a in accepted_amendments(grant)
+                                  if a.valid_from <= produced_at.date()],
                       kind_names=AMENDMENT_KIND_NAMES)

@@ -62,6 +62,8 @@ def test_a_statement_dated_before_the_amendment_shows_the_shares_of_version_1(
     for share in before:
         assert f"{share:,.2f}" in text
     assert f"{after[0]:,.2f}" not in text
+    # Nor does it list an amendment that was not yet in force.
+    assert REASON not in text and "No amendment" in text
 
 
 def _report_text(client, **fields) -> str:
