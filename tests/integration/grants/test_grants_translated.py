@@ -90,7 +90,7 @@ def test_the_agreement_pdf_is_in_the_deployments_language(client, sign_in, make_
 def test_a_refusal_names_the_installments_status_in_the_language(make_grant, pay_installment):
     case = make_grant()
     pay_installment(case, 1)
-    with force_locale("de"), pytest.raises(Conflict) as refusal:
+    with force_locale("de"), pytest.raises(Conflict, match="^⟪This installment") as refusal:
         disbursements.execute_installment(
             case.installment(1).id, by=case.finance, value_date=date(2026, 2, 2),
             bank_reference="AGAIN", idempotency_key=disbursements.new_idempotency_key())
@@ -105,7 +105,7 @@ def test_a_claim_submitted_too_early_is_refused_in_the_language(make_grant, make
     period = claims.periods_of(case.grant)[1]
     messages = {}
     for language in ("en", "de"):
-        with force_locale(language), pytest.raises(DomainError) as refusal:
+        with force_locale(language), pytest.raises(DomainError, match="claim") as refusal:
             claims.submit_claim(draft.id, by=case.coordinator)
         messages[language] = refusal.value.message
     # In English, word for word the pure rule's sentence; in German, translated, its date too.
