@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Organisation, Role, User
 from app.applications.models import Participant, ParticipantRole
@@ -167,6 +168,9 @@ def _check_kind(grant: Grant, kind: str, changes: dict) -> str:
         if grant.de_minimis:
             raise DomainError("A beneficiary cannot join a de minimis grant by amendment: its "
                               "de minimis headroom was not checked.", field="organisation")
+        if not positions.rate_for(grant.call, organisation):  # its costs would earn nothing
+            raise DomainError("The call funds this kind of organisation at 0 %: it cannot "
+                              "receive a share.", field="organisation")
         return f"{organisation.name} joins with a share of {new['new']:,.2f} {cur}"
     if kind == AmendmentKind.CATEGORY_TRANSFER:
         beneficiary = _beneficiary(grant, changes["beneficiary"])
@@ -226,8 +230,12 @@ def propose(grant_id: int, *, by: User, kind: str, reason: str, changes: dict) -
     amendment = GrantAmendment(
         grant_id=grant.id, kind=kind, status=AmendmentStatus.PROPOSED, reason=reason[:4000],
         changes={**changes, "summary": summary}, proposed_side=side, proposed_by_id=by.id)
-    db.session.add(amendment)
-    db.session.flush()  # the partial unique index refuses a second open proposal here
+    try:
+        with db.session.begin_nested():  # the partial unique index refuses a second proposal
+            db.session.add(amendment)
+    except IntegrityError:  # sent at the same moment as another one
+        raise Conflict("An amendment of this grant is already proposed: accept, refuse or "
+                       "withdraw it first.") from None
     audit.record(by, "grant.amendment_proposed", amendment, {
         "grant_id": grant.id, "kind": kind, "summary": summary, "reason": amendment.reason})
     return amendment

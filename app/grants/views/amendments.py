@@ -11,8 +11,9 @@ from app.core.errors import DomainError, Forbidden, NotFound
 from app.core.extensions import db
 from app.core.forms import errors_shown_on
 from app.grants.forms import AmendmentDecisionForm, amendment_form_class
+from app.grants.labels import AMENDMENT_KIND_NAMES
 from app.grants.models import Grant, GrantAmendment
-from app.grants.rules.amendments import AMENDMENT_KIND_LABELS, AmendmentKind, Side
+from app.grants.rules.amendments import AmendmentKind, Side
 from app.grants.services import amendments
 from app.grants.services.agreement_document import amended_agreement_document
 from app.grants.views import bp
@@ -45,7 +46,7 @@ def amendments_panel(grant: Grant, user) -> AmendmentsPanel:
         may_propose=amendable and proposal is None,
         may_decide=amendable and proposal is not None and proposal.proposed_side != side,
         may_withdraw=amendable and proposal is not None and proposal.proposed_side == side,
-        kinds=AMENDMENT_KIND_LABELS, decision_form=AmendmentDecisionForm())
+        kinds=AMENDMENT_KIND_NAMES, decision_form=AmendmentDecisionForm())
 
 
 def _changes(kind: str, form) -> dict:
@@ -81,7 +82,7 @@ def propose_amendment(grant_id: int, kind: str):
             flash("The amendment is proposed; the other side is asked to accept it.", "success")
             return redirect(url_for("grants.detail", grant_id=grant.id, _anchor="amendments"))
     return render_template("grants/amendment_new.html", grant=grant, form=form,
-                           kind_label=AMENDMENT_KIND_LABELS[AmendmentKind(kind)],
+                           kind_label=AMENDMENT_KIND_NAMES[AmendmentKind(kind)],
                            states=amendments.states(grant)), 422 if form.errors else 200
 
 

@@ -315,3 +315,30 @@ def test_accepting_while_a_claim_is_approved_keeps_every_share_above_its_promise
     assert grant.awarded_amount == sum(b.awarded_amount for b in grant.beneficiaries)
     for beneficiary in grant.beneficiaries:
         assert beneficiary.disbursed_amount <= beneficiary.awarded_amount
+
+
+def test_an_organisation_the_call_funds_at_zero_cannot_join(make_grant, make_call,
+                                                            make_organisation):
+    from tests.factories.grants import PAYMENT_MODEL
+
+    call = make_call(payment_model=PAYMENT_MODEL, funding_rates={
+        "default": "1.00", "by_org_type": {"OTH": "0"}})
+    case = make_grant(call=call)
+    first, _ = _ids(case)
+    make_organisation("Zero Rate Association", org_type="OTH", identifier="PIC-999000222")
+    with pytest.raises(DomainError, match="at 0 %"):  # accepting it divided by zero: a 500
+        amendments.propose(
+            case.grant.id, by=case.officer, kind="beneficiary_added", reason="Expertise",
+            changes={"organisation": "PIC-999000222", "category": "A",
+                     "ict_category": "broadband", "taken_from": {str(first.id): "1000.00"}})
+
+
+def test_two_proposals_sent_at_the_same_moment_give_one_conflict(make_grant, monkeypatch):
+    case = make_grant()
+    _transfer(case, "100.00")
+    # The second request read "no open proposal" before the first one committed.
+    monkeypatch.setattr(amendments, "open_proposal", lambda grant: None)
+    with pytest.raises(Conflict, match="already proposed"):  # was an IntegrityError: a 500
+        _transfer(case, "200.00", by=case.coordinator)
+    db.session.rollback()
+    assert db.session.scalar(select(db.func.count(GrantAmendment.id))) == 1
