@@ -21,11 +21,16 @@ from tests.factories.grants import PAYMENT_MODEL
 
 D = Decimal
 START = date(2026, 1, 1)
-TODAY = utcnow().date()  # de minimis aid is granted, and judged, on the day of preparation
+
+
+def _today():
+    """De minimis aid is granted, and judged, on the day of preparation: read at test time
+    (a module constant was yesterday for a run that crosses midnight UTC)."""
+    return utcnow().date()
 
 
 def _days_ago(days: int) -> date:
-    return TODAY - timedelta(days=days)
+    return _today() - timedelta(days=days)
 
 
 def _prepare(client, application, **changes):
@@ -55,7 +60,7 @@ def declaring(make_funded_application, make_user, de_minimis_call):
 
 def _declare(user, granted_on: date, amount: str, grantor: str = "Land Steiermark"):
     declaration = state_aid.add_declaration(by=user, granted_on=granted_on, grantor=grantor,
-                                            amount=D(amount), today=TODAY)
+                                            amount=D(amount), today=_today())
     db.session.commit()
     return declaration
 
@@ -105,7 +110,7 @@ def test_preparation_refuses_a_share_above_the_headroom_and_shows_it(
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and db.session.scalar(select(Grant)) is None
     assert "breaks the de minimis ceiling of EUR 300,000.00" in page
-    assert f"its headroom on {TODAY.isoformat()} is EUR 50,000.00" in page
+    assert f"its headroom on {_today().isoformat()} is EUR 50,000.00" in page
     assert f'id="beneficiary_{first.id}-error"' in page  # next to its amount
     second = application.participants[1]
     response = _prepare(client, application, **{f"beneficiary_{first.id}": "50000.00",
@@ -168,7 +173,7 @@ def test_the_ceiling_is_judged_on_the_day_of_preparation_not_the_start_date(decl
     _declare(coordinator, _days_ago(30), "280000.00")
     terms = agreements.GrantTerms(agreement_number="AGR-LATE", awarded_amount=D("100000.00"),
                                   start_date=_days_ago(730))
-    with pytest.raises(DomainError, match=f"headroom on {TODAY.isoformat()} is EUR 20,000.00"):
+    with pytest.raises(DomainError, match=f"headroom on {_today().isoformat()} is EUR 20,000.00"):
         agreements.prepare_grant(application.id, terms, by=officer)
     db.session.rollback()
     assert db.session.scalar(select(Grant)) is None
