@@ -5,6 +5,7 @@ paid share within its ceiling on the grant page."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.core.extensions import db
@@ -106,8 +107,9 @@ def test_finance_officer_batches_two_installments_downloads_and_executes(
     page.get_by_role("button", name="Confirm").click()
     assert "submit it again" in page.get_by_role("status").first.inner_text()
     assert page.locator("#batch-status").inner_text() == "open"  # nothing paid without the code
-    assert page.get_by_label("Bank reference of the executed file").input_value() == \
-        "BANK-2026-0815"  # what was typed is kept
+    # What was typed is kept: put back by a script once the page has loaded, so wait for it.
+    expect(page.get_by_label("Bank reference of the executed file")).to_have_value(
+        "BANK-2026-0815")
     page.get_by_label("The bank has executed this file").check()
     page.get_by_role("button", name="Mark the batch executed").click()
     assert page.locator("#batch-status").inner_text() == "executed"
