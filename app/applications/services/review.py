@@ -2,6 +2,8 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from typing import NamedTuple
+
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
@@ -21,6 +23,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import DomainError, NotFound
 from app.core.extensions import db
+from app.core.paging import paginate_rows
 
 # Statuses an application can have once submitted; the officer filters by them.
 OFFICER_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE,
@@ -96,6 +99,57 @@ def list_call_applications(call: Call, *, status: str | None = None, sort: str =
                                Submission.participant_count, Submission.failed_checks)))
         submissions = {submission.application_id: submission for submission in rows}
     return applications, submissions
+
+
+class ScreeningRow(NamedTuple):
+    """One line of the screening list: the application and its latest submission's figures."""
+    id: int
+    acronym: str
+    title: str
+    status: str
+    number: int
+    submitted_at: object
+    requested_amount: object
+    participant_count: int
+    failed_checks: int
+    coordinator: str | None = None  # "short name (CC)"
+
+
+def screening_page(call: Call, *, status: str | None = None, sort: str = "submitted",
+                   page: int = 1):
+    """A page of the screening list as plain rows, in three statements whatever the call's
+    size: the count, the page's columns, the page's coordinators (no ORM objects, no JSON)."""
+    latest = _latest_numbers(Application.call_id == call.id)
+    query = (select(Application.id, Application.acronym, Application.title, Application.status,
+                    Submission.number, Submission.submitted_at, Submission.requested_amount,
+                    Submission.participant_count, Submission.failed_checks)
+             .join(latest, latest.c.application_id == Application.id)
+             .join(Submission, _latest_submission_join(latest))
+             .where(Application.call_id == call.id)
+             .order_by(*_order(sort)))
+    if status in set(OFFICER_STATUSES):
+        query = query.where(Application.status == status)
+    pagination = paginate_rows(query, page=page, per_page=SCREENING_PER_PAGE)
+    coordinators = _coordinators([row.id for row in pagination.items])
+    pagination.items = [ScreeningRow(*row, coordinator=coordinators.get(row.id))
+                        for row in pagination.items]
+    return pagination
+
+
+def _coordinators(application_ids: list[int]) -> dict[int, str]:
+    """Each application's (first) coordinator as shown in lists: "short name (CC)"."""
+    if not application_ids:
+        return {}
+    rows = db.session.execute(
+        select(Participant.application_id, Organisation.short_name, Organisation.name,
+               Organisation.country)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .where(Participant.application_id.in_(application_ids),
+               Participant.role == ParticipantRole.COORDINATOR)
+        .order_by(Participant.id.desc()))
+    # Descending ids: the first coordinator, as Application.coordinator, is written last.
+    return {application_id: f"{short_name or name} ({country})"
+            for application_id, short_name, name, country in rows}
 
 
 def get_for_officer(application_id: int, *, by: User) -> tuple[Application, Submission]:

@@ -12,6 +12,7 @@ from app.applications.views import bp
 from app.applications.views.applications import page_number, template_context
 from app.core.access import requires
 from app.core.extensions import db
+from app.core.formatting import local_datetime
 from app.core.forms import errors_shown_on
 
 OFFICERS = (Role.programme_officer, Role.admin)
@@ -23,12 +24,19 @@ def call_applications(reference: str):
     call = review.get_call_for_officer(reference, by=current_user)
     status = request.args.get("status", "").strip() or None
     sort = request.args.get("sort", "submitted")
-    applications, latest = review.list_call_applications(call, status=status, sort=sort,
-                                                         page=page_number())
+    applications = review.screening_page(call, status=status, sort=sort, page=page_number())
+    # Formatted once per distinct value, not per row: submissions often share their minute.
+    submitted = {when: local_datetime(when, call.timezone, "short")
+                 for when in {row.submitted_at for row in applications.items}}
     return render_template("applications/call_applications.html", call=call,
-                           applications=applications, latest=latest, status=status, sort=sort,
-                           status_choices=review.OFFICER_STATUSES,
-                           sort_labels=review.SORT_LABELS, **template_context())
+                           applications=applications, submitted=submitted, status=status,
+                           sort=sort, status_choices=review.OFFICER_STATUSES,
+                           sort_labels=review.SORT_LABELS, **template_context(),
+                           # One url_for for the page, not one per row.
+                           review_prefix=url_for("applications.review_application",
+                                                 application_id=0).removesuffix("0/review"),
+                           status_names={status: str(label) for status, label
+                                         in APPLICATION_STATUS_LABELS.items()})
 
 
 @bp.route("/<int:application_id>/review", methods=["GET", "POST"])

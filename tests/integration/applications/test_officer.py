@@ -141,3 +141,20 @@ def test_an_admin_sees_every_call_and_an_applicant_none(client, closed_call, mak
     sign_in(consortium.coordinator)
     assert client.get(f"/applications/call/{closed_call.reference}").status_code == 403
     assert client.get(f"/applications/{consortium.application.id}/review").status_code == 403
+
+
+def test_a_screening_row_shows_the_latest_submission_and_the_coordinator(
+        client, closed_call, officer, make_consortium, sign_in):
+    consortium = make_consortium(call=closed_call, acronym="ROWED")
+    _submit_directly(consortium, times=2)
+    organisation = consortium.coordinator.organisation
+    sign_in(officer)
+    page = client.get(f"/applications/call/{closed_call.reference}").get_data(as_text=True)
+    application_id = consortium.application.id
+    row = page[page.index(f'data-application="{application_id}"'):]
+    row = row[:row.index("</tr>")]
+    assert f'href="/applications/{application_id}/review">ROWED</a>' in row
+    assert f"{organisation.name} ({organisation.country})" in row
+    assert "(#2)" in row and "(#1)" not in row  # the latest of the two submissions
+    assert "All passed" in row and "Submitted" in row
+    assert f"({closed_call.timezone})" in row  # the submission time, in the call's zone
