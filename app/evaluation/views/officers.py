@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.accounts.models import Role
 from app.calls.labels import CALL_STATUS_NAMES, TIE_BREAK_TEXTS
@@ -123,6 +124,28 @@ def rapporteur(application_id: int):
                             page=request.form.get("page", 1, type=int)))
 
 
+def _tried_texts(entries, labels: dict[str, str]) -> dict[int, Markup]:
+    """Each entry's tie-breaks tried ("Gender balance (decided)"), by application: made once
+    for every combination of rules on the page (rows share a few) instead of per row, and
+    escaped as the template would have."""
+    decided = Markup(_("%(rule)s (decided)"))
+    equal = Markup(_("%(rule)s (equal)"))
+    texts, made = {}, {}
+    for entry in entries:
+        tried = tuple(entry.get("tried") or ())
+        if not tried:
+            continue
+        key = (tried, entry["trail"])
+        if key not in made:
+            *before, last = tried
+            parts = [equal % {"rule": labels.get(code, code)} for code in before]
+            parts.append((decided if entry["trail"] == last else equal)
+                         % {"rule": labels.get(last, last)})
+            made[key] = Markup(", ").join(parts)
+        texts[entry["application_id"]] = made[key]
+    return texts
+
+
 def _group_key(ids) -> str:
     return "-".join(str(i) for i in sorted(ids))
 
@@ -146,10 +169,12 @@ def _ranking_page(call_id: int, *, publish_form=None, panel_forms=None, status: 
             forms[key] = panel_form([p["id"] for p in proposals], data=data)
     entries = (paginate_list(frozen.entries, page=request.args.get("page", 1, type=int),
                              per_page=RANKING_PER_PAGE) if frozen else result.entries)
+    # Translated once a page: a lazy string is translated again each time a row shows it.
+    labels = {code: str(label) for code, label in TRAIL_LABELS.items()}
     html = render_template(
         "evaluation/ranking.html", result=result, frozen=frozen, panel_forms=forms,
-        entries=entries,
-        publish_form=publish_form or PublishForm(), trail_labels=TRAIL_LABELS,
+        entries=entries, tried_texts=_tried_texts(entries.items, labels),
+        publish_form=publish_form or PublishForm(), trail_labels=labels,
         can_act=current_user.is_staff_of(result.call.funder_id, Role.programme_officer))
     if status == 200:
         db.session.commit()  # keeps a freshly computed ranking (a refused form saves nothing)
