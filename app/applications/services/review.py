@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from typing import NamedTuple
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from app.accounts.models import Organisation, User
 from app.applications.models import (
@@ -154,14 +154,22 @@ def _coordinators(application_ids: list[int]) -> dict[int, str]:
 
 def get_for_officer(application_id: int, *, by: User) -> tuple[Application, Submission]:
     """A submitted application with its latest submission, for the call's officers."""
-    application = db.session.scalar(
-        select(Application).where(Application.id == application_id).options(
-            joinedload(Application.call), selectinload(Application.submissions),
-            joinedload(Application.eligibility_decided_by)))
-    if application is None or not application.submissions or not can_manage(
-            by, application.call):
+    # One statement: the application with its call and decider, and only its latest
+    # submission (earlier snapshots are not shown, so not decoded).
+    found = db.session.execute(
+        select(Application, Submission)
+        .join(Submission, Submission.application_id == Application.id)
+        .where(Application.id == application_id)
+        .order_by(Submission.number.desc()).limit(1)
+        .options(joinedload(Application.call),
+                 # Their names are shown; their roles (loaded "selectin") are not needed.
+                 joinedload(Application.eligibility_decided_by).lazyload(User.role_rows),
+                 joinedload(Submission.submitted_by).lazyload(User.role_rows),
+                 defer(Application.eligibility_report))).first()  # the stored one is shown
+    if found is None or not can_manage(by, found.Application.call):
         raise NotFound(_("There is no such submitted application among your calls."))
-    return application, application.submissions[-1]
+    application, latest = found
+    return application, latest
 
 
 def decide_eligibility(application_id: int, *, by: User, eligible: bool, reason: str,

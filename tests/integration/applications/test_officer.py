@@ -158,3 +158,16 @@ def test_a_screening_row_shows_the_latest_submission_and_the_coordinator(
     assert "(#2)" in row and "(#1)" not in row  # the latest of the two submissions
     assert "All passed" in row and "Submitted" in row
     assert f"({closed_call.timezone})" in row  # the submission time, in the call's zone
+
+
+def test_the_review_shows_the_latest_of_several_submissions(client, closed_call, officer,
+                                                            make_consortium, sign_in):
+    consortium = make_consortium(call=closed_call)
+    _submit_directly(consortium, times=3)
+    sign_in(officer)
+    page = client.get(f"/applications/{consortium.application.id}/review").get_data(
+        as_text=True)
+    latest = db.session.scalar(select(Submission).where(
+        Submission.application_id == consortium.application.id, Submission.number == 3))
+    assert "Submission 3 of" in page and latest.snapshot_sha256 in page
+    assert f"by {consortium.coordinator.name}." in page
