@@ -63,7 +63,12 @@ def _call_page(call_id: int, settings_form=None, status: int = 200):
         criteria=calls.criteria_of(call), action_form=ActionForm(),
         settings_form=settings_form or SettingsForm(obj=settings),
         can_act=current_user.is_staff_of(call.funder_id, Role.programme_officer),
-        status_name=CALL_STATUS_NAMES.get(call.status, call.status)), status
+        status_name=CALL_STATUS_NAMES.get(call.status, call.status),
+        # Two url_for a page, not two per row: the rows add their proposal's id.
+        rapporteur_prefix=url_for("evaluation.rapporteur",
+                                  application_id=0).removesuffix("0/rapporteur"),
+        consensus_prefix=url_for("evaluation.consensus", application_id=0).removesuffix("0")
+    ), status
 
 
 @bp.get("/calls/<int:call_id>")
