@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.accounts.models import User
 from app.applications.models import Application
@@ -73,5 +73,5 @@ def calls_of_visible_grants(*, by: User) -> list[Call]:
 def beneficiaries_of_grant(grant: Grant) -> list[GrantBeneficiary]:
     return list(db.session.scalars(
         select(GrantBeneficiary).where(GrantBeneficiary.grant_id == grant.id)
-        .options(selectinload(GrantBeneficiary.organisation))
+        .options(joinedload(GrantBeneficiary.organisation, innerjoin=True))
         .order_by(GrantBeneficiary.id)))

@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.applications.models import Application, Participant, ParticipantRole
@@ -54,11 +54,17 @@ def visible_to(user: User) -> ColumnElement[bool]:
 
 def get_grant(grant_id: int, *, by: User, for_update: bool = False) -> Grant:
     """The grant if `by` may see it; NotFound otherwise (others may not learn it exists)."""
-    query = select(Grant).where(Grant.id == grant_id).options(
-        selectinload(Grant.application).selectinload(Application.participants))
+    query = select(Grant).where(Grant.id == grant_id)
     if for_update:
         # FOR UPDATE on PostgreSQL; SQLite ignores it and relies on conditional UPDATEs.
         query = query.with_for_update(of=Grant).execution_options(populate_existing=True)
+        query = query.options(
+            selectinload(Grant.application).selectinload(Application.participants))
+    else:
+        # The call and the proposal in the grant's own SELECT: every grant page reads both.
+        query = query.options(
+            joinedload(Grant.call, innerjoin=True),
+            joinedload(Grant.application, innerjoin=True).selectinload(Application.participants))
     grant = db.session.scalar(query)
     if grant is None or not can_view(by, grant):
         raise NotFound(_("There is no such grant, or you may not see it."))

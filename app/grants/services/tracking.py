@@ -53,13 +53,17 @@ def _add(table: dict, key, attribute: str, amount: Decimal) -> None:
     setattr(figures, attribute, getattr(figures, attribute) + Decimal(amount))
 
 
-def grant_tracking(grant: Grant) -> GrantTracking:
-    """Plan vs claimed vs paid by ICT category and beneficiary, in three grouped queries."""
-    planned = db.session.execute(
-        select(GrantPlanLine.beneficiary_id, GrantPlanLine.ict_category,
-               func.sum(GrantPlanLine.amount))
-        .where(GrantPlanLine.grant_id == grant.id)
-        .group_by(GrantPlanLine.beneficiary_id, GrantPlanLine.ict_category)).all()
+def grant_tracking(grant: Grant, plan_lines: list[GrantPlanLine] | None = None) -> GrantTracking:
+    """Plan vs claimed vs paid by ICT category and beneficiary, in three grouped queries;
+    two when the caller has the grant's `plan_lines` already (the grant page shows them)."""
+    if plan_lines is None:
+        planned = db.session.execute(
+            select(GrantPlanLine.beneficiary_id, GrantPlanLine.ict_category,
+                   func.sum(GrantPlanLine.amount))
+            .where(GrantPlanLine.grant_id == grant.id)
+            .group_by(GrantPlanLine.beneficiary_id, GrantPlanLine.ict_category)).all()
+    else:
+        planned = [(line.beneficiary_id, line.ict_category, line.amount) for line in plan_lines]
     claimed = db.session.execute(
         select(ClaimLine.beneficiary_id, ClaimLine.ict_category, func.sum(ClaimLine.amount))
         .join(ExpenseClaim)

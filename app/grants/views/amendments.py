@@ -13,7 +13,8 @@ from app.core.forms import errors_shown_on
 from app.grants.forms import AmendmentDecisionForm, amendment_form_class
 from app.grants.labels import AMENDMENT_KIND_NAMES
 from app.grants.models import Grant, GrantAmendment
-from app.grants.rules.amendments import AmendmentKind, Side
+from app.grants.rules import amendments as amendment_rules
+from app.grants.rules.amendments import AmendmentKind, AmendmentStatus, Side
 from app.grants.services import amendments
 from app.grants.services.agreement_document import amended_agreement_document
 from app.grants.views import bp
@@ -38,11 +39,15 @@ class AmendmentsPanel:
 
 def amendments_panel(grant: Grant, user) -> AmendmentsPanel:
     side = amendments.side_of(user, grant)
-    proposal = amendments.open_proposal(grant)
+    # One query: the open proposal (at most one, a unique index) and the version in force
+    # (the highest accepted one) are read from the history rather than asked for again.
+    history = amendments.amendments_of(grant)
+    proposal = next((a for a in history if a.status == AmendmentStatus.PROPOSED), None)
+    version = max((a.version for a in history if a.version is not None),
+                  default=amendment_rules.FIRST_VERSION)
     amendable = side is not None and grant.status in amendments.AMENDABLE
     return AmendmentsPanel(
-        history=amendments.amendments_of(grant), open=proposal,
-        version=amendments.current_version(grant), side=side,
+        history=history, open=proposal, version=version, side=side,
         may_propose=amendable and proposal is None,
         may_decide=amendable and proposal is not None and proposal.proposed_side != side,
         may_withdraw=amendable and proposal is not None and proposal.proposed_side == side,

@@ -102,7 +102,7 @@ def detail(grant_id: int):
     grant = get_grant(grant_id, by=current_user)
     claims, disbursements = grant_records(grant)
     beneficiaries = beneficiaries_of_grant(grant)
-    tracking = grant_tracking(grant)
+    tracking = grant_tracking(grant, plan_lines=grant.plan_lines)
     plan_rows, plan_total = ict_plan(plan_lines_of(grant.plan_lines))
     codes = sorted(tracking.by_ict)
     chart = bar_chart(
