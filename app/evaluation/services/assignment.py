@@ -362,13 +362,16 @@ def list_team(application_id: int) -> list[Assignment]:
 
 
 def list_my_assignments(*, by: User, page: int = 1):
-    """A page of the expert's active assignments with only the columns the list shows."""
-    return db.paginate(
-        select(Assignment).where(Assignment.expert_id == by.id,
-                                 Assignment.status.in_(ACTIVE_ASSIGNMENT))
-        .options(selectinload(Assignment.application).load_only(
-                     Application.acronym, Application.title),
-                 selectinload(Assignment.call).load_only(Call.reference),
-                 selectinload(Assignment.review).load_only(Review.status))
+    """A page of the expert's active assignments as plain rows of the columns the list shows
+    (id, application_id, status, is_rapporteur, call_reference, acronym, title,
+    review_status), in one SELECT and its count."""
+    return paginate_rows(
+        select(Assignment.id, Assignment.application_id, Assignment.status,
+               Assignment.is_rapporteur, Call.reference.label("call_reference"),
+               Application.acronym, Application.title, Review.status.label("review_status"))
+        .join(Call, Call.id == Assignment.call_id)
+        .join(Application, Application.id == Assignment.application_id)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(Assignment.expert_id == by.id, Assignment.status.in_(ACTIVE_ASSIGNMENT))
         .order_by(Assignment.call_id.desc(), Assignment.id),
-        page=page, per_page=MY_ASSIGNMENTS_PER_PAGE, error_out=False)
+        page=page, per_page=MY_ASSIGNMENTS_PER_PAGE)

@@ -79,7 +79,11 @@ def remove_affiliation(affiliation_id: int):
 def my_evaluations():
     assignments = assignment_service.list_my_assignments(
         by=current_user, page=request.args.get("page", 1, type=int))
-    return render_template("evaluation/my_evaluations.html", assignments=assignments)
+    # Two url_for a page, not two per row: the rows add their own ids.
+    return render_template(
+        "evaluation/my_evaluations.html", assignments=assignments,
+        assignment_prefix=url_for("evaluation.assignment", assignment_id=0).removesuffix("0"),
+        consensus_prefix=url_for("evaluation.consensus", application_id=0).removesuffix("0"))
 
 
 def _review_form(view, data=None):
