@@ -23,6 +23,7 @@ from app.calls.labels import COST_CATEGORY_NAMES, ICT_CATEGORY_NAMES
 from app.calls.rules.finance import validate_amount
 from app.core.access import requires
 from app.core.extensions import db
+from app.core.formatting import local_datetime
 from app.core.forms import errors_shown_on
 
 
@@ -36,12 +37,23 @@ def template_context() -> dict:
             "status_labels": APPLICATION_STATUS_LABELS}
 
 
+def status_names() -> dict[str, str]:
+    """The status labels translated once for a list page, not once per row."""
+    return {status: str(label) for status, label in APPLICATION_STATUS_LABELS.items()}
+
+
 @bp.get("/")
 @requires(Role.applicant)
 def mine():
-    applications = services.list_my_applications(by=current_user, page=page_number())
+    applications = services.my_applications_page(by=current_user, page=page_number())
+    # Formatted once per call, not per row: a user's consortia are in a few calls.
+    deadlines = {(row.closes_at, row.timezone): local_datetime(row.closes_at, row.timezone)
+                 for row in applications.items}
     return render_template("applications/mine.html", applications=applications,
-                           role_in=services.role_in, **template_context())
+                           deadlines=deadlines, status_names=status_names(),
+                           **template_context(),
+                           detail_prefix=url_for("applications.detail",
+                                                 application_id=0).removesuffix("0"))
 
 
 def _application_data(form: ApplicationForm) -> services.ApplicationData:

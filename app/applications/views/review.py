@@ -9,7 +9,7 @@ from app.applications.forms import EligibilityDecisionForm
 from app.applications.models import APPLICATION_STATUS_LABELS
 from app.applications.services import review
 from app.applications.views import bp
-from app.applications.views.applications import page_number, template_context
+from app.applications.views.applications import page_number, status_names, template_context
 from app.core.access import requires
 from app.core.extensions import db
 from app.core.formatting import local_datetime
@@ -35,8 +35,7 @@ def call_applications(reference: str):
                            # One url_for for the page, not one per row.
                            review_prefix=url_for("applications.review_application",
                                                  application_id=0).removesuffix("0/review"),
-                           status_names={status: str(label) for status, label
-                                         in APPLICATION_STATUS_LABELS.items()})
+                           status_names=status_names())
 
 
 @bp.route("/<int:application_id>/review", methods=["GET", "POST"])
