@@ -64,6 +64,10 @@ def _call_page(call_id: int, settings_form=None, status: int = 200):
         settings_form=settings_form or SettingsForm(obj=settings),
         can_act=current_user.is_staff_of(call.funder_id, Role.programme_officer),
         status_name=CALL_STATUS_NAMES.get(call.status, call.status),
+        # Per-row messages translated once a page (a `_()` in a loop costs a Jinja context
+        # each); the template fills in each acronym, escaped.
+        rapporteur_for=Markup(_("Rapporteur for %(acronym)s")),
+        consensus_of=Markup(_("the consensus of %(acronym)s")),
         # Two url_for a page, not two per row: the rows add their proposal's id.
         rapporteur_prefix=url_for("evaluation.rapporteur",
                                   application_id=0).removesuffix("0/rapporteur"),
