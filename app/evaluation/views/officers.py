@@ -25,6 +25,7 @@ from app.evaluation.rules.ranking import TRAIL_BELOW_THRESHOLD, TRAIL_TOTAL, TRA
 from app.evaluation.services import assignment, calls, exports, ranking_store, results
 from app.evaluation.services import ranking as ranking_service
 from app.evaluation.views import bp
+from app.evaluation.views.ranking_rows import ranking_rows
 
 RANKING_PER_PAGE = 100
 # The tie-break rules' names in the reader's language (calls/labels.py), and the others'.
@@ -133,28 +134,6 @@ def rapporteur(application_id: int):
                             page=request.form.get("page", 1, type=int)))
 
 
-def _tried_texts(entries, labels: dict[str, str]) -> dict[int, Markup]:
-    """Each entry's tie-breaks tried ("Gender balance (decided)"), by application: made once
-    for every combination of rules on the page (rows share a few) instead of per row, and
-    escaped as the template would have."""
-    decided = Markup(_("%(rule)s (decided)"))
-    equal = Markup(_("%(rule)s (equal)"))
-    texts, made = {}, {}
-    for entry in entries:
-        tried = tuple(entry.get("tried") or ())
-        if not tried:
-            continue
-        key = (tried, entry["trail"])
-        if key not in made:
-            *before, last = tried
-            parts = [equal % {"rule": labels.get(code, code)} for code in before]
-            parts.append((decided if entry["trail"] == last else equal)
-                         % {"rule": labels.get(last, last)})
-            made[key] = Markup(", ").join(parts)
-        texts[entry["application_id"]] = made[key]
-    return texts
-
-
 def _group_key(ids) -> str:
     return "-".join(str(i) for i in sorted(ids))
 
@@ -180,9 +159,11 @@ def _ranking_page(call_id: int, *, publish_form=None, panel_forms=None, status: 
                              per_page=RANKING_PER_PAGE) if frozen else result.entries)
     # Translated once a page: a lazy string is translated again each time a row shows it.
     labels = {code: str(label) for code, label in TRAIL_LABELS.items()}
+    rows = ranking_rows(entries.items, result.criteria, labels,
+                        frozen.summary["currency"] if frozen else result.call.currency)
     html = render_template(
         "evaluation/ranking.html", result=result, frozen=frozen, panel_forms=forms,
-        entries=entries, tried_texts=_tried_texts(entries.items, labels),
+        entries=entries, rows=rows,
         publish_form=publish_form or PublishForm(), trail_labels=labels,
         can_act=current_user.is_staff_of(result.call.funder_id, Role.programme_officer))
     if status == 200:
