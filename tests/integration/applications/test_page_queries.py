@@ -1,0 +1,47 @@
+"""The application page reads a fixed number of SQL statements, whatever the size of the
+consortium, its files and its submissions."""
+
+from datetime import timedelta
+
+from app.applications.services.attachments import upload_attachment
+from app.core.database import utcnow
+from app.core.extensions import db
+from tests.factories.applications import PDF_BYTES, TECHNICAL_ANNEX, submit_directly
+
+SOLO = (("DE", "PRC", True, ["2.2"]),)
+SIX = SOLO + (("IT", "HES", False, ["1.2"]), ("AT", "REC", False, ["5.2"]),
+              ("FR", "PRC", True, ["2.1"]), ("ES", "HES", False, ["1.1"]),
+              ("PL", "REC", False, ["5.1"]))
+
+
+def _statements(client, count_queries, application_id: int) -> tuple[int, str]:
+    url = f"/applications/{application_id}"
+    assert client.get(url).status_code == 200
+    with count_queries() as statements:
+        page = client.get(url).get_data(as_text=True)
+    return len(statements), page
+
+
+def test_the_application_page_reads_a_constant_number_of_statements(
+        client, make_call, make_consortium, sign_in, count_queries):
+    call = make_call(required_attachments=TECHNICAL_ANNEX)
+    small, large = make_consortium(call=call, members=SOLO), make_consortium(call=call,
+                                                                             members=SIX)
+    counts = []
+    for consortium, submissions in ((small, 1), (large, 3)):
+        application = consortium.application
+        for name in ("draft.pdf", "annex.pdf"):  # the second replaces the first
+            upload_attachment(application.id, by=consortium.coordinator,
+                              kind="technical_annex", filename=name, data=PDF_BYTES,
+                              expected_version=application.version)
+        for number in range(1, submissions + 1):
+            submit_directly(application, by=consortium.coordinator, number=number,
+                            at=utcnow() - timedelta(minutes=10 - number))
+        db.session.commit()
+        sign_in(consortium.coordinator)
+        statements, page = _statements(client, count_queries, application.id)
+        counts.append(statements)
+        assert page.count("data-participant=") == len(application.participants)
+        assert ">annex.pdf</a>" in page and ">draft.pdf</a>" not in page
+        assert page.count("/receipt") == submissions
+    assert counts[0] == counts[1]
