@@ -1,9 +1,9 @@
 """Officer screens: a call's submitted applications, their stored reports, eligibility decisions."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from typing import NamedTuple
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
