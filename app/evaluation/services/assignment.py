@@ -40,7 +40,7 @@ from app.evaluation.services.profiles import (
 )
 
 MY_ASSIGNMENTS_PER_PAGE = 50
-CALL_PAGE_PER_PAGE = 50
+CALL_PAGE_PER_PAGE = 25
 REASON_LABELS = {
     "declared": "declared by the expert",
     "same_organisation": "same organisation as a participant",

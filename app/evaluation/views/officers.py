@@ -27,7 +27,7 @@ from app.evaluation.services import ranking as ranking_service
 from app.evaluation.views import bp
 from app.evaluation.views.ranking_rows import ranking_rows
 
-RANKING_PER_PAGE = 100
+RANKING_PER_PAGE = 50
 # The tie-break rules' names in the reader's language (calls/labels.py), and the others'.
 TRAIL_LABELS = {code: TIE_BREAK_TEXTS[code][0] for code in TIE_BREAKS} | {
     TRAIL_TOTAL: _l("Weighted total"), TRAIL_UNRESOLVED: _l("Still tied"),
