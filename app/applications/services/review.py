@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from app.accounts.models import Organisation, User
@@ -23,7 +23,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import DomainError, NotFound
 from app.core.extensions import db
-from app.core.paging import paginate_rows
+from app.core.paging import RowPagination
 
 # Statuses an application can have once submitted; the officer filters by them.
 OFFICER_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE,
@@ -101,6 +101,13 @@ def list_call_applications(call: Call, *, status: str | None = None, sort: str =
     return applications, submissions
 
 
+class _CountedRowPagination(RowPagination):
+    """Rows of a SELECT counted by a statement of their own."""
+
+    def _query_count(self) -> int:
+        return db.session.scalar(self._query_args["counted_by"])
+
+
 class ScreeningRow(NamedTuple):
     """One line of the screening list: the application and its latest submission's figures."""
     id: int
@@ -119,17 +126,24 @@ def screening_page(call: Call, *, status: str | None = None, sort: str = "submit
                    page: int = 1):
     """A page of the screening list as plain rows, in three statements whatever the call's
     size: the count, the page's columns, the page's coordinators (no ORM objects, no JSON)."""
+    conditions = [Application.call_id == call.id]
+    if status in set(OFFICER_STATUSES):
+        conditions.append(Application.status == status)
     latest = _latest_numbers(Application.call_id == call.id)
     query = (select(Application.id, Application.acronym, Application.title, Application.status,
                     Submission.number, Submission.submitted_at, Submission.requested_amount,
                     Submission.participant_count, Submission.failed_checks)
              .join(latest, latest.c.application_id == Application.id)
              .join(Submission, _latest_submission_join(latest))
-             .where(Application.call_id == call.id)
+             .where(*conditions)
              .order_by(*_order(sort)))
-    if status in set(OFFICER_STATUSES):
-        query = query.where(Application.status == status)
-    pagination = paginate_rows(query, page=page, per_page=SCREENING_PER_PAGE)
+    # Counting needs no latest submission, only some submission: a semi-join, not the
+    # aggregate over every submission of the call (half the database's time for the page).
+    count = (select(func.count()).select_from(Application).where(
+        *conditions, exists().where(Submission.application_id == Application.id)))
+    pagination = _CountedRowPagination(page=page, per_page=SCREENING_PER_PAGE,
+                                       max_per_page=None, error_out=False, select=query,
+                                       counted_by=count)
     coordinators = _coordinators([row.id for row in pagination.items])
     pagination.items = [ScreeningRow(*row, coordinator=coordinators.get(row.id))
                         for row in pagination.items]

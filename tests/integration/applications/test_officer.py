@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.accounts.models import Role
 from app.applications.models import Application, ApplicationStatus, Submission
 from app.applications.rules.submission import snapshot_sha256
+from app.applications.services import review
 from app.applications.services.checklist import build_checklist
 from app.applications.services.snapshot import build_snapshot
 from app.calls.services.calls import mark_submitted
@@ -171,3 +172,21 @@ def test_the_review_shows_the_latest_of_several_submissions(client, closed_call,
         Submission.application_id == consortium.application.id, Submission.number == 3))
     assert "Submission 3 of" in page and latest.snapshot_sha256 in page
     assert f"by {consortium.coordinator.name}." in page
+
+
+def test_the_pager_counts_the_submitted_applications_the_filter_keeps(
+        monkeypatch, client, closed_call, officer, make_consortium, sign_in):
+    monkeypatch.setattr(review, "SCREENING_PER_PAGE", 1)
+    for _ in range(3):
+        _submit_directly(make_consortium(call=closed_call), times=2)
+    eligible = make_consortium(call=closed_call)
+    _submit_directly(eligible)
+    eligible.application.status = ApplicationStatus.ELIGIBLE
+    make_consortium(call=closed_call)  # a draft: never counted
+    db.session.commit()
+    sign_in(officer)
+    url = f"/applications/call/{closed_call.reference}"
+    assert "4 in all" in client.get(url).get_data(as_text=True)
+    assert "3 in all" in client.get(f"{url}?status=submitted").get_data(as_text=True)
+    only = client.get(f"{url}?status=eligible").get_data(as_text=True)
+    assert 'aria-label="Pages"' not in only and only.count("data-application=") == 1
