@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts.models import Role, User
 from app.applications.models import Application
@@ -14,11 +15,17 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
-from app.evaluation.models import Assignment, Consensus, ConsensusStatus, ReviewStatus
+from app.evaluation.models import (
+    ACTIVE_ASSIGNMENT,
+    Assignment,
+    Consensus,
+    ConsensusStatus,
+    Review,
+    ReviewStatus,
+)
 from app.evaluation.rules.minority import MIN_MINORITY_VIEWS, minority_views_refusal
 from app.evaluation.rules.scoring import AwardCriteria, ConsensusProposal, consensus_proposal
 from app.evaluation.services import calls as services
-from app.evaluation.services.assignment import list_team
 
 
 @dataclass(frozen=True)
@@ -61,12 +68,36 @@ def _status(row: Assignment) -> str:
     return _("submitted") if row.review.status == ReviewStatus.SUBMITTED else _("draft")
 
 
+def _application_and_consensus(application_id: int) -> tuple[Application, Consensus | None]:
+    """The proposal with its call, and its consensus report if any: one SELECT."""
+    row = db.session.execute(
+        select(Application, Consensus)
+        .outerjoin(Consensus, Consensus.application_id == Application.id)
+        .where(Application.id == application_id)
+        .options(joinedload(Application.call))).first()
+    if row is None:
+        raise NotFound(_("This proposal does not exist."))
+    return row[0], row[1]
+
+
+def _team(application_id: int) -> list[tuple[Assignment, str]]:
+    """The proposal's active assignments with their reviews, and each expert's name: one
+    SELECT (the experts' whole rows and roles are not needed here)."""
+    return [(row, name) for row, name in db.session.execute(
+        select(Assignment, User.name)
+        .join(User, User.id == Assignment.expert_id)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(Assignment.application_id == application_id,
+               Assignment.status.in_(ACTIVE_ASSIGNMENT))
+        .options(contains_eager(Assignment.review))
+        .order_by(Assignment.id))]
+
+
 def consensus_view(application_id: int, *, by: User) -> ConsensusView:
     """For the proposal's rapporteur or the call's officer; nobody else may know of it."""
-    application = db.session.get(Application, application_id)
-    if application is None:
-        raise NotFound(_("This proposal does not exist."))
-    team = list_team(application_id)
+    application, consensus = _application_and_consensus(application_id)
+    named_team = _team(application_id)
+    team = [row for row, _name in named_team]
     as_officer = by.is_staff_of(application.call.funder_id, Role.programme_officer)
     is_rapporteur = any(r.expert_id == by.id and r.is_rapporteur for r in team)
     if not (as_officer or is_rapporteur):
@@ -76,8 +107,8 @@ def consensus_view(application_id: int, *, by: User) -> ConsensusView:
     # The rapporteur sees the others' reports only once all are in, and never their names.
     columns = []
     if as_officer or all_in:
-        for number, row in enumerate(team, start=1):
-            label = row.expert.name if as_officer else (
+        for number, (row, expert_name) in enumerate(named_team, start=1):
+            label = expert_name if as_officer else (
                 _("Expert %(number)s (you)", number=number) if row.expert_id == by.id
                 else _("Expert %(number)s", number=number))
             review = row.review
@@ -90,8 +121,6 @@ def consensus_view(application_id: int, *, by: User) -> ConsensusView:
     if all_in:
         proposal = consensus_proposal(criteria, [
             {code: Decimal(value) for code, value in r.review.scores.items()} for r in team])
-    consensus = db.session.scalar(select(Consensus).where(
-        Consensus.application_id == application_id))
     return ConsensusView(application=application, criteria=criteria, as_officer=as_officer,
                          is_rapporteur=is_rapporteur, reviews=columns, all_in=all_in,
                          proposal=proposal, consensus=consensus)

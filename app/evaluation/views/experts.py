@@ -173,7 +173,11 @@ def _consensus_form(view, data=None):
 @requires(Role.evaluator, Role.programme_officer)
 def consensus(application_id: int):
     view = consensus_service.consensus_view(application_id, by=current_user)
-    form = _consensus_form(view, data={} if request.method == "POST" else None)
+    posted = request.method == "POST"
+    # The page shows the form only while the rapporteur may edit; officers and closed
+    # reports get none (building it costs about as much as the table).
+    form = (_consensus_form(view, data={} if posted else None)
+            if posted or view.editable else None)
     status = 400 if request.method == "POST" else 200  # a POST that ends here was refused
     if request.method == "POST" and form.validate_on_submit():
         submit = bool(form.submit.data)

@@ -141,3 +141,36 @@ def test_officer_approves_with_reports_side_by_side(client, sign_in, accepted):
     assert response.status_code == 302
     assert db.session.scalar(select(Consensus)).status == "approved"
     assert "Comment on Excellence" in client.get(consensus_url).get_data(as_text=True)
+
+
+# The consensus page reads in a few statements, whatever the team; officers get no form.
+def test_the_officers_consensus_page_reads_in_three_statements(client, sign_in, accepted,
+                                                                count_queries):
+    driver, application, assignment, url = accepted
+    driver.review_all(application, [{"excellence": "5", "impact": "4", "implementation": "4"},
+                                    {"excellence": "2.5", "impact": "4", "implementation": "4"},
+                                    {"excellence": "4.5", "impact": "4", "implementation": "4"}])
+    driver.consensus(application, approve=True)
+    sign_in(driver.officer)
+    consensus_url = f"/evaluation/consensus/{application.id}"
+    client.get(consensus_url)
+    with count_queries() as statements:
+        page = client.get(consensus_url).get_data(as_text=True)
+    # The signed-in user, the proposal with its call and consensus, the team with reviews.
+    assert len(statements) == 3, statements
+    for row in driver.team(application):
+        assert row.expert.name in page
+    assert 'id="consensus-status"' in page and 'id="score-form"' not in page
+
+
+def test_the_rapporteurs_consensus_form_is_shown_while_editable(client, sign_in, accepted,
+                                                                 count_queries):
+    driver, application, assignment, url = accepted
+    driver.review_all(application, [{"excellence": "4", "impact": "4", "implementation": "4"}] * 3)
+    sign_in(driver.rapporteur(application))
+    consensus_url = f"/evaluation/consensus/{application.id}"
+    client.get(consensus_url)
+    with count_queries() as statements:
+        page = client.get(consensus_url).get_data(as_text=True)
+    assert len(statements) == 3, statements
+    assert 'id="score-form"' in page and "Expert 1" in page
