@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import false, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from app.accounts.models import Role, User
 from app.applications.models import Application, ApplicationStatus, Participant
@@ -58,7 +58,7 @@ def funded_without_grant(*, by: User, page: int = 1):
              .where(Application.status == ApplicationStatus.FUNDED,
                     ~Application.id.in_(select(Grant.application_id)))
              .options(load_only(Application.acronym, Application.title),
-                      selectinload(Application.call).load_only(Call.reference))
+                      contains_eager(Application.call).load_only(Call.reference))
              .order_by(Call.closes_at, Application.acronym, Application.id))
     if not is_admin(by):
         if not by.is_staff_of(by.funder_id, Role.programme_officer):

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import Organisation, Role, User
 from app.applications.models import Participant, ParticipantRole
@@ -48,9 +50,18 @@ def side_of(user: User, grant: Grant) -> Side | None:
     return None
 
 
-def amendments_of(grant: Grant) -> list[GrantAmendment]:
-    return list(db.session.scalars(select(GrantAmendment).where(
+def amendments_of(grant: Grant, *, with_people: bool = False) -> list[GrantAmendment]:
+    """`with_people`: who proposed and decided them, in one more statement (not one a row)."""
+    history = list(db.session.scalars(select(GrantAmendment).where(
         GrantAmendment.grant_id == grant.id).order_by(GrantAmendment.id)))
+    ids = ({a.proposed_by_id for a in history} | {a.decided_by_id for a in history}) - {None}
+    if with_people and history:
+        people = {user.id: user for user in db.session.scalars(
+            select(User).where(User.id.in_(ids)).options(lazyload(User.role_rows)))}
+        for amendment in history:
+            set_committed_value(amendment, "proposed_by", people[amendment.proposed_by_id])
+            set_committed_value(amendment, "decided_by", people.get(amendment.decided_by_id))
+    return history
 
 
 def open_proposal(grant: Grant) -> GrantAmendment | None:

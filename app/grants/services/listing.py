@@ -3,8 +3,8 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import joinedload, load_only
 
 from app.accounts.models import User
 from app.applications.models import Application
@@ -14,7 +14,7 @@ from app.grants.models import ExpenseClaim, Grant, GrantBeneficiary, Installment
 from app.grants.rules.lifecycle import ClaimStatus, GrantStatus, InstallmentStatus
 from app.grants.services.permissions import visible_to
 
-PER_PAGE = 50
+PER_PAGE = 25
 
 
 def list_grants(*, by: User, call_id: int | None = None, status: str = "", page: int = 1):
@@ -31,8 +31,9 @@ def list_grants(*, by: User, call_id: int | None = None, status: str = "", page:
             load_only(Grant.agreement_number, Grant.status, Grant.awarded_amount,
                       Grant.disbursed_amount, Grant.call_id, Grant.application_id,
                       Grant.prepared_at),
-            selectinload(Grant.call).load_only(Call.reference, Call.currency),
-            selectinload(Grant.application).load_only(Application.acronym))
+            # Joined to the page's SELECT (the count ignores them): two statements, not four.
+            joinedload(Grant.call, innerjoin=True).load_only(Call.reference, Call.currency),
+            joinedload(Grant.application, innerjoin=True).load_only(Application.acronym))
         .order_by(Grant.prepared_at.desc(), Grant.id.desc()),
         page=page, per_page=PER_PAGE, error_out=False)
 
@@ -46,19 +47,22 @@ class Attention:
 
 
 def attention_of(grants: Iterable[Grant]) -> dict[int, Attention]:
-    """The grants of a list page that wait for someone, by id: two grouped counts, whatever
-    the number of grants."""
+    """The grants of a list page that wait for someone, by id: two grouped counts in one
+    statement, whatever the number of grants."""
     ids = [grant.id for grant in grants]
     if not ids:
         return {}
 
-    def counted(model, status) -> dict[int, int]:
-        return dict(db.session.execute(
-            select(model.grant_id, func.count()).where(
-                model.grant_id.in_(ids), model.status == status).group_by(model.grant_id)).all())
+    def counted(kind: str, model, status):
+        return (select(literal(kind), model.grant_id, func.count())
+                .where(model.grant_id.in_(ids), model.status == status).group_by(model.grant_id))
 
-    claims = counted(ExpenseClaim, ClaimStatus.SUBMITTED)
-    payable = counted(Installment, InstallmentStatus.PAYABLE)
+    claims: dict[int, int] = {}
+    payable: dict[int, int] = {}
+    for kind, grant_id, count in db.session.execute(union_all(
+            counted("claims", ExpenseClaim, ClaimStatus.SUBMITTED),
+            counted("payable", Installment, InstallmentStatus.PAYABLE))).all():
+        (claims if kind == "claims" else payable)[grant_id] = count
     return {grant_id: Attention(claims.get(grant_id, 0), payable.get(grant_id, 0))
             for grant_id in ids if grant_id in claims or grant_id in payable}
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.accounts.models import Organisation, User
 from app.calls.models import Call
@@ -28,7 +28,7 @@ from app.grants.services.permissions import is_admin
 ZERO = Decimal("0.00")
 # Claims whose costs count as claimed (a draft is not claimed yet, a rejected one no more).
 CLAIMED_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.PAID)
-UPCOMING_PER_PAGE = 50
+UPCOMING_PER_PAGE = 25
 
 
 @dataclass
@@ -54,8 +54,8 @@ def _add(table: dict, key, attribute: str, amount: Decimal) -> None:
 
 
 def grant_tracking(grant: Grant, plan_lines: list[GrantPlanLine] | None = None) -> GrantTracking:
-    """Plan vs claimed vs paid by ICT category and beneficiary, in three grouped queries;
-    two when the caller has the grant's `plan_lines` already (the grant page shows them)."""
+    """Plan vs claimed vs paid by ICT category and beneficiary, in two grouped queries; one
+    when the caller has the grant's `plan_lines` already (the grant page shows them)."""
     if plan_lines is None:
         planned = db.session.execute(
             select(GrantPlanLine.beneficiary_id, GrantPlanLine.ict_category,
@@ -64,16 +64,19 @@ def grant_tracking(grant: Grant, plan_lines: list[GrantPlanLine] | None = None) 
             .group_by(GrantPlanLine.beneficiary_id, GrantPlanLine.ict_category)).all()
     else:
         planned = [(line.beneficiary_id, line.ict_category, line.amount) for line in plan_lines]
-    claimed = db.session.execute(
-        select(ClaimLine.beneficiary_id, ClaimLine.ict_category, func.sum(ClaimLine.amount))
+    # Claimed and paid in one statement: a UNION ALL of the two grouped sums, tagged.
+    claimed_and_paid = db.session.execute(union_all(
+        select(literal("claimed"), ClaimLine.beneficiary_id, ClaimLine.ict_category,
+               func.sum(ClaimLine.amount))
         .join(ExpenseClaim)
         .where(ExpenseClaim.grant_id == grant.id, ExpenseClaim.status.in_(CLAIMED_STATUSES))
-        .group_by(ClaimLine.beneficiary_id, ClaimLine.ict_category)).all()
-    paid = db.session.execute(
-        select(DisbursementShare.beneficiary_id, DisbursementShare.ict_category,
+        .group_by(ClaimLine.beneficiary_id, ClaimLine.ict_category),
+        select(literal("paid"), DisbursementShare.beneficiary_id, DisbursementShare.ict_category,
                func.sum(DisbursementShare.amount))
         .join(Disbursement).where(Disbursement.grant_id == grant.id)
-        .group_by(DisbursementShare.beneficiary_id, DisbursementShare.ict_category)).all()
+        .group_by(DisbursementShare.beneficiary_id, DisbursementShare.ict_category))).all()
+    claimed = [row[1:] for row in claimed_and_paid if row[0] == "claimed"]
+    paid = [row[1:] for row in claimed_and_paid if row[0] == "paid"]
     tracking = GrantTracking({}, {}, {}, Figures())
     for attribute, rows in (("planned", planned), ("claimed", claimed), ("paid", paid)):
         for beneficiary_id, code, amount in rows:
@@ -121,9 +124,12 @@ def grant_records(grant: Grant) -> tuple[list[ExpenseClaim], list[Disbursement]]
     claims = list(db.session.scalars(
         select(ExpenseClaim).where(ExpenseClaim.grant_id == grant.id)
         .order_by(ExpenseClaim.period, ExpenseClaim.id)))
+    # The grant's schedule, loaded once: each payment's installment is then found in it
+    # (a selectinload would read the installments a second time for the page's schedule).
+    grant.installments  # noqa: B018
     disbursements = list(db.session.scalars(
         select(Disbursement).where(Disbursement.grant_id == grant.id)
-        .options(selectinload(Disbursement.installment), selectinload(Disbursement.executed_by))
+        .options(selectinload(Disbursement.executed_by).lazyload(User.role_rows))
         .order_by(Disbursement.executed_at, Disbursement.id)))
     return claims, disbursements
 
@@ -189,6 +195,7 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None,
             select(Call, func.count(Grant.id), func.sum(Grant.awarded_amount),
                    func.sum(Grant.disbursed_amount))
             .join(Grant, Grant.call_id == Call.id).where(scope)
+            .options(load_only(Call.reference, Call.currency))  # not a call's JSON columns
             .group_by(Call.id).order_by(Call.reference)).all():
         line = CallLine(call, count, _amount(committed), _amount(disbursed))
         result.calls.append(line)
@@ -202,8 +209,10 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None,
         .options(load_only(Installment.due_date, Installment.kind, Installment.status,
                            Installment.payable_amount, Installment.planned_amount,
                            Installment.grant_id),
-                 selectinload(Installment.grant).load_only(Grant.agreement_number, Grant.call_id)
-                 .selectinload(Grant.call).load_only(Call.currency))
+                 # Joined to the page's SELECT (the count ignores them): two statements.
+                 joinedload(Installment.grant, innerjoin=True)
+                 .load_only(Grant.agreement_number, Grant.call_id)
+                 .joinedload(Grant.call, innerjoin=True).load_only(Call.currency))
         .order_by(Installment.due_date, Installment.id),
         page=page, per_page=UPCOMING_PER_PAGE, error_out=False)
     within_30 = Installment.due_date <= today + timedelta(days=30)
@@ -214,35 +223,32 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None,
             .group_by(Call.currency)).all():
         result.of(currency).due_90 += _amount(due_90)
         result.of(currency).due_30 += _amount(due_30)
-    for currency, country, awarded in db.session.execute(
-            select(Call.currency, Organisation.country, func.sum(GrantBeneficiary.awarded_amount))
-            .select_from(GrantBeneficiary).join(GrantBeneficiary.organisation)
-            .join(GrantBeneficiary.grant).join(Grant.call).where(scope)
-            .group_by(Call.currency, Organisation.country)).all():
-        _add(result.of(currency).by_country, country, "planned", _amount(awarded))
-    for currency, country, paid in db.session.execute(
-            select(Call.currency, Organisation.country, func.sum(DisbursementShare.amount))
-            .select_from(DisbursementShare).join(DisbursementShare.beneficiary).join(GrantBeneficiary.organisation)
-            .join(GrantBeneficiary.grant).join(Grant.call).where(scope)
-            .group_by(Call.currency, Organisation.country)).all():
-        _add(result.of(currency).by_country, country, "paid", _amount(paid))
-    for currency, code, planned in db.session.execute(
-            select(Call.currency, GrantPlanLine.ict_category, func.sum(GrantPlanLine.amount))
-            .select_from(GrantPlanLine).join(Grant, GrantPlanLine.grant_id == Grant.id)
-            .join(Grant.call).where(scope)
-            .group_by(Call.currency, GrantPlanLine.ict_category)).all():
-        _add(result.of(currency).by_ict, code, "planned", _amount(planned))
-    for currency, code, paid in db.session.execute(
-            select(Call.currency, DisbursementShare.ict_category,
-                   func.sum(DisbursementShare.amount))
-            .select_from(DisbursementShare).join(DisbursementShare.beneficiary).join(GrantBeneficiary.grant).join(Grant.call)
-            .where(scope).group_by(Call.currency, DisbursementShare.ict_category)).all():
-        _add(result.of(currency).by_ict, code, "paid", _amount(paid))
+    # The four breakdowns in one statement: a UNION ALL of grouped sums, each tagged with the
+    # table (by_country or by_ict) and the figure (planned or paid) it adds to.
+    def grouped(table: str, attribute: str, key, amount, *joins):
+        query = select(literal(table), literal(attribute), Call.currency, key, func.sum(amount))
+        query = query.select_from(amount.class_)
+        for target in joins:  # a relationship, or (entity, ON clause)
+            query = query.join(*target) if isinstance(target, tuple) else query.join(target)
+        return query.join(Grant.call).where(scope).group_by(Call.currency, key)
+
+    for table, attribute, currency, key, amount in db.session.execute(union_all(
+            grouped("by_country", "planned", Organisation.country, GrantBeneficiary.awarded_amount,
+                    GrantBeneficiary.organisation, GrantBeneficiary.grant),
+            grouped("by_country", "paid", Organisation.country, DisbursementShare.amount,
+                    DisbursementShare.beneficiary, GrantBeneficiary.organisation,
+                    GrantBeneficiary.grant),
+            grouped("by_ict", "planned", GrantPlanLine.ict_category, GrantPlanLine.amount,
+                    (Grant, GrantPlanLine.grant_id == Grant.id)),
+            grouped("by_ict", "paid", DisbursementShare.ict_category, DisbursementShare.amount,
+                    DisbursementShare.beneficiary, GrantBeneficiary.grant))).all():
+        _add(getattr(result.of(currency), table), key, attribute, _amount(amount))
     return result
 
 
 def calls_with_grants(*, by: User) -> list[Call]:
-    query = select(Call).where(Call.id.in_(select(Grant.call_id))).order_by(Call.reference)
+    query = (select(Call).where(Call.id.in_(select(Grant.call_id))).order_by(Call.reference)
+             .options(load_only(Call.reference, Call.title, Call.currency)))  # no JSON columns
     if not is_admin(by):
         query = query.where(Call.funder_id == by.funder_id)
     return list(db.session.scalars(query))

@@ -34,24 +34,25 @@ class AmendmentsPanel:
     may_decide: bool  # the other side of the open proposal
     may_withdraw: bool  # the side that proposed it
     kinds: dict
-    decision_form: AmendmentDecisionForm
+    decision_form: AmendmentDecisionForm | None  # only when the user may decide or withdraw
 
 
 def amendments_panel(grant: Grant, user) -> AmendmentsPanel:
     side = amendments.side_of(user, grant)
     # One query: the open proposal (at most one, a unique index) and the version in force
     # (the highest accepted one) are read from the history rather than asked for again.
-    history = amendments.amendments_of(grant)
+    history = amendments.amendments_of(grant, with_people=True)
     proposal = next((a for a in history if a.status == AmendmentStatus.PROPOSED), None)
     version = max((a.version for a in history if a.version is not None),
                   default=amendment_rules.FIRST_VERSION)
     amendable = side is not None and grant.status in amendments.AMENDABLE
+    may_decide = amendable and proposal is not None and proposal.proposed_side != side
+    may_withdraw = amendable and proposal is not None and proposal.proposed_side == side
     return AmendmentsPanel(
         history=history, open=proposal, version=version, side=side,
-        may_propose=amendable and proposal is None,
-        may_decide=amendable and proposal is not None and proposal.proposed_side != side,
-        may_withdraw=amendable and proposal is not None and proposal.proposed_side == side,
-        kinds=AMENDMENT_KIND_NAMES, decision_form=AmendmentDecisionForm())
+        may_propose=amendable and proposal is None, may_decide=may_decide,
+        may_withdraw=may_withdraw, kinds=AMENDMENT_KIND_NAMES,
+        decision_form=AmendmentDecisionForm() if may_decide or may_withdraw else None)
 
 
 def _changes(kind: str, form) -> dict:

@@ -19,7 +19,6 @@ from app.grants.rules.lifecycle import GrantStatus
 from app.grants.services import agreements, state_aid
 from app.grants.services.agreement_document import agreement_document
 from app.grants.services.budgets import application_budget, beneficiaries_of, plan_lines_of
-from app.grants.services.claims import periods_of
 from app.grants.services.listing import (
     attention_of,
     beneficiaries_of_grant,
@@ -112,15 +111,17 @@ def detail(grant_id: int):
          _("Claimed costs"): [tracking.by_ict[c].claimed for c in codes],
          _("Paid"): [tracking.by_ict[c].paid for c in codes]},
         currency=grant.call.currency) if codes else None
+    can_accept = grant.status == GrantStatus.PREPARED and is_coordinator(current_user, grant)
+    can_sign = (grant.status == GrantStatus.ACCEPTED
+                and current_user.is_staff_of(grant.call.funder_id, Role.programme_officer))
     return render_template(
         "grants/detail.html", grant=grant, beneficiaries=beneficiaries, claims=claims,
         disbursements=disbursements, tracking=tracking, plan_rows=plan_rows,
-        plan_total=plan_total, chart=chart, periods=periods_of(grant),
+        plan_total=plan_total, chart=chart,
         timeline=grant_timeline(grant, claims, disbursements),
-        ict_labels=ICT_CATEGORY_NAMES, confirm_form=ConfirmForm(),
-        can_accept=grant.status == GrantStatus.PREPARED and is_coordinator(current_user, grant),
-        can_sign=grant.status == GrantStatus.ACCEPTED
-        and current_user.is_staff_of(grant.call.funder_id, Role.programme_officer),
+        ict_labels=ICT_CATEGORY_NAMES, can_accept=can_accept, can_sign=can_sign,
+        # The form (and its CSRF token) only where the page shows it.
+        confirm_form=ConfirmForm() if can_accept or can_sign else None,
         is_coordinator=is_coordinator(current_user, grant),
         is_finance=current_user.is_staff_of(grant.call.funder_id, Role.finance_officer),
         amendments=amendments_panel(grant, current_user))

@@ -1,0 +1,54 @@
+"""The grant page reads each panel in a fixed number of statements (issue 18, "fast at scale"):
+more claims, payments or amendments add rows, never statements."""
+
+from app.core.extensions import db
+from app.grants.services import amendments
+from app.grants.services.tracking import grant_tracking
+
+
+def _statements(client, count_queries, url: str) -> tuple[int, str]:
+    assert client.get(url).status_code == 200  # warm caches (mappers, templates)
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements), response.get_data(as_text=True)
+
+
+def test_tracking_from_the_loaded_plan_lines_equals_the_grouped_query(make_grant, make_claim,
+                                                                      pay_installment):
+    case = make_grant()
+    make_claim(case, lines=(("A", "broadband", "20000.00"),), approve=True)
+    pay_installment(case, 1)
+    queried = grant_tracking(case.grant)
+    loaded = grant_tracking(case.grant, plan_lines=case.grant.plan_lines)
+    assert loaded == queried
+    assert loaded.total.planned > 0 and loaded.total.claimed > 0 and loaded.total.paid > 0
+
+
+def test_grant_page_statements_do_not_grow_with_claims_payments_and_amendments(
+        client, sign_in, count_queries, make_grant, make_claim, pay_installment):
+    case = make_grant()
+    url = f"/grants/{case.grant.id}"
+    make_claim(case, period=1, approve=True)
+    pay_installment(case, 1)
+    first, second = case.grant.beneficiaries[:2]
+    proposal = amendments.propose(
+        case.grant.id, by=case.officer, kind="beneficiary_transfer", reason="Work package 3",
+        changes={"giver": str(first.id), "receiver": str(second.id), "amount": "100.00"})
+    db.session.commit()
+    sign_in(case.finance)
+    few, page = _statements(client, count_queries, url)
+    assert "Payment executed: 43,750.00" in page and 'id="open-amendment"' in page
+
+    amendments.decide(proposal.id, by=case.coordinator, decision="accept", reason="")
+    amendments.propose(
+        case.grant.id, by=case.coordinator, kind="beneficiary_transfer", reason="Work package 4",
+        changes={"giver": str(second.id), "receiver": str(first.id), "amount": "50.00"})
+    db.session.commit()
+    make_claim(case, period=2, submit=False)  # a draft: period 2 has not started
+    pay_installment(case, 2)
+    db.session.expire_all()
+    more, page = _statements(client, count_queries, url)
+    assert "Work package 4" in page and "Work package 3" in page and "Period 2" in page
+    assert page.count("Payment executed:") == 2
+    assert more == few
