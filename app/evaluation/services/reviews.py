@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.applications.models import Attachment
@@ -40,7 +41,17 @@ def _cover_participants(snapshot: dict) -> list[dict]:
             for p in snapshot.get("participants", [])]
 
 
+def _load_assignment_for_page(assignment_id: int) -> Assignment | None:
+    """The assignment with its proposal, call and review in one SELECT. The caller keeps the
+    result while it checks access (the session holds objects weakly), so that
+    get_own_assignment and the page find them loaded instead of running four more."""
+    return db.session.scalar(select(Assignment).where(Assignment.id == assignment_id).options(
+        joinedload(Assignment.application), joinedload(Assignment.call),
+        joinedload(Assignment.review)))
+
+
 def proposal_for_expert(assignment_id: int, *, by: User) -> ProposalView:
+    loaded = _load_assignment_for_page(assignment_id)  # noqa: F841 (kept: see above)
     row = get_own_assignment(assignment_id, by=by)
     submission = services.counted_submission(row.application)
     snapshot = submission.snapshot

@@ -174,3 +174,14 @@ def test_the_rapporteurs_consensus_form_is_shown_while_editable(client, sign_in,
         page = client.get(consensus_url).get_data(as_text=True)
     assert len(statements) == 3, statements
     assert 'id="score-form"' in page and "Expert 1" in page
+
+
+def test_the_experts_assignment_page_reads_in_three_statements(client, accepted, count_queries):
+    driver, application, assignment, url = accepted
+    assert _post(client, url, score_excellence="4", save="Save draft").status_code == 302
+    client.get(url)
+    with count_queries() as statements:
+        page = client.get(url).get_data(as_text=True)
+    # The signed-in user; the assignment with its proposal, call and review; the submission.
+    assert len(statements) == 3, statements
+    assert 'id="proposal"' in page and '<option selected value="4">' in page
