@@ -76,7 +76,11 @@ APPLICATION_STATUS_LABELS = {
 
 class Application(db.Model):
     __tablename__ = "applications"
-    __table_args__ = (UniqueConstraint("call_id", "acronym"),)
+    __table_args__ = (
+        UniqueConstraint("call_id", "acronym"),
+        # The screening list's default order: a page read from the index, read backwards.
+        Index("ix_applications_call_id_submitted_at", "call_id", "submitted_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)

@@ -66,6 +66,8 @@ MIGRATION_SHA256 = {
         "c26322f7b2b3b76f3a920952df4f71da9f9d82ef371cb409b1ade7df6c552131",
     "0029_amended_agreements.py":
         "29bcbd1dfd3538e1c332b49225e10e1105ca84b2d45558675ac39ff1586642a7",
+    "0030_screening_index.py":
+        "ed993e71f1949dc8713f58199eeafbcb7f4fa85f12379c38af9f93e19e382bd3",
 }
 
 
