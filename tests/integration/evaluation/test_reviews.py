@@ -59,6 +59,20 @@ def test_an_off_scale_score_is_refused_next_to_its_field(client, accepted, value
     assert db.session.scalar(select(Review)) is None
 
 
+def test_a_refused_score_is_tied_to_its_help_and_error_for_screen_readers(client, accepted):
+    driver, application, assignment, url = accepted
+    page = _post(client, url, **{**GOOD, "score_excellence": "6", "comment_impact": "Fine."},
+                 submit="Submit").get_data(as_text=True)
+    assert ('<select aria-describedby="score_excellence-help score_excellence-error" '
+            'aria-invalid="true" class="form-select is-invalid" id="score_excellence" '
+            'name="score_excellence"><option value="">—</option><option value="0">') in page
+    assert ('aria-describedby="comment_impact-help comment_impact-error" aria-invalid="true" '
+            'class="form-control is-invalid" id="comment_impact"') in page
+    assert ('<select aria-describedby="score_impact-help" class="form-select" id="score_impact" '
+            'name="score_impact">') in page
+    assert '<option selected value="4">4</option>' in page.split('id="score_impact"')[1]
+
+
 def test_submitting_needs_every_score_and_long_enough_comments(client, accepted):
     driver, application, assignment, url = accepted
     response = _post(client, url, **{**GOOD, "score_impact": "", "comment_excellence": "Fine."},
