@@ -91,19 +91,23 @@ def detail_page(application: Application, *, submit_form: SubmitForm | None = No
                 problems: list[str] | None = None, status: int = 200):
     participant = services.membership(application, current_user)
     checklist = services.checklist(application)
-    if submit_form is None:
-        submit_form = SubmitForm(formdata=None)
-    submit_form.version.data = application.version
-    submit_form.new_key()
-    if upload_form is None:
-        upload_form = AttachmentForm(formdata=None)
-    upload_form.kind.choices = [(item["code"], item["name"]) for item in
-                                application.call.required_attachments or []]
-    upload_form.version.data = application.version
     editable = application.call.is_open() and application.status in services.EDITABLE_STATUSES
+    is_coordinator = participant.role == ParticipantRole.COORDINATOR
+    # The forms are built only when the page shows them (not once the call has closed).
+    if submit_form is None and is_coordinator and editable:
+        submit_form = SubmitForm(formdata=None)
+    if submit_form is not None:
+        submit_form.version.data = application.version
+        submit_form.new_key()
+    if upload_form is None and editable:
+        upload_form = AttachmentForm(formdata=None)
+    if upload_form is not None:
+        upload_form.kind.choices = [(item["code"], item["name"]) for item in
+                                    application.call.required_attachments or []]
+        upload_form.version.data = application.version
     return render_template(
         "applications/detail.html", application=application, call=application.call,
-        me=participant, is_coordinator=participant.role == ParticipantRole.COORDINATOR,
+        me=participant, is_coordinator=is_coordinator,
         checklist=checklist, documents=required_documents(application),
         submit_form=submit_form, upload_form=upload_form, problems=problems or [],
         editable=editable, max_megabytes=max_bytes() // (1024 * 1024),

@@ -1,5 +1,5 @@
 """The application page reads a fixed number of SQL statements, whatever the size of the
-consortium, its files and its submissions."""
+consortium, its files and its submissions; it builds and shows only the forms its reader uses."""
 
 from datetime import timedelta
 
@@ -45,3 +45,22 @@ def test_the_application_page_reads_a_constant_number_of_statements(
         assert ">annex.pdf</a>" in page and ">draft.pdf</a>" not in page
         assert page.count("/receipt") == submissions
     assert counts[0] == counts[1]
+
+
+def test_forms_appear_only_to_whom_they_serve(client, make_call, make_consortium, sign_in):
+    open_call = make_call(required_attachments=TECHNICAL_ANNEX)
+    closed_call = make_call(required_attachments=TECHNICAL_ANNEX,
+                            opens_in=timedelta(days=-60), closes_in=timedelta(days=-1))
+    consortium, closed = make_consortium(call=open_call), make_consortium(call=closed_call)
+    url = f"/applications/{consortium.application.id}"
+    sign_in(consortium.coordinator)
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="submit-form"' in page and 'id="upload-form"' in page
+    sign_in(consortium.partners[0])
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="submit-form"' not in page and 'id="upload-form"' in page
+    assert "Only the coordinator submits." in page
+    sign_in(closed.coordinator)
+    page = client.get(f"/applications/{closed.application.id}").get_data(as_text=True)
+    assert 'id="submit-form"' not in page and 'id="upload-form"' not in page
+    assert "nothing can change any more" in page
