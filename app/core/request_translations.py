@@ -9,7 +9,7 @@ locale and domain objects, so `force_locale` (e-mails in the recipient's languag
 from flask import Flask
 from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 SOURCE_LANGUAGE = "en"
@@ -48,13 +48,13 @@ def locale_text() -> str:
     return _memo("opencall_locale_text", lambda: str(get_locale() or SOURCE_LANGUAGE))
 
 
-@pass_context
-def _gettext(context, string: str, /, **variables) -> str:
+@pass_eval_context  # not the whole context, which Jinja derives anew for each call in a loop
+def _gettext(eval_context, string: str, /, **variables) -> str:
     """Jinja's new-style gettext (jinja2.ext._make_new_gettext), which formats every message
     with `%` even without variables; here only when there is something to format (a message
     without variables or a "%" formats to itself), which halves the cost of a message."""
     text = translations().ugettext(string)
-    if context.eval_ctx.autoescape:
+    if eval_context.autoescape:
         text = Markup(text)
     if variables or "%" in text:
         return text % variables
