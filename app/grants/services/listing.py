@@ -5,12 +5,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.applications.models import Application
 from app.calls.models import Call
 from app.core.extensions import db
-from app.grants.models import ExpenseClaim, Grant, GrantBeneficiary, Installment
+from app.grants.models import ExpenseClaim, Grant, GrantBeneficiary, GrantPlanLine, Installment
 from app.grants.rules.lifecycle import ClaimStatus, GrantStatus, InstallmentStatus
 from app.grants.services.permissions import visible_to
 
@@ -74,8 +75,20 @@ def calls_of_visible_grants(*, by: User) -> list[Call]:
         .options(load_only(Call.reference)).order_by(Call.reference)))
 
 
-def beneficiaries_of_grant(grant: Grant) -> list[GrantBeneficiary]:
-    return list(db.session.scalars(
-        select(GrantBeneficiary).where(GrantBeneficiary.grant_id == grant.id)
-        .options(joinedload(GrantBeneficiary.organisation, innerjoin=True))
-        .order_by(GrantBeneficiary.id)))
+def beneficiaries_and_plan_of(grant: Grant) -> list[GrantBeneficiary]:
+    """The grant's beneficiaries (organisations loaded) and, in the same statement, its
+    ICT plan: `grant.plan_lines` is set from the rows rather than read again."""
+    beneficiaries: dict[int, GrantBeneficiary] = {}
+    lines: list[GrantPlanLine] = []
+    for beneficiary, line in db.session.execute(
+            select(GrantBeneficiary, GrantPlanLine)
+            .outerjoin(GrantPlanLine, (GrantPlanLine.beneficiary_id == GrantBeneficiary.id)
+                       & (GrantPlanLine.grant_id == grant.id))
+            .where(GrantBeneficiary.grant_id == grant.id)
+            .options(joinedload(GrantBeneficiary.organisation, innerjoin=True))
+            .order_by(GrantBeneficiary.id, GrantPlanLine.id)):
+        beneficiaries.setdefault(beneficiary.id, beneficiary)
+        if line is not None:
+            lines.append(line)
+    set_committed_value(grant, "plan_lines", sorted(lines, key=lambda line: line.id))
+    return list(beneficiaries.values())

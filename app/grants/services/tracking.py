@@ -53,9 +53,12 @@ def _add(table: dict, key, attribute: str, amount: Decimal) -> None:
     setattr(figures, attribute, getattr(figures, attribute) + Decimal(amount))
 
 
-def grant_tracking(grant: Grant, plan_lines: list[GrantPlanLine] | None = None) -> GrantTracking:
+def grant_tracking(grant: Grant, plan_lines: list[GrantPlanLine] | None = None,
+                   records: tuple[list[ExpenseClaim], list[Disbursement]] | None = None,
+                   ) -> GrantTracking:
     """Plan vs claimed vs paid by ICT category and beneficiary, in two grouped queries; one
-    when the caller has the grant's `plan_lines` already (the grant page shows them)."""
+    when the caller has the grant's `plan_lines` already (the grant page shows them), none
+    when its `records` (grant_records) show nothing claimed or paid yet."""
     if plan_lines is None:
         planned = db.session.execute(
             select(GrantPlanLine.beneficiary_id, GrantPlanLine.ict_category,
@@ -65,7 +68,9 @@ def grant_tracking(grant: Grant, plan_lines: list[GrantPlanLine] | None = None) 
     else:
         planned = [(line.beneficiary_id, line.ict_category, line.amount) for line in plan_lines]
     # Claimed and paid in one statement: a UNION ALL of the two grouped sums, tagged.
-    claimed_and_paid = db.session.execute(union_all(
+    nothing_yet = records is not None and not records[1] and not any(
+        claim.status in CLAIMED_STATUSES for claim in records[0])
+    claimed_and_paid = [] if nothing_yet else db.session.execute(union_all(
         select(literal("claimed"), ClaimLine.beneficiary_id, ClaimLine.ict_category,
                func.sum(ClaimLine.amount))
         .join(ExpenseClaim)

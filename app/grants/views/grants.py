@@ -21,7 +21,7 @@ from app.grants.services.agreement_document import agreement_document
 from app.grants.services.budgets import application_budget, beneficiaries_of, plan_lines_of
 from app.grants.services.listing import (
     attention_of,
-    beneficiaries_of_grant,
+    beneficiaries_and_plan_of,
     calls_of_visible_grants,
     list_grants,
 )
@@ -100,8 +100,9 @@ def prepare(application_id: int):
 def detail(grant_id: int):
     grant = get_grant(grant_id, by=current_user)
     claims, disbursements = grant_records(grant)
-    beneficiaries = beneficiaries_of_grant(grant)
-    tracking = grant_tracking(grant, plan_lines=grant.plan_lines)
+    beneficiaries = beneficiaries_and_plan_of(grant)  # grant.plan_lines too
+    tracking = grant_tracking(grant, plan_lines=grant.plan_lines,
+                              records=(claims, disbursements))
     plan_rows, plan_total = ict_plan(plan_lines_of(grant.plan_lines))
     codes = sorted(tracking.by_ict)
     chart = bar_chart(

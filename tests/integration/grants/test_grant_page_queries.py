@@ -3,7 +3,8 @@ more claims, payments or amendments add rows, never statements."""
 
 from app.core.extensions import db
 from app.grants.services import amendments
-from app.grants.services.tracking import grant_tracking
+from app.grants.services.listing import beneficiaries_and_plan_of
+from app.grants.services.tracking import grant_records, grant_tracking
 
 
 def _statements(client, count_queries, url: str) -> tuple[int, str]:
@@ -20,9 +21,26 @@ def test_tracking_from_the_loaded_plan_lines_equals_the_grouped_query(make_grant
     make_claim(case, lines=(("A", "broadband", "20000.00"),), approve=True)
     pay_installment(case, 1)
     queried = grant_tracking(case.grant)
-    loaded = grant_tracking(case.grant, plan_lines=case.grant.plan_lines)
+    expected_lines = [line.id for line in case.grant.plan_lines]
+    db.session.expire_all()
+    beneficiaries = beneficiaries_and_plan_of(case.grant)  # sets grant.plan_lines from its rows
+    assert [b.id for b in beneficiaries] == sorted(b.id for b in case.grant.beneficiaries)
+    assert [line.id for line in case.grant.plan_lines] == expected_lines and expected_lines
+    loaded = grant_tracking(case.grant, plan_lines=case.grant.plan_lines,
+                            records=grant_records(case.grant))
     assert loaded == queried
     assert loaded.total.planned > 0 and loaded.total.claimed > 0 and loaded.total.paid > 0
+
+
+def test_tracking_of_a_grant_with_nothing_claimed_or_paid_reads_no_sums(make_grant,
+                                                                         count_queries):
+    case = make_grant()
+    records, lines = grant_records(case.grant), list(case.grant.plan_lines)
+    with count_queries() as statements:
+        tracking = grant_tracking(case.grant, plan_lines=lines, records=records)
+    assert statements == []
+    assert tracking == grant_tracking(case.grant)
+    assert tracking.total.planned > 0 and tracking.total.claimed == tracking.total.paid == 0
 
 
 def test_grant_page_statements_do_not_grow_with_claims_payments_and_amendments(
