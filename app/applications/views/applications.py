@@ -37,9 +37,10 @@ def template_context() -> dict:
             "status_labels": APPLICATION_STATUS_LABELS}
 
 
-def status_names() -> dict[str, str]:
-    """The status labels translated once for a list page, not once per row."""
-    return {status: str(label) for status, label in APPLICATION_STATUS_LABELS.items()}
+def status_names(rows) -> dict[str, str]:
+    """The labels of the statuses the rows have, each translated once a page, not per row."""
+    return {status: str(APPLICATION_STATUS_LABELS.get(status, status))
+            for status in {row.status for row in rows}}
 
 
 @bp.get("/")
@@ -50,7 +51,7 @@ def mine():
     deadlines = {(row.closes_at, row.timezone): local_datetime(row.closes_at, row.timezone)
                  for row in applications.items}
     return render_template("applications/mine.html", applications=applications,
-                           deadlines=deadlines, status_names=status_names(),
+                           deadlines=deadlines, status_names=status_names(applications.items),
                            **template_context(),
                            detail_prefix=url_for("applications.detail",
                                                  application_id=0).removesuffix("0"))

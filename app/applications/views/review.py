@@ -35,7 +35,7 @@ def call_applications(reference: str):
                            # One url_for for the page, not one per row.
                            review_prefix=url_for("applications.review_application",
                                                  application_id=0).removesuffix("0/review"),
-                           status_names=status_names())
+                           status_names=status_names(applications.items))
 
 
 @bp.route("/<int:application_id>/review", methods=["GET", "POST"])
