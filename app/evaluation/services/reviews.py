@@ -29,6 +29,8 @@ class ProposalView:
     participants: list[dict]
     snapshot: dict | None  # None until the expert has declared no conflict
     review: Review | None
+    submission_id: int
+    snapshot_sha256: str
 
     @property
     def declared(self) -> bool:
@@ -62,7 +64,8 @@ def proposal_for_expert(assignment_id: int, *, by: User) -> ProposalView:
         title=application.get("title", row.application.title),
         participants=_cover_participants(snapshot),
         snapshot=snapshot if row.status == AssignmentStatus.ACCEPTED else None,
-        review=row.review)
+        review=row.review, submission_id=submission.id,
+        snapshot_sha256=submission.snapshot_sha256)
 
 
 def _accepted_assignment(assignment_id: int, by: User) -> Assignment:

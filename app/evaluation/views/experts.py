@@ -24,6 +24,7 @@ from app.evaluation.services import assignment as assignment_service
 from app.evaluation.services import consensus as consensus_service
 from app.evaluation.services import profiles, reviews
 from app.evaluation.views import bp
+from app.evaluation.views.proposal_text import proposal_text
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -93,6 +94,12 @@ def _review_form(view, data=None):
     return score_form(criteria.expert_criteria, criteria.min_comment_length, data=data)
 
 
+def _assignment_page(view, form):
+    return render_template("evaluation/assignment.html", view=view, form=form,
+                           proposal_text=proposal_text(view.submission_id, view.snapshot_sha256,
+                                                       view.snapshot))
+
+
 @bp.get("/assignments/<int:assignment_id>")
 @requires(Role.evaluator)
 def assignment(assignment_id: int):
@@ -100,7 +107,7 @@ def assignment(assignment_id: int):
     if not view.declared:
         return render_template("evaluation/declaration.html", view=view,
                                form=DeclarationForm())
-    return render_template("evaluation/assignment.html", view=view, form=_review_form(view))
+    return _assignment_page(view, _review_form(view))
 
 
 @bp.post("/assignments/<int:assignment_id>/declaration")
@@ -138,7 +145,7 @@ def review(assignment_id: int):
             flash(_("Review submitted.") if submit else _("Draft saved."), "success")
             return redirect(url_for("evaluation.assignment", assignment_id=assignment_id))
     view = reviews.proposal_for_expert(assignment_id, by=current_user)
-    return render_template("evaluation/assignment.html", view=view, form=form), 400
+    return _assignment_page(view, form), 400
 
 
 @bp.get("/assignments/<int:assignment_id>/attachments/<int:attachment_id>")
