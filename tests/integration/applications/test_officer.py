@@ -190,3 +190,25 @@ def test_the_pager_counts_the_submitted_applications_the_filter_keeps(
     assert "3 in all" in client.get(f"{url}?status=submitted").get_data(as_text=True)
     only = client.get(f"{url}?status=eligible").get_data(as_text=True)
     assert 'aria-label="Pages"' not in only and only.count("data-application=") == 1
+
+
+def test_a_refused_decision_is_tied_to_its_errors_and_keeps_the_choice(
+        client, closed_call, officer, make_consortium, sign_in):
+    consortium = make_consortium(call=closed_call)
+    _submit_directly(consortium)
+    sign_in(officer)
+    url = f"/applications/{consortium.application.id}/review"
+    fields = form_of(client, url)
+    assert fields["version"] == str(consortium.application.version) and fields["csrf_token"]
+    page = client.post(url, data={**fields, "decision": "eligible"}).get_data(as_text=True)
+    assert ('<ul class="form-control" id="decision"><li><input checked id="decision-0" '
+            'name="decision" required type="radio" value="eligible"> <label for="decision-0">'
+            'Eligible</label></li><li><input id="decision-1" ') in page
+    assert ('<textarea aria-describedby="reason-error" aria-invalid="true" '
+            'class="form-control is-invalid" id="reason" maxlength="2000" name="reason" '
+            'required rows="3">') in page
+    assert '<div id="reason-error" class="invalid-feedback d-block">Give the reason.</div>' in page
+    page = client.post(url, data={**fields, "reason": "Late."}).get_data(as_text=True)
+    assert ('<ul aria-describedby="decision-error" aria-invalid="true" '
+            'class="form-control is-invalid" id="decision">') in page
+    assert "Late.</textarea>" in page
