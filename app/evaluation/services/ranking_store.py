@@ -1,23 +1,33 @@
 """The ranking page's data without ranking on every request: the call's ranking is computed
 once and kept (RankingCache, one RankingCacheEntry per row, trail and reason included) until
 its inputs change (ranking_inputs.py bumps the generation) or the call itself does (its
-version: criteria, budget, status). A page then reads one summary row and its own entries."""
+version: criteria, budget, status). A page then reads one summary row and its own entries.
+
+A large call is ranked again by the job queue, not by the page that found it out of date:
+30,000 proposals take seconds and some 300 MB, which a web worker must neither make a person
+wait for nor keep afterwards. The page says the ranking is being computed meanwhile."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import User
+from app.applications.models import Application
 from app.calls.models import Call
 from app.core.database import utcnow
 from app.core.extensions import db
+from app.core.jobs import Job, JobStatus, enqueue_after_commit, job_function
 from app.evaluation.models import RankingCache, RankingCacheEntry
 from app.evaluation.rules.scoring import AwardCriteria, TieBreak
-from app.evaluation.services.calls import criteria_of, get_call_to_oversee
+from app.evaluation.services.calls import (
+    EVALUATED_STATUSES,
+    criteria_of,
+    get_call_to_oversee,
+)
 from app.evaluation.services.ranking import RankingResult, compute_ranking
 from app.evaluation.services.results import ranking_entries
 
@@ -44,8 +54,9 @@ class RankingPage:
 
     call: Call
     criteria: AwardCriteria
-    entries: CachedEntries
+    entries: CachedEntries | None  # None while the queue computes it (`job`)
     summary: dict
+    job: Job | None = None
 
     @property
     def budget(self) -> Decimal:
@@ -142,10 +153,14 @@ def _locked(call: Call):
 
 
 def ranking_page(call_id: int, *, by: User, page: int, per_page: int) -> RankingPage:
-    """The call's ranking, page `page`: read from the cache, ranked first if its inputs changed.
-    The caller commits, to keep a freshly computed ranking for the next requests."""
+    """The call's ranking, page `page`: read from the cache, ranked first if its inputs changed
+    (by the job queue for a large call: the page then holds its job, and no entries).
+    The caller commits, to keep a freshly computed ranking (or the queued job)."""
     call = get_call_to_oversee(call_id, by=by)
     cached = db.session.execute(select(*_CACHED).where(RankingCache.call_id == call.id)).first()
+    if not _is_fresh(cached, call) and _ranked_count(call) > INLINE_RANKING_LIMIT:
+        return RankingPage(call=call, criteria=criteria_of(call), entries=None, summary={},
+                           job=_ranking_job_for(call, by=by))
     if not _is_fresh(cached, call):
         cached = _locked(call)
     if _is_fresh(cached, call):
@@ -155,3 +170,33 @@ def ranking_page(call_id: int, *, by: User, page: int, per_page: int) -> Ranking
     entries = CachedEntries(page=page, per_page=per_page, max_per_page=None, error_out=False,
                             call_id=call.id, total=total)
     return RankingPage(call=call, criteria=criteria_of(call), entries=entries, summary=summary)
+
+
+# Above this many proposals to rank, the queue ranks (a second, a few dozen MB below it).
+INLINE_RANKING_LIMIT = 2000
+RANKING_JOB = "evaluation.ranking"
+
+
+def _ranked_count(call: Call) -> int:
+    return db.session.scalar(select(func.count()).where(
+        Application.call_id == call.id, Application.status.in_(EVALUATED_STATUSES)))
+
+
+def _ranking_job_for(call: Call, *, by: User) -> Job:
+    """The queued or running job ranking `call`, or a new one: officers who open the page
+    meanwhile follow the same job."""
+    subject = f"ranking:{call.id}"
+    job = db.session.scalar(select(Job).where(
+        Job.kind == RANKING_JOB, Job.subject == subject,
+        Job.status.in_((JobStatus.queued, JobStatus.running))).order_by(Job.id.desc()).limit(1))
+    return job or enqueue_after_commit(RANKING_JOB, by=by, subject=subject, call_id=call.id)
+
+
+@job_function(RANKING_JOB, timeout=15 * 60, service="ranking")
+def _rank_in_the_queue(job: Job, call_id: int) -> None:
+    """Rank under the call's cache lock, unless another run already did since."""
+    call = db.session.get(Call, call_id)
+    cached = _locked(call)
+    if not _is_fresh(cached, call):
+        _store(call, cached.inputs_generation)
+    job.message = "Ranked."

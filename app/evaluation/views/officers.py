@@ -144,6 +144,9 @@ def _ranking_page(call_id: int, *, publish_form=None, panel_forms=None, status: 
     result = ranking_store.ranking_page(call_id, by=current_user,
                                         page=request.args.get("page", 1, type=int),
                                         per_page=RANKING_PER_PAGE)
+    if result.job is not None:  # a large call, ranked by the queue meanwhile
+        db.session.commit()  # the job starts once committed
+        return render_template("evaluation/ranking_pending.html", call=result.call), status
     frozen = results.frozen_ranking(result.call)
     forms = dict(panel_forms or {})
     for group in result.unresolved:

@@ -1,0 +1,61 @@
+"""A large call is ranked again by the job queue, not by the page that found its ranking out of
+date (30,000 proposals would hold a web worker for seconds and leave it hundreds of MB bigger):
+the page says so, officers who open it meanwhile follow the same job, and once the job ran the
+page shows the ranking. Tests run jobs eagerly, right after the request commits."""
+
+from sqlalchemy import func, select
+
+from app.core.extensions import db
+from app.core.jobs import Job, JobStatus
+from app.evaluation.services import ranking_store
+from tests.integration.evaluation.test_ranking import ranking_world, scores  # noqa: F401
+
+
+def _ranking_jobs() -> list[Job]:
+    return list(db.session.scalars(select(Job).where(Job.kind == ranking_store.RANKING_JOB)))
+
+
+def test_a_large_call_is_ranked_by_the_queue_and_then_shown(monkeypatch, client, sign_in,
+                                                            ranking_world):
+    monkeypatch.setattr(ranking_store, "INLINE_RANKING_LIMIT", 1)  # two proposals are "large"
+    call, officer, driver, proposal = ranking_world()
+    top, second = proposal(scores("5", "4.5", "4.5")), proposal(scores("4", "4", "4"))
+    sign_in(officer)
+
+    first = client.get(f"/evaluation/calls/{call.id}/ranking")
+    page = first.get_data(as_text=True)
+    assert first.status_code == 200
+    assert 'id="ranking-pending"' in page and "data-application=" not in page
+    [job] = _ranking_jobs()
+    assert job.status == JobStatus.done and job.subject == f"ranking:{call.id}"
+
+    shown = client.get(f"/evaluation/calls/{call.id}/ranking").get_data(as_text=True)
+    assert 'id="ranking-pending"' not in shown
+    assert shown.index(f'data-application="{top.id}"') < shown.index(
+        f'data-application="{second.id}"')
+    assert len(_ranking_jobs()) == 1  # the kept ranking was read, not queued again
+
+
+def test_officers_follow_the_job_already_queued(monkeypatch, client, sign_in, ranking_world):
+    monkeypatch.setattr(ranking_store, "INLINE_RANKING_LIMIT", 1)
+    call, officer, driver, proposal = ranking_world()
+    proposal(scores("5", "4.5", "4.5"))
+    proposal(scores("4", "4", "4"))
+    waiting = Job(kind=ranking_store.RANKING_JOB, params={"call_id": call.id},
+                  subject=f"ranking:{call.id}", status=JobStatus.queued)
+    db.session.add(waiting)
+    db.session.commit()
+    sign_in(officer)
+
+    page = client.get(f"/evaluation/calls/{call.id}/ranking").get_data(as_text=True)
+    assert 'id="ranking-pending"' in page
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 1  # no second job
+
+
+def test_a_small_call_is_ranked_by_the_page_itself(client, sign_in, ranking_world):
+    call, officer, driver, proposal = ranking_world()
+    only = proposal(scores("5", "4.5", "4.5"))
+    sign_in(officer)
+    page = client.get(f"/evaluation/calls/{call.id}/ranking").get_data(as_text=True)
+    assert f'data-application="{only.id}"' in page
+    assert _ranking_jobs() == []
