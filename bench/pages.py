@@ -7,14 +7,15 @@ It makes two fresh PostgreSQL databases (127.0.0.1:5432) by `flask db upgrade`, 
 bulk inserts: the real Horizon 2020 consortia of bench/data (CORDIS, as bench.eligibility_cordis
 reads them) as submitted applications of one call under evaluation, their participants as
 directory organisations, three experts per proposal, an approved consensus for each, and grants
-with beneficiaries and payments due. The first database is small (--small consortia), the second
-at --scale. A fresh process, as a worker would be, then signs each page's user in and measures,
+with beneficiaries and payments due (bench/scale_data.py), then ranks the call as the job queue
+does (app/evaluation/services/ranking_store.py: a large call is never ranked by a page). The
+first database is small (--small consortia), the second at --scale. A fresh process, as a worker would be, then signs each page's user in and measures,
 through Flask's test client, the CPU time per request (the app's work and the test client's, as
 for the bare endpoint), the wall time (the database's work shows there), the SQL statements per
 request and the HTML size; the bare endpoint runs one SELECT and renders a small template.
 Verdict per page, as the issue sets them: at most 10 ms of CPU, at least 0.3 (detail pages) or
 0.2 (list pages) of the bare endpoint's rate, the same SQL count on both data sets, at most
-500 KB of HTML; and ours: at most 50 ms of wall time. The worker's peak memory after serving
+500 KB of HTML; and ours: at most 100 ms of wall time. The worker's peak memory after serving
 every page: at most 250 MB.
 """
 
@@ -34,7 +35,7 @@ from bench.scale_data import PASSWORD, seed
 CONSORTIA, GRANTS = 31451, 5000
 CPU_BUDGET_MS, HTML_BUDGET, MEMORY_BUDGET_MB = 10.0, 500_000, 250
 # Ours, not the issue's: CPU alone would hide a page that waits on a slow query.
-WALL_BUDGET_MS = 50.0
+WALL_BUDGET_MS = 100.0
 RATE_BUDGET = {"detail": 0.3, "list": 0.2}
 
 # (name, kind, user, address; {call}, {ref}, {application}, {grant} filled in), measured in
@@ -180,6 +181,13 @@ def run_on(name: str, consortia: int, grants: int, repeats: int, files: str) -> 
             db.session.execute(text("ANALYZE"))
             db.session.commit()
             seeded = time.perf_counter() - started
+            # As the job queue does once the consensus reports are in: the pages read it.
+            from app.evaluation.services.ranking_store import keep_ranking
+
+            started = time.perf_counter()
+            keep_ranking(ids["call"])
+            db.session.commit()
+            ids["ranked_in"] = time.perf_counter() - started
         # Served by a fresh process, as a worker would: its memory is the pages' alone.
         with multiprocessing.get_context("spawn").Pool(1) as worker:
             results, memory = worker.apply(serve_every_page, (url, files, ids, repeats))
@@ -235,7 +243,8 @@ def main() -> None:
                                             options.repeats, files)
     print(f"scale {options.scale}: {ids['consortia']:,} consortia ({ids['participants']:,} "
           f"participants, {ids['organisations']:,} organisations), {ids['grants']:,} grants; "
-          f"seeded in {seeded:.1f} s; small data set {options.small} consortia, 10 grants")
+          f"seeded in {seeded:.1f} s, ranked by the queue's job in {ids['ranked_in']:.1f} s; "
+          f"small data set {options.small} consortia, 10 grants")
     print(f"{'page':<22}{'kind':<8}{'CPU ms':>8}{'wall ms':>8}{'× bare':>8}{'SQL small':>10}"
           f"{'SQL':>6}{'HTML KB':>9}  verdict")
     for name, kind, cpu, wall, rate, sql_small, sql, html, verdict in verdicts(small, large):

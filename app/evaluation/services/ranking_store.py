@@ -192,11 +192,16 @@ def _ranking_job_for(call: Call, *, by: User) -> Job:
     return job or enqueue_after_commit(RANKING_JOB, by=by, subject=subject, call_id=call.id)
 
 
-@job_function(RANKING_JOB, timeout=15 * 60, service="ranking")
-def _rank_in_the_queue(job: Job, call_id: int) -> None:
-    """Rank under the call's cache lock, unless another run already did since."""
+def keep_ranking(call_id: int) -> None:
+    """Rank the call and keep it, under its cache lock, unless another run did since (the
+    job's work; the caller commits)."""
     call = db.session.get(Call, call_id)
     cached = _locked(call)
     if not _is_fresh(cached, call):
         _store(call, cached.inputs_generation)
+
+
+@job_function(RANKING_JOB, timeout=15 * 60, service="ranking")
+def _rank_in_the_queue(job: Job, call_id: int) -> None:
+    keep_ranking(call_id)
     job.message = "Ranked."
