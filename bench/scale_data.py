@@ -214,7 +214,11 @@ def seed(consortia: int, grants: int) -> dict:
     _bulk(GrantBeneficiary, beneficiary_rows)
     _bulk(Installment, installment_rows)
     db.session.commit()
-    return {"call": call.id, "ref": call.reference, "application": mine[-1],
+    # Partner suggestions search the whole directory only for a consortium that lacks
+    # partners: the applicant's smallest one (a single member in the CORDIS data).
+    lonely = min(mine, key=lambda application_id: (len(first_participants[application_id]),
+                                                   -application_id))
+    return {"call": call.id, "ref": call.reference, "application": mine[-1], "lonely": lonely,
             "grant": grant_ids[0], "assignment": assignment_ids[0],
             "organisation": next(iter(organisation_ids.values())), "secret": SECRET,
             "emails": {k: u.email for k, u in people.items()},
