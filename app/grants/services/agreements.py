@@ -32,6 +32,7 @@ from app.grants.services import state_aid
 from app.grants.services.agreement_document import agreement_document
 from app.grants.services.budgets import application_budget, beneficiaries_of
 from app.grants.services.languages import language_of
+from app.grants.services.paging import paginate
 from app.grants.services.permissions import (
     get_grant,
     is_admin,
@@ -64,7 +65,7 @@ def funded_without_grant(*, by: User, page: int = 1):
         if not by.is_staff_of(by.funder_id, Role.programme_officer):
             query = query.where(false())
         query = query.where(Call.funder_id == by.funder_id)
-    return db.paginate(query, page=page, per_page=AWAITING_PER_PAGE, error_out=False)
+    return paginate(query, page=page, per_page=AWAITING_PER_PAGE)
 
 
 def get_funded_application(application_id: int, *, by: User) -> Application:

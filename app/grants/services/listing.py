@@ -13,6 +13,7 @@ from app.calls.models import Call
 from app.core.extensions import db
 from app.grants.models import ExpenseClaim, Grant, GrantBeneficiary, GrantPlanLine, Installment
 from app.grants.rules.lifecycle import ClaimStatus, GrantStatus, InstallmentStatus
+from app.grants.services.paging import paginate
 from app.grants.services.permissions import visible_to
 
 PER_PAGE = 25
@@ -27,7 +28,7 @@ def list_grants(*, by: User, call_id: int | None = None, status: str = "", page:
         query = query.where(Grant.status == status)
     # Only the columns a list shows: a call's rules and criteria, an application's stored
     # eligibility report and a grant's payment model are JSON that would be decoded per row.
-    return db.paginate(
+    return paginate(
         query.options(
             load_only(Grant.agreement_number, Grant.status, Grant.awarded_amount,
                       Grant.disbursed_amount, Grant.call_id, Grant.application_id,
@@ -36,7 +37,7 @@ def list_grants(*, by: User, call_id: int | None = None, status: str = "", page:
             joinedload(Grant.call, innerjoin=True).load_only(Call.reference, Call.currency),
             joinedload(Grant.application, innerjoin=True).load_only(Application.acronym))
         .order_by(Grant.prepared_at.desc(), Grant.id.desc()),
-        page=page, per_page=PER_PAGE, error_out=False)
+        page=page, per_page=PER_PAGE)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def calls_of_visible_grants(*, by: User) -> list[Call]:
 
 def beneficiaries_and_plan_of(grant: Grant) -> list[GrantBeneficiary]:
     """The grant's beneficiaries (organisations loaded) and, in the same statement, its
-    ICT plan: `grant.plan_lines` is set from the rows rather than read again."""
+    ICT plan: `grant.beneficiaries` and `grant.plan_lines` are set from the rows rather than
+    read again (the bank details link reads the former)."""
     beneficiaries: dict[int, GrantBeneficiary] = {}
     lines: list[GrantPlanLine] = []
     for beneficiary, line in db.session.execute(
@@ -91,4 +93,5 @@ def beneficiaries_and_plan_of(grant: Grant) -> list[GrantBeneficiary]:
         if line is not None:
             lines.append(line)
     set_committed_value(grant, "plan_lines", sorted(lines, key=lambda line: line.id))
-    return list(beneficiaries.values())
+    set_committed_value(grant, "beneficiaries", list(beneficiaries.values()))  # same order
+    return grant.beneficiaries

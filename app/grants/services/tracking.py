@@ -23,6 +23,7 @@ from app.grants.models import (
     Installment,
 )
 from app.grants.rules.lifecycle import COMMITTED_GRANT_STATUSES, ClaimStatus, InstallmentStatus
+from app.grants.services.paging import paginate
 from app.grants.services.permissions import is_admin
 
 ZERO = Decimal("0.00")
@@ -209,7 +210,7 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None,
     due = (scope & Installment.status.in_((InstallmentStatus.PAYABLE, InstallmentStatus.PLANNED))
            & (Installment.due_date <= today + timedelta(days=90)))
     # A page of the installments due; the sums cover all of them, added up by the database.
-    result.upcoming = db.paginate(
+    result.upcoming = paginate(
         select(Installment).join(Grant).where(due)
         .options(load_only(Installment.due_date, Installment.kind, Installment.status,
                            Installment.payable_amount, Installment.planned_amount,
@@ -219,17 +220,18 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None,
                  .load_only(Grant.agreement_number, Grant.call_id)
                  .joinedload(Grant.call, innerjoin=True).load_only(Call.currency))
         .order_by(Installment.due_date, Installment.id),
-        page=page, per_page=UPCOMING_PER_PAGE, error_out=False)
+        page=page, per_page=UPCOMING_PER_PAGE)
     within_30 = Installment.due_date <= today + timedelta(days=30)
-    amount = func.coalesce(Installment.payable_amount, Installment.planned_amount)  # .amount
-    for currency, due_90, due_30 in db.session.execute(
-            select(Call.currency, func.sum(amount), func.sum(case((within_30, amount))))
-            .select_from(Installment).join(Grant).join(Grant.call).where(due)
-            .group_by(Call.currency)).all():
-        result.of(currency).due_90 += _amount(due_90)
-        result.of(currency).due_30 += _amount(due_30)
-    # The four breakdowns in one statement: a UNION ALL of grouped sums, each tagged with the
-    # table (by_country or by_ict) and the figure (planned or paid) it adds to.
+    due_amount = func.coalesce(Installment.payable_amount, Installment.planned_amount)
+
+    def due_sum(attribute: str, summed):
+        return (select(literal("due"), literal(attribute), Call.currency, literal(""),
+                       func.sum(summed))
+                .select_from(Installment).join(Grant).join(Grant.call).where(due)
+                .group_by(Call.currency))
+
+    # The sums due and the four breakdowns in one statement: a UNION ALL of grouped sums,
+    # each tagged with the table (due, by_country or by_ict) and the figure it adds to.
     def grouped(table: str, attribute: str, key, amount, *joins):
         query = select(literal(table), literal(attribute), Call.currency, key, func.sum(amount))
         query = query.select_from(amount.class_)
@@ -246,8 +248,14 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None,
             grouped("by_ict", "planned", GrantPlanLine.ict_category, GrantPlanLine.amount,
                     (Grant, GrantPlanLine.grant_id == Grant.id)),
             grouped("by_ict", "paid", DisbursementShare.ict_category, DisbursementShare.amount,
-                    DisbursementShare.beneficiary, GrantBeneficiary.grant))).all():
-        _add(getattr(result.of(currency), table), key, attribute, _amount(amount))
+                    DisbursementShare.beneficiary, GrantBeneficiary.grant),
+            due_sum("due_90", due_amount),
+            due_sum("due_30", case((within_30, due_amount))))).all():
+        figures = result.of(currency)
+        if table == "due":
+            setattr(figures, attribute, getattr(figures, attribute) + _amount(amount))
+        else:
+            _add(getattr(figures, table), key, attribute, _amount(amount))
     return result
 
 

@@ -24,13 +24,17 @@ def overview_page():
     figures = overview(by=current_user, call_id=call_id,
                        page=request.args.get("page", 1, type=int))
     charts: dict[str, dict] = {}
+    country_names: dict[str, str] = {}  # each country named once, for the charts and tables
     for currency, money in figures.currencies.items():
         countries, codes = sorted(money.by_country), sorted(money.by_ict)
         charts[currency] = {}
+        for code in countries:
+            if code not in country_names:
+                country_names[code] = country_name(code)
         if countries:
             charts[currency]["country"] = bar_chart(
                 _("Committed and disbursed by country (%(currency)s)", currency=currency),
-                [country_name(c) for c in countries],
+                [country_names[c] for c in countries],
                 {_("Committed"): [money.by_country[c].planned for c in countries],
                  _("Disbursed"): [money.by_country[c].paid for c in countries]},
                 currency=currency)
@@ -43,4 +47,5 @@ def overview_page():
                  _("Paid"): [money.by_ict[c].paid for c in codes]}, currency=currency)
     return render_template("grants/overview.html", figures=figures, calls=calls,
                            call_id=call_id, charts=charts, ict_labels=ICT_CATEGORY_NAMES,
+                           country_names=country_names,
                            today=date.today())
