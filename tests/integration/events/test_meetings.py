@@ -205,7 +205,7 @@ def test_agendas_catalogue_and_table_plan_are_pdfs(app, client_for, make_event, 
 def test_feedback_and_an_application_started_from_a_meeting(app, client_for, make_call,
                                                             make_event, register_org):
     call = make_call()
-    event = make_event(calls=[call], starts_in=timedelta(hours=-1))
+    event = make_event(calls=[call], starts_in=timedelta(days=-1))  # began yesterday 08:00
     alpine, graz = register_org(event, country="AT"), register_org(event, country="DE")
     meeting = Meeting(event_id=event.id, requester_id=alpine.id, invitee_id=graz.id,
                       pair_key=meetings.pair_key(alpine.id, graz.id),
