@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.accounts.models import User
 from app.applications.models import Application, ApplicationStatus, Participant, ParticipantRole
 from app.applications.services.checklist import Checklist, build_checklist
+from app.applications.services.paging import paginate_counted
 from app.calls.models import Call
 from app.calls.rules.lifecycle import CallKind, CallStatus
 from app.calls.services.calls import can_manage
@@ -21,7 +22,6 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from app.core.extensions import db
-from app.core.paging import paginate_rows
 
 MY_APPLICATIONS_PER_PAGE = 20
 # Until the deadline a submitted or withdrawn application may still change and be resubmitted.
@@ -266,4 +266,8 @@ def my_applications_page(*, by: User, page: int = 1, per_page: int | None = None
              .join(Call, Call.id == Application.call_id)
              .where(Participant.contact_user_id == by.id, Participant.accepted_at.is_not(None))
              .order_by(Call.closes_at.desc(), Application.id.desc(), Participant.id))
-    return paginate_rows(query, page=page, per_page=per_page or MY_APPLICATIONS_PER_PAGE)
+    # Each participation is one row of the list (its application and call always exist).
+    count = select(func.count()).select_from(Participant).where(
+        Participant.contact_user_id == by.id, Participant.accepted_at.is_not(None))
+    return paginate_counted(query, count, page=page,
+                            per_page=per_page or MY_APPLICATIONS_PER_PAGE)

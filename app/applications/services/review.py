@@ -17,13 +17,13 @@ from app.applications.models import (
 )
 from app.applications.rules.submission import deadline_passed
 from app.applications.services.applications import flush_or_conflict
+from app.applications.services.paging import paginate_counted
 from app.calls.models import Call
 from app.calls.services.calls import can_manage
 from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import DomainError, NotFound
 from app.core.extensions import db
-from app.core.paging import RowPagination
 
 # Statuses an application can have once submitted; the officer filters by them.
 OFFICER_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE,
@@ -103,13 +103,6 @@ def list_call_applications(call: Call, *, status: str | None = None, sort: str =
     return applications, submissions
 
 
-class _CountedRowPagination(RowPagination):
-    """Rows of a SELECT counted by a statement of their own."""
-
-    def _query_count(self) -> int:
-        return db.session.scalar(self._query_args["counted_by"])
-
-
 class ScreeningRow(NamedTuple):
     """One line of the screening list: the application and its latest submission's figures."""
     id: int
@@ -141,9 +134,8 @@ def screening_page(call: Call, *, status: str | None = None, sort: str = "submit
         query = (query.join(latest, latest.c.application_id == Application.id)
                  .join(Submission, _latest_submission_join(latest)))
     count = select(func.count()).select_from(Application).where(*conditions)
-    pagination = _CountedRowPagination(page=page, per_page=SCREENING_PER_PAGE,
-                                       max_per_page=None, error_out=False,
-                                       select=query.order_by(*_order(sort)), counted_by=count)
+    pagination = paginate_counted(query.order_by(*_order(sort)), count, page=page,
+                                  per_page=SCREENING_PER_PAGE)
     ids = [row.id for row in pagination.items]
     figures, coordinators = _latest_figures(ids), _coordinators(ids)
     pagination.items = [ScreeningRow(*row, *figures[row.id], coordinator=coordinators.get(row.id))
