@@ -1,7 +1,9 @@
 """Who may see and act on which grant: the record-level rules every grant service applies."""
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
@@ -9,7 +11,7 @@ from app.applications.models import Application, Participant, ParticipantRole
 from app.calls.models import Call
 from app.core.errors import Forbidden, NotFound
 from app.core.extensions import db
-from app.grants.models import Grant
+from app.grants.models import Disbursement, ExpenseClaim, Grant, GrantAmendment
 
 
 def is_admin(user: User) -> bool:
@@ -54,6 +56,32 @@ def visible_to(user: User) -> ColumnElement[bool]:
 
 def get_grant(grant_id: int, *, by: User, for_update: bool = False) -> Grant:
     """The grant if `by` may see it; NotFound otherwise (others may not learn it exists)."""
+    grant = db.session.scalar(_grant_query(grant_id, for_update))
+    return _visible(grant, by)
+
+
+@dataclass(frozen=True)
+class Records:
+    """Whether a grant has any claim, payment or amendment yet."""
+
+    claims: bool
+    payments: bool
+    amendments: bool
+
+
+def get_grant_and_records(grant_id: int, *, by: User) -> tuple[Grant, Records]:
+    """As get_grant, and in the same statement whether it has claims, payments and
+    amendments: the grant page reads none of them for a grant that has none yet."""
+    def any_of(model) -> ColumnElement[bool]:
+        return exists().where(model.grant_id == Grant.id)
+
+    row = db.session.execute(_grant_query(grant_id, False).add_columns(
+        any_of(ExpenseClaim), any_of(Disbursement), any_of(GrantAmendment))).first()
+    grant = _visible(row[0] if row else None, by)
+    return grant, Records(*row[1:])
+
+
+def _grant_query(grant_id: int, for_update: bool) -> Select:
     query = select(Grant).where(Grant.id == grant_id)
     if for_update:
         # FOR UPDATE on PostgreSQL; SQLite ignores it and relies on conditional UPDATEs.
@@ -65,7 +93,10 @@ def get_grant(grant_id: int, *, by: User, for_update: bool = False) -> Grant:
         query = query.options(
             joinedload(Grant.call, innerjoin=True),
             joinedload(Grant.application, innerjoin=True).selectinload(Application.participants))
-    grant = db.session.scalar(query)
+    return query
+
+
+def _visible(grant: Grant | None, by: User) -> Grant:
     if grant is None or not can_view(by, grant):
         raise NotFound(_("There is no such grant, or you may not see it."))
     return grant

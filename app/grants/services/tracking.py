@@ -126,17 +126,19 @@ def grant_timeline(grant: Grant, claims: list[ExpenseClaim],
     return sorted(events, key=lambda e: e.at)
 
 
-def grant_records(grant: Grant) -> tuple[list[ExpenseClaim], list[Disbursement]]:
+def grant_records(grant: Grant, *, has_claims: bool = True, has_payments: bool = True,
+                  ) -> tuple[list[ExpenseClaim], list[Disbursement]]:
+    """`has_claims`, `has_payments`: False when the caller knows there are none (not read)."""
     claims = list(db.session.scalars(
         select(ExpenseClaim).where(ExpenseClaim.grant_id == grant.id)
-        .order_by(ExpenseClaim.period, ExpenseClaim.id)))
+        .order_by(ExpenseClaim.period, ExpenseClaim.id))) if has_claims else []
     # The grant's schedule, loaded once: each payment's installment is then found in it
     # (a selectinload would read the installments a second time for the page's schedule).
     grant.installments  # noqa: B018
     disbursements = list(db.session.scalars(
         select(Disbursement).where(Disbursement.grant_id == grant.id)
         .options(selectinload(Disbursement.executed_by).lazyload(User.role_rows))
-        .order_by(Disbursement.executed_at, Disbursement.id)))
+        .order_by(Disbursement.executed_at, Disbursement.id))) if has_payments else []
     return claims, disbursements
 
 
@@ -215,7 +217,7 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None,
         .options(load_only(Installment.due_date, Installment.kind, Installment.status,
                            Installment.payable_amount, Installment.planned_amount,
                            Installment.grant_id),
-                 # Joined to the page's SELECT (the count ignores them): two statements.
+                 # Joined to the page's SELECT, which brings its total too: one statement.
                  joinedload(Installment.grant, innerjoin=True)
                  .load_only(Grant.agreement_number, Grant.call_id)
                  .joinedload(Grant.call, innerjoin=True).load_only(Call.currency))

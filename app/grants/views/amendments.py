@@ -37,11 +37,12 @@ class AmendmentsPanel:
     decision_form: AmendmentDecisionForm | None  # only when the user may decide or withdraw
 
 
-def amendments_panel(grant: Grant, user) -> AmendmentsPanel:
+def amendments_panel(grant: Grant, user, *, any_amendment: bool = True) -> AmendmentsPanel:
+    """`any_amendment`: False when the caller knows there is none yet (nothing is read)."""
     side = amendments.side_of(user, grant)
     # One query: the open proposal (at most one, a unique index) and the version in force
     # (the highest accepted one) are read from the history rather than asked for again.
-    history = amendments.amendments_of(grant, with_people=True)
+    history = amendments.amendments_of(grant, with_people=True) if any_amendment else []
     proposal = next((a for a in history if a.status == AmendmentStatus.PROPOSED), None)
     version = max((a.version for a in history if a.version is not None),
                   default=amendment_rules.FIRST_VERSION)

@@ -25,7 +25,12 @@ from app.grants.services.listing import (
     calls_of_visible_grants,
     list_grants,
 )
-from app.grants.services.permissions import get_grant, is_coordinator
+from app.grants.services.permissions import (
+    get_grant,
+    get_grant_and_records,
+    is_coordinator,
+    visible_to,
+)
 from app.grants.services.statements import payment_statement_pdf
 from app.grants.services.tracking import grant_records, grant_timeline, grant_tracking
 from app.grants.views import bp
@@ -48,10 +53,12 @@ def _page() -> int:
 def index():
     call_id = request.args.get("call_id", type=int)
     status = request.args.get("status", "")
-    grants = list_grants(by=current_user, call_id=call_id, status=status, page=_page())
+    visible = visible_to(current_user)  # built once for the list and its calls
+    grants = list_grants(by=current_user, call_id=call_id, status=status, page=_page(),
+                         visible=visible)
     return render_template(
         "grants/index.html", grants=grants, attention=attention_of(grants.items),
-        calls=calls_of_visible_grants(by=current_user), call_id=call_id,
+        calls=calls_of_visible_grants(by=current_user, visible=visible), call_id=call_id,
         status=status, statuses=list(GrantStatus),
         awaiting=agreements.funded_without_grant(
             by=current_user, page=request.args.get("awaiting_page", 1, type=int)))
@@ -98,8 +105,9 @@ def prepare(application_id: int):
 @bp.get("/<int:grant_id>")
 @signed_in
 def detail(grant_id: int):
-    grant = get_grant(grant_id, by=current_user)
-    claims, disbursements = grant_records(grant)
+    grant, records = get_grant_and_records(grant_id, by=current_user)
+    claims, disbursements = grant_records(grant, has_claims=records.claims,
+                                          has_payments=records.payments)
     beneficiaries = beneficiaries_and_plan_of(grant)  # grant.plan_lines too
     tracking = grant_tracking(grant, plan_lines=grant.plan_lines,
                               records=(claims, disbursements))
@@ -125,7 +133,7 @@ def detail(grant_id: int):
         confirm_form=ConfirmForm() if can_accept or can_sign else None,
         is_coordinator=is_coordinator(current_user, grant),
         is_finance=current_user.is_staff_of(grant.call.funder_id, Role.finance_officer),
-        amendments=amendments_panel(grant, current_user))
+        amendments=amendments_panel(grant, current_user, any_amendment=records.amendments))
 
 
 def _confirmed_action(grant_id: int, action, done):

@@ -70,3 +70,21 @@ def test_grant_page_statements_do_not_grow_with_claims_payments_and_amendments(
     assert "Work package 4" in page and "Work package 3" in page and "Period 2" in page
     assert page.count("Payment executed:") == 2
     assert more == few
+
+
+def test_a_new_grant_page_reads_no_claims_payments_or_amendments(client, sign_in, count_queries,
+                                                                 make_grant, make_claim,
+                                                                 pay_installment):
+    case = make_grant()
+    url = f"/grants/{case.grant.id}"
+    sign_in(case.finance)
+    new, page = _statements(client, count_queries, url)
+    for text in ("No claim yet.", "Nothing paid yet.", "No amendment yet."):
+        assert text in page, text
+    make_claim(case, approve=True)
+    pay_installment(case, 1)
+    db.session.expire_all()
+    with_records, page = _statements(client, count_queries, url)
+    assert "No claim yet." not in page and "Nothing paid yet." not in page
+    # The claims, the payments (with who recorded them) and their sums: read only now.
+    assert with_records > new
