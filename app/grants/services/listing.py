@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import ColumnElement, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,9 +19,11 @@ from app.grants.services.permissions import visible_to
 PER_PAGE = 25
 
 
-def list_grants(*, by: User, call_id: int | None = None, status: str = "", page: int = 1):
-    """The grants `by` may know, newest first; an unknown status filters nothing."""
-    query = select(Grant).where(visible_to(by))
+def list_grants(*, by: User, call_id: int | None = None, status: str = "", page: int = 1,
+                visible: ColumnElement[bool] | None = None):
+    """The grants `by` may know, newest first; an unknown status filters nothing.
+    `visible`: visible_to(by), when the caller has it already."""
+    query = select(Grant).where(visible_to(by) if visible is None else visible)
     if call_id:
         query = query.where(Grant.call_id == call_id)
     if status in set(GrantStatus):
@@ -33,7 +35,7 @@ def list_grants(*, by: User, call_id: int | None = None, status: str = "", page:
             load_only(Grant.agreement_number, Grant.status, Grant.awarded_amount,
                       Grant.disbursed_amount, Grant.call_id, Grant.application_id,
                       Grant.prepared_at),
-            # Joined to the page's SELECT (the count ignores them): two statements, not four.
+            # Joined to the page's SELECT, which brings its total too (paging.py): one statement.
             joinedload(Grant.call, innerjoin=True).load_only(Call.reference, Call.currency),
             joinedload(Grant.application, innerjoin=True).load_only(Application.acronym))
         .order_by(Grant.prepared_at.desc(), Grant.id.desc()),
@@ -69,10 +71,11 @@ def attention_of(grants: Iterable[Grant]) -> dict[int, Attention]:
             for grant_id in ids if grant_id in claims or grant_id in payable}
 
 
-def calls_of_visible_grants(*, by: User) -> list[Call]:
+def calls_of_visible_grants(*, by: User, visible: ColumnElement[bool] | None = None,
+                            ) -> list[Call]:
     """The calls to filter the list by: those with a grant `by` may know."""
     return list(db.session.scalars(select(Call).where(
-        Call.id.in_(select(Grant.call_id).where(visible_to(by))))
+        Call.id.in_(select(Grant.call_id).where(visible_to(by) if visible is None else visible)))
         .options(load_only(Call.reference)).order_by(Call.reference)))
 
 
