@@ -117,6 +117,9 @@ def test_marking_eligibility_is_audited_with_its_reason(client, closed_call, off
     assert event.actor_id == officer.id and event.target_id == str(application.id)
     assert event.data["reason"] == "The technical annex is unsigned."
     assert event.data["decision"] == "ineligible" and event.data["previous"] == "submitted"
+    page = client.get(url).get_data(as_text=True)  # the decision, its author and reason shown
+    assert f"Marked <strong>ineligible</strong> by {officer.name}" in page
+    assert "The technical annex is unsigned." in page
 
 
 def test_eligibility_waits_for_the_deadline(client, make_call, make_user, make_consortium,
