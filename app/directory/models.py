@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -69,6 +70,20 @@ class OrganisationSearch(db.Model):
         autoincrement=False)
     name_text: Mapped[str] = mapped_column(String(400), default="")
     body_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class DirectoryGeneration(db.Model):
+    """One row counting the transactions that changed an organisation, its profile or its
+    search text (services/kept_directory.py bumps it as they flush), so that a process may keep
+    the directory as read at one generation. A change that bypasses the ORM bumps it itself
+    (search.rebuild_index). `epoch` is drawn when the row is made: a database emptied and
+    filled again never repeats an (epoch, generation) that a process keeps."""
+
+    __tablename__ = "directory_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # always 1
+    epoch: Mapped[str] = mapped_column(String(32))
+    generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ContactRequestStatus(StrEnum):

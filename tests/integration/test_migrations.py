@@ -68,6 +68,8 @@ MIGRATION_SHA256 = {
         "29bcbd1dfd3538e1c332b49225e10e1105ca84b2d45558675ac39ff1586642a7",
     "0030_screening_index.py":
         "ed993e71f1949dc8713f58199eeafbcb7f4fa85f12379c38af9f93e19e382bd3",
+    "0031_directory_generation.py":
+        "db67dc4edea9cdd63ee61a91b4c9b197c818d60113b91c06c656fa2b735c52af",
 }
 
 

@@ -1,6 +1,7 @@
 """Partner suggestions for an application: its consortium and the directory, ranked purely."""
 
-from collections.abc import Iterator
+import hashlib
+import json
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -23,6 +24,7 @@ from app.core.errors import Forbidden, NotFound
 from app.core.extensions import db
 from app.directory.models import ContactRequest, OrganisationProfile, OrganisationSearch
 from app.directory.rules.suggestions import Candidate, SuggestionResult, suggest_partners
+from app.directory.services.kept_directory import kept
 from app.directory.services.search import profiles_by_organisation
 
 SUGGESTIONS_SHOWN = 20
@@ -59,8 +61,8 @@ def taken_organisations(application: Application) -> set[int]:
     return taken
 
 
-def _candidates(excluded: set[int]) -> Iterator[Candidate]:
-    """Every other organisation of the directory, read as plain rows (no ORM objects)."""
+def _candidates() -> list[Candidate]:
+    """Every organisation of the directory, read as plain rows (no ORM objects)."""
     query = (select(Organisation.id, Organisation.name, Organisation.country,
                     Organisation.org_type, Organisation.is_sme, Organisation.fields_of_science,
                     Organisation.controller_id, Organisation.control_status,
@@ -69,30 +71,42 @@ def _candidates(excluded: set[int]) -> Iterator[Candidate]:
              .outerjoin(OrganisationSearch, OrganisationSearch.organisation_id == Organisation.id)
              .outerjoin(OrganisationProfile,
                         OrganisationProfile.organisation_id == Organisation.id))
-    if excluded:
-        query = query.where(Organisation.id.not_in(sorted(excluded)))
+    candidates = []
     for (org_id, name, country, org_type, is_sme, fields, controller, control, text,
          looking, ict_interests) in db.session.execute(query):
         if control == ControlStatus.NONE:
             controller = None
-        yield Candidate(key=str(org_id), name=name, country=country, org_type=org_type,
-                        is_sme=bool(is_sme), fields_of_science=tuple(fields or ()),
-                        controller=str(controller) if controller else None,
-                        public_owner=control == ControlStatus.PUBLIC_OWNER, text=text or "",
-                        looking_for_partners=bool(looking),
-                        ict_interests=tuple(ict_interests or ()))
+        candidates.append(Candidate(
+            key=str(org_id), name=name, country=country, org_type=org_type,
+            is_sme=bool(is_sme), fields_of_science=tuple(fields or ()),
+            controller=str(controller) if controller else None,
+            public_owner=control == ControlStatus.PUBLIC_OWNER, text=text or "",
+            looking_for_partners=bool(looking), ict_interests=tuple(ict_interests or ())))
+    return candidates
 
 
 def suggestion_result(application: Application, *,
                       limit: int = SUGGESTIONS_SHOWN) -> SuggestionResult:
+    """The ranked suggestions, kept per process for the same inputs and directory generation
+    (services/kept_directory.py): the ranking reads the whole directory."""
     call = application.call
-    members = members_of(application, budget_of(application))
-    return suggest_partners(
-        members, rules_of(call), _candidates(taken_organisations(application)),
-        on=association_day(call.closes_at, call.timezone),
-        application_text=f"{application.title}\n{application.abstract}",
-        application_ict=application.ict_categories or (),
-        limit=limit)
+    members = tuple(members_of(application, budget_of(application)))
+    rules = rules_of(call)
+    on = association_day(call.closes_at, call.timezone)
+    text = f"{application.title}\n{application.abstract}"
+    ict = tuple(application.ict_categories or ())
+    excluded = frozenset(str(key) for key in taken_organisations(application))
+    inputs = repr((members, json.dumps(rules, sort_keys=True, default=str), on, text, ict,
+                   sorted(excluded), limit))
+
+    def compute(directory) -> SuggestionResult:
+        def others():  # read only if some check can be fixed (a complete consortium: never)
+            yield from (c for c in directory() if c.key not in excluded)
+
+        return suggest_partners(members, rules, others(), on=on, application_text=text,
+                                application_ict=ict, limit=limit)
+
+    return kept(hashlib.sha256(inputs.encode()).hexdigest(), compute, _candidates)
 
 
 def suggestions_for(application_id: int, *, by: User,
