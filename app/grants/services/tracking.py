@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import case, func, literal, select, true, union_all
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.accounts.models import Organisation, User
@@ -176,6 +176,8 @@ class Overview:
     currencies: dict[str, CurrencyFigures] = field(default_factory=dict)
     calls: list[CallLine] = field(default_factory=list)
     upcoming: Pagination | None = None  # a page of the installments due within 90 days
+    choices: list[Call] = field(default_factory=list)  # the calls with a grant, to pick one
+    call_id: int | None = None  # the call shown, if one of the choices; None: all of them
 
     def of(self, currency: str) -> CurrencyFigures:
         return self.currencies.setdefault(currency, CurrencyFigures())
@@ -189,23 +191,34 @@ def _amount(value: Decimal | None) -> Decimal:
 def overview(*, by: User, call_id: int | None = None, today: date | None = None,
              page: int = 1) -> Overview:
     """Committed vs disbursed for the officer's funder (or one of its calls); admins see all.
+    A call that is not one of those with a grant `by` may see shows them all (call_id None).
 
     Every total is grouped by the call's currency: EUR and other currencies never mix.
     """
     today = today or date.today()
-    scope = Grant.status.in_(COMMITTED_GRANT_STATUSES)
+    committed = Grant.status.in_(COMMITTED_GRANT_STATUSES)
+    scope = committed
     if not is_admin(by):
         scope = scope & Grant.call_id.in_(select(Call.id).where(Call.funder_id == by.funder_id))
-    if call_id:
-        scope = scope & (Grant.call_id == call_id)
     result = Overview()
-    for call, count, committed, disbursed in db.session.execute(
-            select(Call, func.count(Grant.id), func.sum(Grant.awarded_amount),
-                   func.sum(Grant.disbursed_amount))
-            .join(Grant, Grant.call_id == Call.id).where(scope)
-            .options(load_only(Call.reference, Call.currency))  # not a call's JSON columns
-            .group_by(Call.id).order_by(Call.reference)).all():
-        line = CallLine(call, count, _amount(committed), _amount(disbursed))
+    # One statement for the calls with a grant (the page's choice of call) and, for their
+    # committed grants, each call's line.
+    rows = db.session.execute(
+        select(Call, func.sum(case((committed, 1), else_=0)),
+               func.sum(case((committed, Grant.awarded_amount))),
+               func.sum(case((committed, Grant.disbursed_amount))))
+        .join(Grant, Grant.call_id == Call.id)
+        .where(true() if is_admin(by) else Call.funder_id == by.funder_id)
+        .options(load_only(Call.reference, Call.title, Call.currency))  # no JSON columns
+        .group_by(Call.id).order_by(Call.reference)).all()
+    result.choices = [row[0] for row in rows]
+    result.call_id = call_id if call_id in {call.id for call in result.choices} else None
+    if result.call_id:
+        scope = scope & (Grant.call_id == result.call_id)
+    for call, count, committed_amount, disbursed in rows:
+        if not count or result.call_id not in (None, call.id):
+            continue
+        line = CallLine(call, count, _amount(committed_amount), _amount(disbursed))
         result.calls.append(line)
         result.of(call.currency).committed += line.committed
         result.of(call.currency).disbursed += line.disbursed
@@ -260,10 +273,3 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None,
             _add(getattr(figures, table), key, attribute, _amount(amount))
     return result
 
-
-def calls_with_grants(*, by: User) -> list[Call]:
-    query = (select(Call).where(Call.id.in_(select(Grant.call_id))).order_by(Call.reference)
-             .options(load_only(Call.reference, Call.title, Call.currency)))  # no JSON columns
-    if not is_admin(by):
-        query = query.where(Call.funder_id == by.funder_id)
-    return list(db.session.scalars(query))

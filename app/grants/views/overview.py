@@ -10,18 +10,15 @@ from app.calls.labels import ICT_CATEGORY_NAMES
 from app.core.access import requires
 from app.core.charts import bar_chart
 from app.core.formatting import country_name
-from app.grants.services.tracking import calls_with_grants, overview
+from app.grants.services.tracking import overview
 from app.grants.views.grants import OFFICERS, bp
 
 
 @bp.get("/overview")
 @requires(*OFFICERS)
 def overview_page():
-    calls = calls_with_grants(by=current_user)
-    call_id = request.args.get("call_id", type=int)
-    if call_id not in {c.id for c in calls}:
-        call_id = None  # a call of another funder shows nothing rather than an error
-    figures = overview(by=current_user, call_id=call_id,
+    # A call of another funder shows all of this one's rather than an error.
+    figures = overview(by=current_user, call_id=request.args.get("call_id", type=int),
                        page=request.args.get("page", 1, type=int))
     charts: dict[str, dict] = {}
     country_names: dict[str, str] = {}  # each country named once, for the charts and tables
@@ -45,7 +42,7 @@ def overview_page():
                 [str(ICT_CATEGORY_NAMES.get(c, c)) for c in codes],
                 {_("Planned costs"): [money.by_ict[c].planned for c in codes],
                  _("Paid"): [money.by_ict[c].paid for c in codes]}, currency=currency)
-    return render_template("grants/overview.html", figures=figures, calls=calls,
-                           call_id=call_id, charts=charts, ict_labels=ICT_CATEGORY_NAMES,
+    return render_template("grants/overview.html", figures=figures, calls=figures.choices,
+                           call_id=figures.call_id, charts=charts, ict_labels=ICT_CATEGORY_NAMES,
                            country_names=country_names,
                            today=date.today())

@@ -1,10 +1,11 @@
-"""The grant page reads each panel in a fixed number of statements (issue 18, "fast at scale"):
-more claims, payments or amendments add rows, never statements."""
+"""The grant pages read each panel in a fixed number of statements (issue 18, "fast at
+scale"): more claims, payments or amendments add rows, never statements."""
 
 from app.core.extensions import db
 from app.grants.services import amendments
 from app.grants.services.listing import beneficiaries_and_plan_of
-from app.grants.services.tracking import grant_records, grant_tracking
+from app.grants.services.tracking import grant_records, grant_tracking, overview
+from tests.factories.grants import PAYMENT_MODEL
 
 
 def _statements(client, count_queries, url: str) -> tuple[int, str]:
@@ -88,3 +89,21 @@ def test_a_new_grant_page_reads_no_claims_payments_or_amendments(client, sign_in
     assert "No claim yet." not in page and "Nothing paid yet." not in page
     # The claims, the payments (with who recorded them) and their sums: read only now.
     assert with_records > new
+
+
+def test_overview_offers_every_call_with_a_grant_and_lines_for_committed_ones(
+        make_grant, make_call, make_funder):
+    signed = make_grant()
+    funder = signed.grant.call.funder
+    prepared = make_grant(call=make_call(funder=funder, payment_model=PAYMENT_MODEL),
+                          status="prepared")
+    calls = sorted((signed.grant.call, prepared.grant.call), key=lambda call: call.reference)
+    figures = overview(by=signed.finance)
+    assert figures.choices == calls and figures.call_id is None
+    assert [(line.call, line.grants, line.committed) for line in figures.calls] == [
+        (signed.grant.call, 1, signed.grant.awarded_amount)]
+    only = overview(by=signed.finance, call_id=prepared.grant.call_id)
+    assert (only.call_id, only.calls, only.currencies) == (prepared.grant.call_id, [], {})
+    foreign = make_call(funder=make_funder(), payment_model=PAYMENT_MODEL)
+    shown = overview(by=signed.finance, call_id=foreign.id)  # another funder's: all of its own
+    assert shown.call_id is None and [line.call for line in shown.calls] == [signed.grant.call]
