@@ -132,13 +132,14 @@ def grant_records(grant: Grant, *, has_claims: bool = True, has_payments: bool =
     claims = list(db.session.scalars(
         select(ExpenseClaim).where(ExpenseClaim.grant_id == grant.id)
         .order_by(ExpenseClaim.period, ExpenseClaim.id))) if has_claims else []
-    # The grant's schedule, loaded once: each payment's installment is then found in it
-    # (a selectinload would read the installments a second time for the page's schedule).
-    grant.installments  # noqa: B018
     disbursements = list(db.session.scalars(
         select(Disbursement).where(Disbursement.grant_id == grant.id)
         .options(selectinload(Disbursement.executed_by).lazyload(User.role_rows))
         .order_by(Disbursement.executed_at, Disbursement.id))) if has_payments else []
+    if disbursements:
+        # The grant's schedule, loaded once: each payment's installment is then found in it
+        # (a selectinload would read the installments a second time for the page's schedule).
+        grant.installments  # noqa: B018
     return claims, disbursements
 
 
