@@ -22,7 +22,6 @@ wall time. The worker's peak memory after serving every page: at most 250 MB.
 import argparse
 import multiprocessing
 import os
-import resource
 import sys
 import time
 
@@ -161,7 +160,15 @@ def measure(app, ids: dict, repeats: int) -> dict[str, dict]:
 def serve_every_page(url: str, files: str, ids: dict, repeats: int) -> tuple[dict, float]:
     """In a new process: every page measured; the process's peak RSS in MB after them."""
     results = measure(make_app(url, files), ids, repeats)
-    return results, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return results, peak_memory_mb()
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory. Not getrusage's ru_maxrss: across fork and exec it
+    keeps the parent's peak (the seeding process's), where VmHWM is this program's own."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 
 def run_on(name: str, consortia: int, grants: int, repeats: int, files: str) -> tuple:

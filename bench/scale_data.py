@@ -107,8 +107,12 @@ def seed(consortia: int, grants: int) -> dict:
     participant_rows, first_participants = [], {}
     # The bench applicant is the coordinator's contact in one consortium of every 50 (629 of
     # the 31,451): a busy consultant's "my" lists, not one person in every consortium.
+    # And of the smallest consortium, which lacks partners: partner suggestions search the
+    # whole directory only for one (for a complete consortium they search nothing).
+    lonely = min(zip(application_ids, projects, strict=True),
+                 key=lambda pair: (len({m.key for m in pair[1][1]}), pair[0]))[0]
     mine = application_ids[::APPLICANT_SHARE]
-    contact_of = set(mine)
+    contact_of = {*mine, lonely}
     for application_id, (_, members) in zip(application_ids, projects, strict=True):
         seen = set()
         for index, member in enumerate(members):
@@ -214,10 +218,6 @@ def seed(consortia: int, grants: int) -> dict:
     _bulk(GrantBeneficiary, beneficiary_rows)
     _bulk(Installment, installment_rows)
     db.session.commit()
-    # Partner suggestions search the whole directory only for a consortium that lacks
-    # partners: the applicant's smallest one (a single member in the CORDIS data).
-    lonely = min(mine, key=lambda application_id: (len(first_participants[application_id]),
-                                                   -application_id))
     return {"call": call.id, "ref": call.reference, "application": mine[-1], "lonely": lonely,
             "grant": grant_ids[0], "assignment": assignment_ids[0],
             "organisation": next(iter(organisation_ids.values())), "secret": SECRET,
