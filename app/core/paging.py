@@ -1,10 +1,11 @@
-"""Pages of a list computed in memory (a ranking, a call's proposals in evaluation) or of a
-SELECT of several columns, with the interface of Flask-SQLAlchemy's query pagination, so that
-one pager macro serves them all."""
+"""Pages of a list computed in memory (a ranking, a call's proposals in evaluation), of a
+SELECT of several columns, or counted cheaper than Flask-SQLAlchemy counts them, all with the
+interface of its query pagination, so that one pager macro serves them all."""
 
 from collections.abc import Sequence
+from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select, func, select
 
 from app.core.extensions import db
@@ -43,3 +44,46 @@ class RowPagination(Pagination):
 def paginate_rows(query: Select, *, page: int, per_page: int) -> RowPagination:
     return RowPagination(page=page, per_page=per_page, max_per_page=None, error_out=False,
                          select=query)
+
+
+class CountedRowPagination(RowPagination):
+    """Rows counted by a statement of their own: counting the page's SELECT as a subquery
+    repeats its joins and sorting over every row, where a plain count of what it pages does."""
+
+    def _query_count(self) -> int:
+        return db.session.scalar(self._query_args["counted_by"])
+
+
+def paginate_counted(query: Select, count: Select, *, page: int,
+                     per_page: int) -> CountedRowPagination:
+    """Page `page` of `query`'s rows; `count` (a SELECT of one number) says how many in all."""
+    return CountedRowPagination(page=page, per_page=per_page, max_per_page=None,
+                                error_out=False, select=query, counted_by=count)
+
+
+class TotalledPagination(SelectPagination):
+    """A page of entities whose total comes with its rows, in one statement, not two:
+    COUNT(*) OVER () gives each row of the page the total. Only a page past the end (no rows,
+    so no total) counts on its own. For SELECTs that join many-to-one relations only, so that
+    the rows counted are the items."""
+
+    _total_of_rows: int | None = None
+
+    def _query_items(self) -> list[Any]:
+        query = self._query_args["select"].add_columns(func.count().over())
+        rows = self._query_args["session"].execute(
+            query.limit(self.per_page).offset(self._query_offset)).all()
+        if rows:
+            self._total_of_rows = rows[0][-1]
+        return [row[0] for row in rows]
+
+    def _query_count(self) -> int:
+        if self._total_of_rows is not None:
+            return self._total_of_rows
+        return super()._query_count()
+
+
+def paginate_totalled(query: Select, *, page: int, per_page: int) -> TotalledPagination:
+    """As db.paginate(query, page=page, per_page=per_page, error_out=False), in one statement."""
+    return TotalledPagination(select=query, session=db.session, page=page, per_page=per_page,
+                              max_per_page=None, error_out=False)

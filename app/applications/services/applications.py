@@ -14,7 +14,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.accounts.models import User
 from app.applications.models import Application, ApplicationStatus, Participant, ParticipantRole
 from app.applications.services.checklist import Checklist, build_checklist
-from app.applications.services.paging import paginate_counted
 from app.calls.models import Call
 from app.calls.rules.lifecycle import CallKind, CallStatus
 from app.calls.services.calls import can_manage
@@ -22,6 +21,7 @@ from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from app.core.extensions import db
+from app.core.paging import paginate_counted
 
 MY_APPLICATIONS_PER_PAGE = 20
 # Until the deadline a submitted or withdrawn application may still change and be resubmitted.

@@ -17,13 +17,13 @@ from app.applications.models import (
 )
 from app.applications.rules.submission import deadline_passed
 from app.applications.services.applications import flush_or_conflict
-from app.applications.services.paging import paginate_counted
 from app.calls.models import Call
 from app.calls.services.calls import can_manage
 from app.core import audit
 from app.core.database import utcnow
 from app.core.errors import DomainError, NotFound
 from app.core.extensions import db
+from app.core.paging import paginate_counted
 
 # Statuses an application can have once submitted; the officer filters by them.
 OFFICER_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE,

@@ -18,6 +18,7 @@ from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
 from app.core.i18n import translate
 from app.core.mail import send_mail
+from app.core.paging import paginate_totalled
 from app.grants.models import Grant, GrantBeneficiary, GrantPlanLine, Installment
 from app.grants.rules import agreement
 from app.grants.rules.lifecycle import (
@@ -32,7 +33,6 @@ from app.grants.services import state_aid
 from app.grants.services.agreement_document import agreement_document
 from app.grants.services.budgets import application_budget, beneficiaries_of
 from app.grants.services.languages import language_of
-from app.grants.services.paging import paginate
 from app.grants.services.permissions import (
     get_grant,
     is_admin,
@@ -65,7 +65,7 @@ def funded_without_grant(*, by: User, page: int = 1):
         if not by.is_staff_of(by.funder_id, Role.programme_officer):
             query = query.where(false())
         query = query.where(Call.funder_id == by.funder_id)
-    return paginate(query, page=page, per_page=AWAITING_PER_PAGE)
+    return paginate_totalled(query, page=page, per_page=AWAITING_PER_PAGE)
 
 
 def get_funded_application(application_id: int, *, by: User) -> Application:

@@ -11,9 +11,9 @@ from app.accounts.models import User
 from app.applications.models import Application
 from app.calls.models import Call
 from app.core.extensions import db
+from app.core.paging import paginate_totalled
 from app.grants.models import ExpenseClaim, Grant, GrantBeneficiary, GrantPlanLine, Installment
 from app.grants.rules.lifecycle import ClaimStatus, GrantStatus, InstallmentStatus
-from app.grants.services.paging import paginate
 from app.grants.services.permissions import visible_to
 
 PER_PAGE = 25
@@ -30,7 +30,7 @@ def list_grants(*, by: User, call_id: int | None = None, status: str = "", page:
         query = query.where(Grant.status == status)
     # Only the columns a list shows: a call's rules and criteria, an application's stored
     # eligibility report and a grant's payment model are JSON that would be decoded per row.
-    return paginate(
+    return paginate_totalled(
         query.options(
             load_only(Grant.agreement_number, Grant.status, Grant.awarded_amount,
                       Grant.disbursed_amount, Grant.call_id, Grant.application_id,

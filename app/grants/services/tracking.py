@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from app.accounts.models import Organisation, User
 from app.calls.models import Call
 from app.core.extensions import db
+from app.core.paging import paginate_totalled
 from app.grants.models import (
     ClaimLine,
     Disbursement,
@@ -23,7 +24,6 @@ from app.grants.models import (
     Installment,
 )
 from app.grants.rules.lifecycle import COMMITTED_GRANT_STATUSES, ClaimStatus, InstallmentStatus
-from app.grants.services.paging import paginate
 from app.grants.services.permissions import is_admin
 
 ZERO = Decimal("0.00")
@@ -226,7 +226,7 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None,
     due = (scope & Installment.status.in_((InstallmentStatus.PAYABLE, InstallmentStatus.PLANNED))
            & (Installment.due_date <= today + timedelta(days=90)))
     # A page of the installments due; the sums cover all of them, added up by the database.
-    result.upcoming = paginate(
+    result.upcoming = paginate_totalled(
         select(Installment).join(Grant).where(due)
         .options(load_only(Installment.due_date, Installment.kind, Installment.status,
                            Installment.payable_amount, Installment.planned_amount,

@@ -23,7 +23,7 @@ def _organisations_read(statements) -> int:
     return sum("FROM organisations" in s and "organisation_search" in s for s in statements)
 
 
-def test_a_second_page_reads_no_organisation(client, sign_in, failing, make_listed,
+def test_a_second_page_reads_no_organisation(client, sign_in, failing, make_listed,  # noqa: F811
                                              count_queries):
     listed = make_listed("Graz Robotics Institute", country="AT", org_type="REC",
                          fields_of_science=["1.2"])
@@ -37,7 +37,7 @@ def test_a_second_page_reads_no_organisation(client, sign_in, failing, make_list
     assert _organisations_read(second) == 0
 
 
-def test_a_changed_or_new_organisation_is_seen_at_once(client, sign_in, failing, make_listed):
+def test_a_changed_or_new_organisation_is_seen_at_once(client, sign_in, failing, make_listed):  # noqa: F811
     sign_in(failing.coordinator)
     url = f"/organisations/suggestions/{failing.application.id}"
     moving = make_listed("Moving Lab", country="AT", org_type="REC", fields_of_science=["1.2"])

@@ -16,7 +16,7 @@ def _ranking_jobs() -> list[Job]:
 
 
 def test_a_large_call_is_ranked_by_the_queue_and_then_shown(monkeypatch, client, sign_in,
-                                                            ranking_world):
+                                                            ranking_world):  # noqa: F811
     monkeypatch.setattr(ranking_store, "INLINE_RANKING_LIMIT", 1)  # two proposals are "large"
     call, officer, driver, proposal = ranking_world()
     top, second = proposal(scores("5", "4.5", "4.5")), proposal(scores("4", "4", "4"))
@@ -36,7 +36,7 @@ def test_a_large_call_is_ranked_by_the_queue_and_then_shown(monkeypatch, client,
     assert len(_ranking_jobs()) == 1  # the kept ranking was read, not queued again
 
 
-def test_officers_follow_the_job_already_queued(monkeypatch, client, sign_in, ranking_world):
+def test_officers_follow_the_job_already_queued(monkeypatch, client, sign_in, ranking_world):  # noqa: F811
     monkeypatch.setattr(ranking_store, "INLINE_RANKING_LIMIT", 1)
     call, officer, driver, proposal = ranking_world()
     proposal(scores("5", "4.5", "4.5"))
@@ -52,7 +52,7 @@ def test_officers_follow_the_job_already_queued(monkeypatch, client, sign_in, ra
     assert db.session.scalar(select(func.count()).select_from(Job)) == 1  # no second job
 
 
-def test_a_small_call_is_ranked_by_the_page_itself(client, sign_in, ranking_world):
+def test_a_small_call_is_ranked_by_the_page_itself(client, sign_in, ranking_world):  # noqa: F811
     call, officer, driver, proposal = ranking_world()
     only = proposal(scores("5", "4.5", "4.5"))
     sign_in(officer)

@@ -1,9 +1,9 @@
-"""The grant lists' pages: the total comes with the rows (COUNT(*) OVER ()), in one statement."""
+"""Pages whose total comes with the rows (COUNT(*) OVER ()), in one statement (core/paging.py)."""
 
 from sqlalchemy import select
 
+from app.core.paging import paginate_totalled
 from app.grants.models import Grant
-from app.grants.services.paging import paginate
 
 
 def test_a_page_and_its_total_in_one_statement_and_past_the_end_in_two(make_grant,
@@ -13,12 +13,12 @@ def test_a_page_and_its_total_in_one_statement_and_past_the_end_in_two(make_gran
     ids = sorted(case.grant.id for case in cases)
     query = select(Grant).order_by(Grant.id)
     with count_queries() as statements:
-        first = paginate(query, page=1, per_page=2)
+        first = paginate_totalled(query, page=1, per_page=2)
     assert len(statements) == 1
     assert [grant.id for grant in first.items] == ids[:2]
     assert (first.total, first.pages, first.has_next) == (3, 2, True)
-    last = paginate(query, page=2, per_page=2)
+    last = paginate_totalled(query, page=2, per_page=2)
     assert [grant.id for grant in last.items] == ids[2:] and last.total == 3
     with count_queries() as statements:
-        beyond = paginate(query, page=5, per_page=2)
+        beyond = paginate_totalled(query, page=5, per_page=2)
     assert (beyond.items, beyond.total, len(statements)) == ([], 3, 2)
