@@ -121,10 +121,15 @@ def format_percent(rate: Decimal | int | str, locale: Locale | str | None = None
     At most `decimals` decimals of the percentage, without trailing zeros (0.842105 is
     "84.21%", 0.8 is "80%").
     """
+    return _formatted_percent(_decimal(rate), str(locale or current_locale()), decimals)
+
+
+# As amounts: a rate's text is a pure function of these three, and a page shows many.
+@lru_cache(maxsize=1024)
+def _formatted_percent(rate: Decimal, locale: str, decimals: int) -> str:
     places = Decimal(1).scaleb(-(decimals + 2))
-    value = _decimal(rate).quantize(places, rounding=ROUND_HALF_UP).normalize()
-    return babel_format_percent(value, locale=locale or current_locale(),
-                                decimal_quantization=False)
+    value = rate.quantize(places, rounding=ROUND_HALF_UP).normalize()
+    return babel_format_percent(value, locale=locale, decimal_quantization=False)
 
 
 def _decimal(value: Decimal | int | str) -> Decimal:
