@@ -16,6 +16,7 @@ from app.applications.models import (
     ParticipantRole,
 )
 from app.applications.services import applications as services  # noqa: F401  (models: registers the tables)
+from app.applications.services.application_page import application_for_page
 from app.applications.services.attachments import max_bytes, required_documents
 from app.applications.services.changes import has_unsubmitted_changes
 from app.applications.views import bp
@@ -120,8 +121,8 @@ def detail_page(application: Application, *, submit_form: SubmitForm | None = No
 @bp.get("/<int:application_id>")
 @requires(Role.applicant)
 def detail(application_id: int):
-    application = services.get_application(application_id, by=current_user)
-    return detail_page(application)
+    # Plain rows: the page only shows the application (the POSTs that fail show ORM objects).
+    return detail_page(application_for_page(application_id, by=current_user))
 
 
 @bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
