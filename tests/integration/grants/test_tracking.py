@@ -1,6 +1,7 @@
 """Tracking: a grant's plan vs claims vs payments, the funder's overview, payment statements."""
 
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -70,6 +71,41 @@ def test_overview_shows_committed_disbursed_and_upcoming_payments(client, sign_i
     sign_in(case.finance)
     page = client.get(f"/grants/overview?call_id={case.grant.call_id}").get_data(as_text=True)
     assert "250,000.00" in page and "Slovenia" in page and second.grant.agreement_number in page
+
+
+def _country_table(page: str) -> list[str]:
+    """The by-country table's rows, each its cells' text joined by '|'."""
+    table = page.split('id="country-title-EUR"', 1)[1].split("<tbody>", 1)[1].split("</tbody>")[0]
+    return ["|".join(re.findall(r"<td[^>]*>([^<]*)</td>", row)) for row in table.split("<tr>")[1:]]
+
+
+def _country_chart(page: str) -> str:
+    section = page.split('id="country-title-EUR"', 1)[1]
+    return section.split('<div class="chart">', 1)[1].split("</svg>", 1)[0]
+
+
+def test_overview_names_the_countries_with_most_committed_and_adds_up_the_others(
+        client, sign_in, make_grant, monkeypatch):
+    from app.grants.views import overview as overview_view
+
+    case = make_grant()  # DE 75,000, AT 50,000
+    make_grant(call=case.grant.call, countries=("IT", "SI"))  # IT 75,000, SI 50,000
+    monkeypatch.setattr(overview_view, "COUNTRIES_SHOWN", 2)
+    sign_in(case.finance)
+    page = client.get("/grants/overview").get_data(as_text=True)
+    assert _country_table(page) == ["Germany|€75,000.00|€0.00", "Italy|€75,000.00|€0.00",
+                                    "Other|€100,000.00|€0.00"]
+    chart = _country_chart(page)
+    assert "Austria" not in chart and "Other" in chart  # the chart is bounded too
+    assert f'href="/grants/overview?call_id={case.grant.call_id}&amp;countries=all"' not in page
+    assert 'href="/grants/overview?countries=all">All countries</a>' in page
+    every = client.get("/grants/overview?countries=all").get_data(as_text=True)
+    assert [row.split("|")[0] for row in _country_table(every)] == [
+        "Austria", "Germany", "Italy", "Slovenia"]  # in order of their code, as before
+    assert "All countries</a>" not in every
+    assert "Austria" not in _country_chart(every)
+    monkeypatch.setattr(overview_view, "COUNTRIES_SHOWN", 4)  # all of them fit: no link
+    assert "All countries</a>" not in client.get("/grants/overview").get_data(as_text=True)
 
 
 def test_overview_never_adds_two_currencies(client, sign_in, make_grant, make_call,
