@@ -80,3 +80,21 @@ def test_funded_projects_take_the_same_queries_for_one_and_five(client, make_gra
         page = _text(client.get("/open-data/funded-projects"))
     assert page.count('class="card mb-3"') == 5
     assert len(five) == len(one)
+
+
+
+def test_funded_projects_are_counted_by_the_page_statement(make_grant, count_queries):
+    from app.opendata.services.funded import funded_projects
+
+    for _ in range(5):
+        make_grant(status=GrantStatus.SIGNED)
+    make_grant(status=GrantStatus.PREPARED)  # not published: not counted
+    with count_queries() as statements:
+        pagination, projects = funded_projects(page=3, per_page=2)
+    assert len(projects) == 1 and pagination.total == 5 and pagination.pages == 3
+    assert len(statements) == 2  # the page with its total, and the page's members
+    past_the_end, nothing = funded_projects(page=9, per_page=2)
+    assert nothing == [] and past_the_end.total == 5  # counted apart
+    searched, found = funded_projects(q=projects[0].acronym, per_page=2)
+    assert [project.grant_id for project in found] == [projects[0].grant_id]
+    assert searched.total == 1
