@@ -16,9 +16,12 @@ _NOT_CONTENT = ("number", "submitted_at", "call", "eligibility")
 
 
 def _content(snapshot: dict) -> dict:
+    return {key: value for key, value in snapshot.items() if key not in _NOT_CONTENT}
+
+
+def _as_stored(content: dict) -> dict:
     # Through JSON, as stored: Decimals and dates compare as the texts they were saved as.
-    plain = json.loads(json.dumps(snapshot, default=str))
-    return {key: value for key, value in plain.items() if key not in _NOT_CONTENT}
+    return json.loads(json.dumps(content, default=str))
 
 
 def has_unsubmitted_changes(application: Application, checklist: Checklist) -> bool:
@@ -28,4 +31,5 @@ def has_unsubmitted_changes(application: Application, checklist: Checklist) -> b
     last = max(application.submissions, key=lambda made: made.number)
     current = build_snapshot(application, number=last.number, at=last.submitted_at,
                              checklist=checklist)
-    return _content(current) != _content(last.snapshot)
+    # The stored snapshot was read from JSON already: only the current one goes through it.
+    return _as_stored(_content(current)) != _content(last.snapshot or {})

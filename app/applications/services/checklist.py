@@ -43,21 +43,25 @@ def ruleset_of(call: Call) -> RuleSet:
     return compile_rules(rules_of(call), on=association_day(call.closes_at, call.timezone))
 
 
-def receives_funding(call: Call, participant: Participant) -> bool:
+def receives_funding(call: Call, participant: Participant, *,
+                     rules: RuleSet | None = None) -> bool:
     """Associated partners, subcontractors and (unless the call funds them) organisations
-    outside the call's eligible countries request no grant (Regulation 2021/695 Art. 23)."""
+    outside the call's eligible countries request no grant (Regulation 2021/695 Art. 23).
+    `rules`: the call's, when the caller has them already."""
     organisation = participant.organisation
     if organisation is None:
         return participant.role not in NON_FUNDED_ROLES
-    return ruleset_of(call).funds(organisation.country, participant.role)
+    return (rules or ruleset_of(call)).funds(organisation.country, participant.role)
 
 
-def funding_rate_of(call: Call, participant: Participant) -> Decimal:
-    if not receives_funding(call, participant):
+def funding_rate_of(call: Call, participant: Participant, *, rules: RuleSet | None = None,
+                    rates: FundingRates | None = None) -> Decimal:
+    if not receives_funding(call, participant, rules=rules):
         return Decimal("0")
+    rates = rates or funding_rates(call)
     if participant.organisation is None:
-        return funding_rates(call).default
-    return funding_rate_for(participant.organisation.org_type, funding_rates(call))
+        return rates.default
+    return funding_rate_for(participant.organisation.org_type, rates)
 
 
 def pure_lines(participant: Participant) -> list[BudgetLine]:
@@ -74,9 +78,14 @@ def budget_of_participant(call: Call, participant: Participant) -> ParticipantBu
 def budget_of(application: Application) -> ConsortiumBudget:
     """The consortium budget keyed by participant id (as text), beneficiaries only."""
     call = application.call
+    # The call's rules, rates and indirect rate read once, not once per participant.
+    rules, rates, indirect = ruleset_of(call), funding_rates(call), indirect_rate(call)
     return consortium_budget(
-        {str(p.id): budget_of_participant(call, p) for p in application.participants if counts(p)},
-        indirect_rate=indirect_rate(call))
+        {str(p.id): participant_budget(
+            pure_lines(p), indirect_rate=indirect,
+            funding_rate=funding_rate_of(call, p, rules=rules, rates=rates))
+         for p in application.participants if counts(p)},
+        indirect_rate=indirect)
 
 
 def controller_of(organisation: Organisation) -> tuple[str | None, bool]:
