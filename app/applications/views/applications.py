@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.accounts.models import Role
 from app.applications import models  # noqa: F401  (models: registers the tables)
@@ -23,8 +24,9 @@ from app.applications.views import bp
 from app.calls.labels import COST_CATEGORY_NAMES, ICT_CATEGORY_NAMES
 from app.calls.rules.finance import validate_amount
 from app.core.access import requires
+from app.core.classifications import FORD_FIELDS, ORG_TYPE_LABELS
 from app.core.extensions import db
-from app.core.formatting import local_datetime
+from app.core.formatting import country_name, local_datetime, money, percent
 from app.core.forms import errors_shown_on
 
 
@@ -88,6 +90,38 @@ def new():
     return render_template("applications/new.html", form=form, call=call)
 
 
+def _label(labels: dict, code):
+    # Markup, as the lazy labels' own __html__ gave them to the template; a code without a
+    # label is shown as itself, escaped.
+    label = labels.get(code)
+    return code if label is None else Markup(str(label))
+
+
+def participant_texts(application) -> dict:
+    """Each country, organisation type, field of science and role of the consortium named once
+    a page, and each amount and rate of its budget written once: not once a participant."""
+    organisations = [p.organisation for p in application.participants if p.organisation]
+    fields = {code for p in application.participants for code in p.fields_of_science or ()}
+    return {
+        "country_names": {o.country: country_name(o.country) for o in organisations},
+        "org_type_names": {o.org_type: _label(ORG_TYPE_LABELS, o.org_type)
+                           for o in organisations},
+        "ford_names": {code: _label(FORD_FIELDS, code) for code in fields},
+        "role_labels": {p.role: Markup(str(ParticipantRole(p.role).label))
+                        for p in application.participants},
+    }
+
+
+def budget_texts(budget, currency: str) -> dict:
+    """Equal amounts (and rates) read the same, so each is formatted once a page."""
+    amounts = {budget.direct, budget.indirect, budget.eligible, budget.requested}
+    for part in budget.participants.values():
+        amounts.update((part.direct, part.indirect, part.eligible, part.requested))
+    rates = {part.funding_rate for part in budget.participants.values()}
+    return {"amount_texts": {amount: money(amount, currency) for amount in amounts},
+            "rate_texts": {rate: percent(rate, 0) for rate in rates}}
+
+
 def detail_page(application: Application, *, submit_form: SubmitForm | None = None,
                 upload_form: AttachmentForm | None = None,
                 problems: list[str] | None = None, status: int = 200):
@@ -115,6 +149,8 @@ def detail_page(application: Application, *, submit_form: SubmitForm | None = No
         editable=editable, max_megabytes=max_bytes() // (1024 * 1024),
         total_requested=checklist.budget.requested or Decimal("0.00"),
         unsubmitted_changes=has_unsubmitted_changes(application, checklist),
+        **participant_texts(application),
+        **budget_texts(checklist.budget, application.call.currency),
         **template_context()), status
 
 
