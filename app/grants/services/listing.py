@@ -3,15 +3,15 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, literal, select, union_all
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import ColumnElement, Row, Select, func, literal, select, union_all
+from sqlalchemy.orm import aliased, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.applications.models import Application
 from app.calls.models import Call
 from app.core.extensions import db
-from app.core.paging import paginate_totalled
+from app.core.paging import TotalledPagination
 from app.grants.models import ExpenseClaim, Grant, GrantBeneficiary, GrantPlanLine, Installment
 from app.grants.rules.lifecycle import ClaimStatus, GrantStatus, InstallmentStatus
 from app.grants.services.permissions import visible_to
@@ -19,27 +19,49 @@ from app.grants.services.permissions import visible_to
 PER_PAGE = 25
 
 
+class TotalledRowPagination(TotalledPagination):
+    """A page of a SELECT of several columns, with its total in the same statement: each item
+    is the row itself (named columns, and the total as `total_rows`), not its first column."""
+
+    def _query_items(self) -> list[Row]:
+        query = self._query_args["select"].add_columns(func.count().over().label("total_rows"))
+        rows = self._query_args["session"].execute(
+            query.limit(self.per_page).offset(self._query_offset)).all()
+        if rows:
+            self._total_of_rows = rows[0].total_rows
+        return rows
+
+
+def paginate_totalled_rows(query: Select, *, page: int, per_page: int) -> TotalledRowPagination:
+    return TotalledRowPagination(select=query, session=db.session, page=page, per_page=per_page,
+                                 max_per_page=None, error_out=False)
+
+
+# Aliases, so that the visibility clause's subqueries on calls and applications stay
+# uncorrelated; made once (an alias copies every column of its table: ~0.5 ms a call).
+_LISTED_CALL, _LISTED_APPLICATION = aliased(Call), aliased(Application)
+
+
 def list_grants(*, by: User, call_id: int | None = None, status: str = "", page: int = 1,
-                visible: ColumnElement[bool] | None = None):
+                visible: ColumnElement[bool] | None = None) -> TotalledRowPagination:
     """The grants `by` may know, newest first; an unknown status filters nothing.
-    `visible`: visible_to(by), when the caller has it already."""
-    query = select(Grant).where(visible_to(by) if visible is None else visible)
+    `visible`: visible_to(by), when the caller has it already.
+
+    Plain rows of the columns a list shows (grant, project acronym, call reference and
+    currency), no entities: building 25 grants with their call and application was most of
+    the list's time."""
+    call, application = _LISTED_CALL, _LISTED_APPLICATION
+    query = (select(Grant.id, Grant.agreement_number, Grant.status, Grant.awarded_amount,
+                    Grant.disbursed_amount, application.acronym, call.reference, call.currency)
+             .join(call, Grant.call_id == call.id)
+             .join(application, Grant.application_id == application.id)
+             .where(visible_to(by) if visible is None else visible))
     if call_id:
         query = query.where(Grant.call_id == call_id)
     if status in set(GrantStatus):
         query = query.where(Grant.status == status)
-    # Only the columns a list shows: a call's rules and criteria, an application's stored
-    # eligibility report and a grant's payment model are JSON that would be decoded per row.
-    return paginate_totalled(
-        query.options(
-            load_only(Grant.agreement_number, Grant.status, Grant.awarded_amount,
-                      Grant.disbursed_amount, Grant.call_id, Grant.application_id,
-                      Grant.prepared_at),
-            # Joined to the page's SELECT, which brings its total too (paging.py): one statement.
-            joinedload(Grant.call, innerjoin=True).load_only(Call.reference, Call.currency),
-            joinedload(Grant.application, innerjoin=True).load_only(Application.acronym))
-        .order_by(Grant.prepared_at.desc(), Grant.id.desc()),
-        page=page, per_page=PER_PAGE)
+    return paginate_totalled_rows(query.order_by(Grant.prepared_at.desc(), Grant.id.desc()),
+                                  page=page, per_page=PER_PAGE)
 
 
 @dataclass(frozen=True)
@@ -50,7 +72,7 @@ class Attention:
     installments_payable: int = 0
 
 
-def attention_of(grants: Iterable[Grant]) -> dict[int, Attention]:
+def attention_of(grants: Iterable[Row]) -> dict[int, Attention]:
     """The grants of a list page that wait for someone, by id: two grouped counts in one
     statement, whatever the number of grants."""
     ids = [grant.id for grant in grants]
