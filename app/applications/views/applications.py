@@ -103,12 +103,12 @@ def participant_texts(application) -> dict:
     organisations = [p.organisation for p in application.participants if p.organisation]
     fields = {code for p in application.participants for code in p.fields_of_science or ()}
     return {
-        "country_names": {o.country: country_name(o.country) for o in organisations},
-        "org_type_names": {o.org_type: _label(ORG_TYPE_LABELS, o.org_type)
-                           for o in organisations},
+        "country_names": {code: country_name(code) for code in {o.country for o in organisations}},
+        "org_type_names": {code: _label(ORG_TYPE_LABELS, code)
+                           for code in {o.org_type for o in organisations}},
         "ford_names": {code: _label(FORD_FIELDS, code) for code in fields},
-        "role_labels": {p.role: Markup(str(ParticipantRole(p.role).label))
-                        for p in application.participants},
+        "role_labels": {role: Markup(str(ParticipantRole(role).label))
+                        for role in {p.role for p in application.participants}},
     }
 
 
