@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import false, select
-from sqlalchemy.orm import contains_eager, load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
 from app.applications.models import Application, ApplicationStatus, Participant
@@ -18,7 +18,6 @@ from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
 from app.core.i18n import translate
 from app.core.mail import send_mail
-from app.core.paging import paginate_totalled
 from app.grants.models import Grant, GrantBeneficiary, GrantPlanLine, Installment
 from app.grants.rules import agreement
 from app.grants.rules.lifecycle import (
@@ -33,6 +32,7 @@ from app.grants.services import state_aid
 from app.grants.services.agreement_document import agreement_document
 from app.grants.services.budgets import application_budget, beneficiaries_of
 from app.grants.services.languages import language_of
+from app.grants.services.listing import TotalledRowPagination, paginate_totalled_rows
 from app.grants.services.permissions import (
     get_grant,
     is_admin,
@@ -52,20 +52,20 @@ def _domain(error: ValueError) -> DomainError:
                        field=getattr(error, "field", None))
 
 
-def funded_without_grant(*, by: User, page: int = 1):
+def funded_without_grant(*, by: User, page: int = 1) -> TotalledRowPagination:
     """A page of the funded proposals of the officer's funder that have no grant yet, oldest
-    call first, with only the columns the list shows."""
-    query = (select(Application).join(Call)
+    call first: plain rows of the columns the list shows (id, acronym, title, call
+    reference), no entities."""
+    query = (select(Application.id, Application.acronym, Application.title, Call.reference)
+             .join(Call, Application.call_id == Call.id)
              .where(Application.status == ApplicationStatus.FUNDED,
                     ~Application.id.in_(select(Grant.application_id)))
-             .options(load_only(Application.acronym, Application.title),
-                      contains_eager(Application.call).load_only(Call.reference))
              .order_by(Call.closes_at, Application.acronym, Application.id))
     if not is_admin(by):
         if not by.is_staff_of(by.funder_id, Role.programme_officer):
             query = query.where(false())
         query = query.where(Call.funder_id == by.funder_id)
-    return paginate_totalled(query, page=page, per_page=AWAITING_PER_PAGE)
+    return paginate_totalled_rows(query, page=page, per_page=AWAITING_PER_PAGE)
 
 
 def get_funded_application(application_id: int, *, by: User) -> Application:
