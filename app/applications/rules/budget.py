@@ -15,6 +15,10 @@ from app.calls.rules.finance import (
 )
 
 SHARE_PLACES = Decimal("0.0001")
+# The categories in their order, listed once: iterating an Enum walks its members anew each
+# time, and every budget of a page's consortium starts from all of them.
+_COST_CATEGORIES = tuple(CostCategory)
+_ICT_CATEGORIES = tuple(ICTCategory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +87,8 @@ def participant_budget(
     """
     indirect_rate = validate_rate(indirect_rate, "The indirect cost rate")
     funding_rate = validate_rate(funding_rate, "The funding rate")
-    by_category = dict.fromkeys(CostCategory, Decimal("0.00"))
-    by_ict = dict.fromkeys(ICTCategory, Decimal("0.00"))
+    by_category = dict.fromkeys(_COST_CATEGORIES, Decimal("0.00"))
+    by_ict = dict.fromkeys(_ICT_CATEGORIES, Decimal("0.00"))
     open_source = Decimal("0.00")
     for line in lines:
         by_category[line.category] += line.amount
@@ -170,8 +174,8 @@ def consortium_budget(
                 lines, indirect_rate=indirect_rate, funding_rate=funding_rate
             )
     zero = Decimal("0.00")
-    by_category = dict.fromkeys(CostCategory, zero)
-    by_ict = dict.fromkeys(ICTCategory, zero)
+    by_category = dict.fromkeys(_COST_CATEGORIES, zero)
+    by_ict = dict.fromkeys(_ICT_CATEGORIES, zero)
     for budget in participants.values():
         for category, amount in budget.by_category.items():
             by_category[category] += amount
