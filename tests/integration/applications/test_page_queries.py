@@ -1,6 +1,7 @@
 """The application page reads a fixed number of SQL statements, whatever the size of the
 consortium, its files and its submissions; it builds and shows only the forms its reader uses."""
 
+import re
 from datetime import timedelta
 
 from app.applications.services.attachments import upload_attachment
@@ -64,3 +65,36 @@ def test_forms_appear_only_to_whom_they_serve(client, make_call, make_consortium
     page = client.get(f"/applications/{closed.application.id}").get_data(as_text=True)
     assert 'id="submit-form"' not in page and 'id="upload-form"' not in page
     assert "nothing can change any more" in page
+
+
+def test_the_page_from_plain_rows_is_the_page_from_the_orm(monkeypatch, client, make_call,
+                                                           make_consortium, sign_in):
+    """The GET reads plain rows (services/application_page.py); the POSTs that fail render the
+    same template from the ORM application: both must show the same page."""
+    from app.applications.models import Participant, ParticipantRole
+    from app.applications.services import applications as services
+    from app.applications.views import applications as views
+
+    consortium = make_consortium(call=make_call(required_attachments=TECHNICAL_ANNEX),
+                                 members=SIX)
+    application = consortium.application
+    upload_attachment(application.id, by=consortium.coordinator, kind="technical_annex",
+                      filename="annex.pdf", data=PDF_BYTES, expected_version=application.version)
+    submit_directly(application, by=consortium.coordinator, at=utcnow() - timedelta(minutes=5))
+    application.participants.append(Participant(role=ParticipantRole.PARTNER,
+                                                invited_email="later@example.org"))
+    application.participants[1].budget_lines[0].amount += 1  # changed since the submission
+    db.session.commit()
+    sign_in(consortium.coordinator)
+    url = f"/applications/{application.id}"
+    client.get(url)  # shows the welcome message, once
+
+    def shown() -> str:
+        page = client.get(url).get_data(as_text=True)
+        return re.sub(r'(value|nonce)="[^"]{16,}"', "", page)  # tokens differ on every page
+
+    plain = shown()
+    monkeypatch.setattr(views, "application_for_page", services.get_application)
+    assert plain == shown()
+    assert "later@example.org" in plain and 'id="unsubmitted-changes"' in plain
+    assert consortium.coordinator.name in plain and ">annex.pdf</a>" in plain
