@@ -93,9 +93,15 @@ _SUBMISSIONS = (select(*_SUBMISSION).where(Submission.application_id == _ID)
                 .order_by(Submission.number))
 
 
+def _rows(statement, application_id: int):
+    # On the session's connection (its transaction): Session.execute's ORM handling of a
+    # statement that loads no entity cost more CPU than the SELECT's own rows; nothing is
+    # flushed first, which a page that changes nothing does not need.
+    return db.session.connection().execute(statement, {"application_id": application_id})
+
+
 def _application_and_files(application_id: int) -> Shown | None:
-    rows = db.session.execute(_APPLICATION_AND_FILES,
-                              {"application_id": application_id}).mappings().all()
+    rows = _rows(_APPLICATION_AND_FILES, application_id).mappings().all()
     if not rows:
         return None
     application = _shown(rows[0], "a_", _APPLICATION)
@@ -107,7 +113,7 @@ def _application_and_files(application_id: int) -> Shown | None:
 
 def _participants(application_id: int) -> list[Shown]:
     participants = []
-    for row in db.session.execute(_PARTICIPANTS, {"application_id": application_id}).mappings():
+    for row in _rows(_PARTICIPANTS, application_id).mappings():
         participant = _shown(row, "p_", _PARTICIPANT)
         participant.is_accepted = participant.accepted_at is not None
         participant.organisation = (_shown(row, "o_", _ORGANISATION)
@@ -122,12 +128,12 @@ def _participants(application_id: int) -> list[Shown]:
 
 def _attach_budget_lines(application_id: int, participants: list[Shown]) -> None:
     by_id = {participant.id: participant for participant in participants}
-    for row in db.session.execute(_BUDGET_LINES, {"application_id": application_id}):
+    for row in _rows(_BUDGET_LINES, application_id):
         by_id[row.participant_id].budget_lines.append(row)
 
 
 def _submissions(application_id: int) -> list:
-    return list(db.session.execute(_SUBMISSIONS, {"application_id": application_id}))
+    return list(_rows(_SUBMISSIONS, application_id))
 
 
 def application_for_page(application_id: int, *, by: User) -> Shown:
