@@ -7,12 +7,11 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, func, literal, select, true, union_all
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from app.accounts.models import Organisation, User
 from app.calls.models import Call
 from app.core.extensions import db
-from app.core.paging import paginate_totalled
 from app.grants.models import (
     ClaimLine,
     Disbursement,
@@ -24,6 +23,7 @@ from app.grants.models import (
     Installment,
 )
 from app.grants.rules.lifecycle import COMMITTED_GRANT_STATUSES, ClaimStatus, InstallmentStatus
+from app.grants.services.listing import paginate_totalled_rows
 from app.grants.services.permissions import is_admin
 
 ZERO = Decimal("0.00")
@@ -176,7 +176,7 @@ class Overview:
 
     currencies: dict[str, CurrencyFigures] = field(default_factory=dict)
     calls: list[CallLine] = field(default_factory=list)
-    upcoming: Pagination | None = None  # a page of the installments due within 90 days
+    upcoming: Pagination | None = None  # a page of the installments due within 90 days (rows)
     choices: list[Call] = field(default_factory=list)  # the calls with a grant, to pick one
     call_id: int | None = None  # the call shown, if one of the choices; None: all of them
 
@@ -225,20 +225,17 @@ def overview(*, by: User, call_id: int | None = None, today: date | None = None,
         result.of(call.currency).disbursed += line.disbursed
     due = (scope & Installment.status.in_((InstallmentStatus.PAYABLE, InstallmentStatus.PLANNED))
            & (Installment.due_date <= today + timedelta(days=90)))
-    # A page of the installments due; the sums cover all of them, added up by the database.
-    result.upcoming = paginate_totalled(
-        select(Installment).join(Grant).where(due)
-        .options(load_only(Installment.due_date, Installment.kind, Installment.status,
-                           Installment.payable_amount, Installment.planned_amount,
-                           Installment.grant_id),
-                 # Joined to the page's SELECT, which brings its total too: one statement.
-                 joinedload(Installment.grant, innerjoin=True)
-                 .load_only(Grant.agreement_number, Grant.call_id)
-                 .joinedload(Grant.call, innerjoin=True).load_only(Call.currency))
-        .order_by(Installment.due_date, Installment.id),
+    due_amount = func.coalesce(Installment.payable_amount, Installment.planned_amount)
+    # A page of the installments due, as plain rows (no installments, grants and calls built),
+    # with its total in the same statement; the sums cover all of them, added up by the database.
+    result.upcoming = paginate_totalled_rows(
+        select(Installment.due_date, Installment.kind, Installment.status,
+               due_amount.label("amount"), Installment.grant_id, Grant.agreement_number,
+               Call.currency)
+        .join(Grant, Installment.grant_id == Grant.id).join(Call, Grant.call_id == Call.id)
+        .where(due).order_by(Installment.due_date, Installment.id),
         page=page, per_page=UPCOMING_PER_PAGE)
     within_30 = Installment.due_date <= today + timedelta(days=30)
-    due_amount = func.coalesce(Installment.payable_amount, Installment.planned_amount)
 
     def due_sum(attribute: str, summed):
         return (select(literal("due"), literal(attribute), Call.currency, literal(""),
