@@ -58,7 +58,8 @@ class TotalledRowPagination(RowPagination):
 
     def _query_items(self) -> list:
         query = self._query_args["select"].add_columns(func.count().over())
-        rows = db.session.execute(query.limit(self.per_page).offset(self._query_offset)).all()
+        rows = db.session.connection().execute(
+            query.limit(self.per_page).offset(self._query_offset)).all()
         if rows:
             self._total_of_rows = rows[0][-1]
         return [row[:-1] for row in rows]
@@ -119,6 +120,9 @@ def _members(grant_ids: list[int]) -> dict[int, list[Member]]:
     found: dict[int, list[Member]] = defaultdict(list)
     if not grant_ids:
         return found
-    for grant_id, name, country in db.session.execute(_MEMBERS, {"grant_ids": grant_ids}):
+    # On the session's connection: Session.execute's ORM handling of a SELECT that loads no
+    # entity cost more CPU than its rows.
+    for grant_id, name, country in db.session.connection().execute(_MEMBERS,
+                                                                   {"grant_ids": grant_ids}):
         found[grant_id].append(Member(name, country))
     return found
