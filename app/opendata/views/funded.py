@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.core.access import public
-from app.core.formatting import country_name
+from app.core.formatting import country_name, money
 from app.core.system import front_door_section
 from app.opendata.services.facts import count_published_grants
 from app.opendata.services.funded import MAX_QUERY_LENGTH, FundedProject, funded_projects
@@ -14,16 +14,24 @@ from app.opendata.views import bp
 
 
 def page_texts(projects: list[FundedProject]) -> dict:
-    """Each country, ICT category and start date on the page written once, not once a member
-    or a project (a page names about sixty members in a dozen countries)."""
+    """Each country, ICT category, start date and amount on the page written once, not once a
+    member or a project (a page names about sixty members in a dozen countries)."""
     countries = {member.country for project in projects for member in project.members}
     categories = {code for project in projects for code in project.ict_categories}
+    names = {code: country_name(code) for code in countries}
+    comma, member = Markup(", "), Markup("{} ({})")
     return {
-        "country_names": {code: country_name(code) for code in countries},
+        # Each project's members and countries as one escaped text: the template's loops
+        # escaped and joined them item by item (about a hundred items a page).
+        "members_texts": {p.grant_id: comma.join(member.format(m.name, names[m.country])
+                                                 for m in p.members) for p in projects},
+        "countries_texts": {p.grant_id: comma.join(names[code] for code in p.countries)
+                            for p in projects},
         # Markup, as the template's _() returned it: the catalogues' own text.
         "ict_names": {code: Markup(gettext(ICT_CATEGORY_LABELS.get(code, code)))
                       for code in categories},
         "start_dates": {day: format_date(day) for day in {p.start_date for p in projects}},
+        "amount_texts": {(p.amount, p.currency): money(p.amount, p.currency) for p in projects},
     }
 
 
