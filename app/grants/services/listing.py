@@ -26,15 +26,25 @@ class TotalledRowPagination(TotalledPagination):
     def _query_items(self) -> list[Row]:
         query = self._query_args["select"].add_columns(func.count().over().label("total_rows"))
         rows = self._query_args["session"].execute(
-            query.limit(self.per_page).offset(self._query_offset)).all()
+            query.limit(self.per_page).offset(self._query_offset),
+            self._query_args["params"]).all()
         if rows:
             self._total_of_rows = rows[0].total_rows
         return rows
 
+    def _query_count(self) -> int:
+        if self._total_of_rows is not None:
+            return self._total_of_rows
+        counted = self._query_args["select"].order_by(None).subquery()
+        return self._query_args["session"].execute(
+            select(func.count()).select_from(counted), self._query_args["params"]).scalar()
 
-def paginate_totalled_rows(query: Select, *, page: int, per_page: int) -> TotalledRowPagination:
+
+def paginate_totalled_rows(query: Select, *, page: int, per_page: int,
+                           params: dict | None = None) -> TotalledRowPagination:
+    """`params`: the values of `query`'s bound parameters, if it has any of its own."""
     return TotalledRowPagination(select=query, session=db.session, page=page, per_page=per_page,
-                                 max_per_page=None, error_out=False)
+                                 max_per_page=None, error_out=False, params=params or {})
 
 
 # Aliases, so that the visibility clause's subqueries on calls and applications stay
