@@ -2,9 +2,20 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Row, Select, func, literal, select, union_all
-from sqlalchemy.orm import aliased, joinedload, load_only
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Row,
+    Select,
+    bindparam,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
@@ -82,33 +93,40 @@ class Attention:
     installments_payable: int = 0
 
 
+@lru_cache(maxsize=1)
+def _attention_statement() -> CompoundSelect:
+    """Built once per process (the grants' ids are one expanding parameter, `ids`)."""
+
+    def counted(kind: str, model, status):
+        return (select(literal(kind), model.grant_id, func.count())
+                .where(model.grant_id.in_(bindparam("ids", expanding=True)),
+                       model.status == status)
+                .group_by(model.grant_id))
+
+    return union_all(counted("claims", ExpenseClaim, ClaimStatus.SUBMITTED),
+                     counted("payable", Installment, InstallmentStatus.PAYABLE))
+
+
 def attention_of(grants: Iterable[Row]) -> dict[int, Attention]:
     """The grants of a list page that wait for someone, by id: two grouped counts in one
     statement, whatever the number of grants."""
     ids = [grant.id for grant in grants]
     if not ids:
         return {}
-
-    def counted(kind: str, model, status):
-        return (select(literal(kind), model.grant_id, func.count())
-                .where(model.grant_id.in_(ids), model.status == status).group_by(model.grant_id))
-
     claims: dict[int, int] = {}
     payable: dict[int, int] = {}
-    for kind, grant_id, count in db.session.execute(union_all(
-            counted("claims", ExpenseClaim, ClaimStatus.SUBMITTED),
-            counted("payable", Installment, InstallmentStatus.PAYABLE))).all():
+    for kind, grant_id, count in db.session.execute(_attention_statement(), {"ids": ids}).all():
         (claims if kind == "claims" else payable)[grant_id] = count
     return {grant_id: Attention(claims.get(grant_id, 0), payable.get(grant_id, 0))
             for grant_id in ids if grant_id in claims or grant_id in payable}
 
 
 def calls_of_visible_grants(*, by: User, visible: ColumnElement[bool] | None = None,
-                            ) -> list[Call]:
-    """The calls to filter the list by: those with a grant `by` may know."""
-    return list(db.session.scalars(select(Call).where(
+                            ) -> list[Row]:
+    """The calls to filter the list by: those with a grant `by` may know (id and reference)."""
+    return db.session.execute(select(Call.id, Call.reference).where(
         Call.id.in_(select(Grant.call_id).where(visible_to(by) if visible is None else visible)))
-        .options(load_only(Call.reference)).order_by(Call.reference)))
+        .order_by(Call.reference)).all()
 
 
 def beneficiaries_and_plan_of(grant: Grant) -> list[GrantBeneficiary]:
