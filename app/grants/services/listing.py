@@ -135,16 +135,23 @@ def beneficiaries_and_plan_of(grant: Grant) -> list[GrantBeneficiary]:
     read again (the bank details link reads the former)."""
     beneficiaries: dict[int, GrantBeneficiary] = {}
     lines: list[GrantPlanLine] = []
-    for beneficiary, line in db.session.execute(
-            select(GrantBeneficiary, GrantPlanLine)
-            .outerjoin(GrantPlanLine, (GrantPlanLine.beneficiary_id == GrantBeneficiary.id)
-                       & (GrantPlanLine.grant_id == grant.id))
-            .where(GrantBeneficiary.grant_id == grant.id)
-            .options(joinedload(GrantBeneficiary.organisation, innerjoin=True))
-            .order_by(GrantBeneficiary.id, GrantPlanLine.id)):
+    for beneficiary, line in db.session.execute(_beneficiaries_and_plan_statement(),
+                                                {"grant_id": grant.id}):
         beneficiaries.setdefault(beneficiary.id, beneficiary)
         if line is not None:
             lines.append(line)
     set_committed_value(grant, "plan_lines", sorted(lines, key=lambda line: line.id))
     set_committed_value(grant, "beneficiaries", list(beneficiaries.values()))  # same order
     return grant.beneficiaries
+
+
+@lru_cache(maxsize=1)
+def _beneficiaries_and_plan_statement() -> Select:
+    """Built once per process, not on every grant page: the grant's id is a parameter."""
+    grant_id = bindparam("grant_id")
+    return (select(GrantBeneficiary, GrantPlanLine)
+            .outerjoin(GrantPlanLine, (GrantPlanLine.beneficiary_id == GrantBeneficiary.id)
+                       & (GrantPlanLine.grant_id == grant_id))
+            .where(GrantBeneficiary.grant_id == grant_id)
+            .options(joinedload(GrantBeneficiary.organisation, innerjoin=True))
+            .order_by(GrantBeneficiary.id, GrantPlanLine.id))

@@ -1,10 +1,12 @@
 """Who may see and act on which grant: the record-level rules every grant service applies."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, exists, false, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from app.accounts.models import Role, User
 from app.applications.models import Application, Participant, ParticipantRole
@@ -72,16 +74,22 @@ class Records:
 def get_grant_and_records(grant_id: int, *, by: User) -> tuple[Grant, Records]:
     """As get_grant, and in the same statement whether it has claims, payments and
     amendments: the grant page reads none of them for a grant that has none yet."""
-    def any_of(model) -> ColumnElement[bool]:
-        return exists().where(model.grant_id == Grant.id)
-
-    row = db.session.execute(_grant_query(grant_id, False).add_columns(
-        any_of(ExpenseClaim), any_of(Disbursement), any_of(GrantAmendment))).first()
+    row = db.session.execute(_grant_and_records_statement(), {"grant_id": grant_id}).first()
     grant = _visible(row[0] if row else None, by)
     return grant, Records(*row[1:])
 
 
-def _grant_query(grant_id: int, for_update: bool) -> Select:
+@lru_cache(maxsize=1)
+def _grant_and_records_statement() -> Select:
+    """Built once per process, not on every grant page: the grant's id is a parameter."""
+    def any_of(model) -> ColumnElement[bool]:
+        return exists().where(model.grant_id == Grant.id)
+
+    return _grant_query(bindparam("grant_id"), False).add_columns(
+        any_of(ExpenseClaim), any_of(Disbursement), any_of(GrantAmendment))
+
+
+def _grant_query(grant_id: int | BindParameter, for_update: bool) -> Select:
     query = select(Grant).where(Grant.id == grant_id)
     if for_update:
         # FOR UPDATE on PostgreSQL; SQLite ignores it and relies on conditional UPDATEs.
