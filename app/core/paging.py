@@ -87,3 +87,24 @@ def paginate_totalled(query: Select, *, page: int, per_page: int) -> TotalledPag
     """As db.paginate(query, page=page, per_page=per_page, error_out=False), in one statement."""
     return TotalledPagination(select=query, session=db.session, page=page, per_page=per_page,
                               max_per_page=None, error_out=False)
+
+
+class TotalledRowPagination(RowPagination):
+    """A page of rows with their total in the same statement (COUNT(*) OVER ()), not a second
+    statement counting the joined SELECT again; only a page past the end (no rows, so no
+    total) counts on its own."""
+
+    _total_of_rows: int | None = None
+
+    def _query_items(self) -> list:
+        query = self._query_args["select"].add_columns(func.count().over())
+        rows = db.session.connection().execute(
+            query.limit(self.per_page).offset(self._query_offset)).all()
+        if rows:
+            self._total_of_rows = rows[0][-1]
+        return [row[:-1] for row in rows]
+
+    def _query_count(self) -> int:
+        if self._total_of_rows is not None:
+            return self._total_of_rows
+        return super()._query_count()

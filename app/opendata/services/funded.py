@@ -14,7 +14,7 @@ from app.applications.models import Application
 from app.calls.models import Call
 from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.core.extensions import db
-from app.core.paging import RowPagination
+from app.core.paging import TotalledRowPagination
 from app.grants.models import Grant, GrantBeneficiary
 from app.opendata.services.facts import PUBLISHED_GRANTS
 
@@ -47,27 +47,6 @@ class FundedProject:
     @property
     def countries(self) -> list[str]:
         return sorted({member.country for member in self.members})
-
-
-class TotalledRowPagination(RowPagination):
-    """A page of rows with their total in the same statement (COUNT(*) OVER ()), not a second
-    statement counting the joined SELECT again; only a page past the end (no rows, so no
-    total) counts on its own."""
-
-    _total_of_rows: int | None = None
-
-    def _query_items(self) -> list:
-        query = self._query_args["select"].add_columns(func.count().over())
-        rows = db.session.connection().execute(
-            query.limit(self.per_page).offset(self._query_offset)).all()
-        if rows:
-            self._total_of_rows = rows[0][-1]
-        return [row[:-1] for row in rows]
-
-    def _query_count(self) -> int:
-        if self._total_of_rows is not None:
-            return self._total_of_rows
-        return super()._query_count()
 
 
 # Built once (the page without a search is the one most read): building these SELECTs cost
