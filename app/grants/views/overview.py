@@ -5,6 +5,7 @@ from datetime import date
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.calls.labels import ICT_CATEGORY_NAMES
 from app.core.access import requires
@@ -74,4 +75,6 @@ def overview_page():
     return render_template("grants/overview.html", figures=figures, calls=figures.choices,
                            call_id=figures.call_id, charts=charts, ict_labels=ICT_CATEGORY_NAMES,
                            countries=countries, every_country=every_country,
-                           today=date.today())
+                           # Translated once a page, not once an overdue row; the template
+                           # fills in each date.
+                           overdue=Markup(_("%(date)s (overdue)")), today=date.today())
