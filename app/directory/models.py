@@ -74,8 +74,8 @@ class OrganisationSearch(db.Model):
 
 class DirectoryGeneration(db.Model):
     """One row counting the transactions that changed an organisation, its profile or its
-    search text (services/kept_directory.py bumps it as they flush), so that a process may keep
-    the directory as read at one generation. A change that bypasses the ORM bumps it itself
+    search text (services/kept_directory.py bumps it as they commit), so that a process may keep
+    the directory as read at one generation. A change that bypasses the ORM says so itself
     (search.rebuild_index). `epoch` is drawn when the row is made: a database emptied and
     filled again never repeats an (epoch, generation) that a process keeps."""
 

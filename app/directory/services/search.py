@@ -29,7 +29,7 @@ from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.core.classifications import FORD_FIELDS, NACE_SECTIONS, ORG_TYPE_LABELS
 from app.core.extensions import db
 from app.directory.models import OrganisationProfile, OrganisationSearch
-from app.directory.services.kept_directory import bump
+from app.directory.services.kept_directory import mark_changed
 
 PER_PAGE = 20
 MAX_TERMS = 8  # more words than this only slow the engine down without narrowing much
@@ -209,7 +209,7 @@ def rebuild_index() -> int:
     connection.execute(delete(OrganisationSearch.__table__))
     if rows:
         connection.execute(insert(OrganisationSearch.__table__), rows)
-    bump(connection)  # past the ORM: kept copies of the directory are out of date
+    mark_changed(db.session)  # past the ORM: its commit makes a new directory generation
     return len(rows)
 
 

@@ -69,3 +69,34 @@ def test_a_transaction_that_changed_the_directory_keeps_nothing(make_listed):
     assert kept_directory._generation() is None
     db.session.rollback()
     assert kept_directory._generation() is not None
+
+
+def test_a_pending_change_flushed_by_the_generation_read_keeps_nothing(make_listed):
+    listed = make_listed("Moving Lab", country="AT", org_type="REC")
+    listed.organisation.country = "US"  # not flushed yet: the generation's SELECT flushes it
+    assert kept_directory._generation() is None
+    db.session.rollback()
+
+
+def test_a_released_savepoint_leaves_the_transaction_marked(make_listed):
+    listed = make_listed("Moving Lab", country="AT", org_type="REC")
+    listed.organisation.country = "US"
+    db.session.flush()
+    with db.session.begin_nested():
+        pass
+    assert kept_directory._generation() is None  # still the outer, uncommitted transaction
+    db.session.rollback()
+
+
+def test_rebuilding_the_index_marks_its_transaction(make_listed):
+    make_listed("Indexed Lab", country="AT", org_type="REC")
+    rebuild_index()
+    assert kept_directory._generation() is None
+    db.session.rollback()
+
+
+def test_a_new_member_of_an_organisation_is_no_new_generation(make_listed, make_user):
+    listed = make_listed("Busy Lab", country="AT", org_type="REC")
+    before = _generation()
+    make_user(organisation=listed.organisation)  # its users: nothing suggestions read
+    assert _generation() == before
