@@ -20,7 +20,7 @@ from app.applications.models import Application
 from app.calls.models import Call
 from app.core.database import utcnow
 from app.core.extensions import db
-from app.core.jobs import Job, JobStatus, enqueue_after_commit, job_function
+from app.core.jobs import Job, JobStatus, enqueue_after_commit, job_function, reconcile_job
 from app.evaluation.models import RankingCache, RankingCacheEntry
 from app.evaluation.rules.scoring import AwardCriteria, TieBreak
 from app.evaluation.services.calls import (
@@ -29,7 +29,7 @@ from app.evaluation.services.calls import (
     get_call_to_oversee,
 )
 from app.evaluation.services.ranking import RankingResult, compute_ranking
-from app.evaluation.services.results import ranking_entries
+from app.evaluation.services.results import frozen_ranking, ranking_entries
 
 
 class CachedEntries(Pagination):
@@ -159,8 +159,10 @@ def ranking_page(call_id: int, *, by: User, page: int, per_page: int) -> Ranking
     call = get_call_to_oversee(call_id, by=by)
     cached = db.session.execute(select(*_CACHED).where(RankingCache.call_id == call.id)).first()
     if not _is_fresh(cached, call) and _ranked_count(call) > INLINE_RANKING_LIMIT:
-        return RankingPage(call=call, criteria=criteria_of(call), entries=None, summary={},
-                           job=_ranking_job_for(call, by=by))
+        # Published results show the frozen ranking: the live one is not needed at all.
+        job = None if frozen_ranking(call) is not None else _ranking_job_for(call, by=by)
+        return RankingPage(call=call, criteria=criteria_of(call), entries=None,
+                           summary={"unresolved": []}, job=job)
     if not _is_fresh(cached, call):
         cached = _locked(call)
     if _is_fresh(cached, call):
@@ -189,7 +191,11 @@ def _ranking_job_for(call: Call, *, by: User) -> Job:
     job = db.session.scalar(select(Job).where(
         Job.kind == RANKING_JOB, Job.subject == subject,
         Job.status.in_((JobStatus.queued, JobStatus.running))).order_by(Job.id.desc()).limit(1))
-    return job or enqueue_after_commit(RANKING_JOB, by=by, subject=subject, call_id=call.id)
+    if job is not None and reconcile_job(job):  # lost or overrun: failed now, or sent again
+        db.session.refresh(job)
+    if job is not None and job.status in (JobStatus.queued, JobStatus.running):
+        return job
+    return enqueue_after_commit(RANKING_JOB, by=by, subject=subject, call_id=call.id)
 
 
 def keep_ranking(call_id: int) -> None:

@@ -145,11 +145,12 @@ def _ranking_page(call_id: int, *, publish_form=None, panel_forms=None, status: 
                                         page=request.args.get("page", 1, type=int),
                                         per_page=RANKING_PER_PAGE)
     if result.job is not None:  # a large call, ranked by the queue meanwhile
-        db.session.commit()  # the job starts once committed
-        return render_template("evaluation/ranking_pending.html", call=result.call), status
+        db.session.commit()  # the job starts once committed (a refused form saved nothing)
+        return render_template("evaluation/ranking_pending.html", call=result.call,
+                               refused=status != 200), status
     frozen = results.frozen_ranking(result.call)
     forms = dict(panel_forms or {})
-    for group in result.unresolved:
+    for group in [] if frozen else result.unresolved:
         proposals = group["proposals"]
         key = _group_key(p["id"] for p in proposals)
         if key not in forms:

@@ -3,11 +3,15 @@ date (30,000 proposals would hold a web worker for seconds and leave it hundreds
 the page says so, officers who open it meanwhile follow the same job, and once the job ran the
 page shows the ranking. Tests run jobs eagerly, right after the request commits."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
+from app.core.database import utcnow
 from app.core.extensions import db
 from app.core.jobs import Job, JobStatus
 from app.evaluation.services import ranking_store
+from tests.conftest import csrf_token
 from tests.integration.evaluation.test_ranking import ranking_world, scores  # noqa: F401
 
 
@@ -59,3 +63,42 @@ def test_a_small_call_is_ranked_by_the_page_itself(client, sign_in, ranking_worl
     page = client.get(f"/evaluation/calls/{call.id}/ranking").get_data(as_text=True)
     assert f'data-application="{only.id}"' in page
     assert _ranking_jobs() == []
+
+
+def test_a_lost_job_is_failed_and_the_ranking_queued_again(monkeypatch, client, sign_in,
+                                                           ranking_world):  # noqa: F811
+    monkeypatch.setattr(ranking_store, "INLINE_RANKING_LIMIT", 1)
+    call, officer, driver, proposal = ranking_world()
+    top = proposal(scores("5", "4.5", "4.5"))
+    proposal(scores("4", "4", "4"))
+    lost = Job(kind=ranking_store.RANKING_JOB, params={"call_id": call.id},
+               subject=f"ranking:{call.id}", status=JobStatus.queued,
+               created_at=utcnow() - timedelta(days=2))  # its process stopped before it ran
+    db.session.add(lost)
+    db.session.commit()
+    sign_in(officer)
+
+    assert 'id="ranking-pending"' in client.get(f"/evaluation/calls/{call.id}/ranking").get_data(
+        as_text=True)
+    db.session.refresh(lost)
+    assert lost.status == JobStatus.failed
+    assert [job.status for job in _ranking_jobs() if job.id != lost.id] == [JobStatus.done]
+    shown = client.get(f"/evaluation/calls/{call.id}/ranking").get_data(as_text=True)
+    assert f'data-application="{top.id}"' in shown
+
+
+def test_published_results_of_a_large_call_show_the_frozen_ranking(monkeypatch, client,
+                                                                   sign_in, ranking_world):  # noqa: F811
+    call, officer, driver, proposal = ranking_world()
+    top, second = proposal(scores("5", "4.5", "4.5")), proposal(scores("4", "4", "4"))
+    sign_in(officer)
+    response = client.post(f"/evaluation/calls/{call.id}/publish", data={
+        "confirm": "y", "csrf_token": csrf_token(client, f"/evaluation/calls/{call.id}/ranking")})
+    assert response.status_code == 302
+    monkeypatch.setattr(ranking_store, "INLINE_RANKING_LIMIT", 1)  # now "large", and out of date
+
+    page = client.get(f"/evaluation/calls/{call.id}/ranking").get_data(as_text=True)
+    assert 'id="published"' in page and 'id="ranking-pending"' not in page
+    assert page.index(f'data-application="{top.id}"') < page.index(
+        f'data-application="{second.id}"')
+    assert _ranking_jobs() == []  # nothing to rank: the frozen ranking is what is shown
