@@ -56,6 +56,40 @@ def visible_to(user: User) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
+@dataclass(frozen=True)
+class Visibility:
+    """A kind of user (admin; funder staff; anyone else) whose visibility_clause, the same
+    object for every user of the kind, lets statements built on it be kept (listing.py); the
+    user's ids are its bound parameters (viewer_id, viewer_funder_id), in `params`."""
+
+    admin: bool
+    staff: bool
+    params: dict
+
+
+def visibility_of(user: User) -> Visibility:
+    return Visibility(is_admin(user), user.is_staff_of(user.funder_id),
+                      {"viewer_id": user.id, "viewer_funder_id": user.funder_id})
+
+
+@lru_cache(maxsize=4)
+def visibility_clause(admin: bool, staff: bool) -> ColumnElement[bool]:
+    """The clause of a Visibility's kind of user (its `params` bind the user's ids)."""
+    if admin:
+        return true()
+    clauses = []
+    if staff:
+        clauses.append(Grant.call_id.in_(
+            select(Call.id).where(Call.funder_id == bindparam("viewer_funder_id"))))
+    clauses.append(Grant.application_id.in_(
+        select(Application.id).where(Application.created_by_id == bindparam("viewer_id"))))
+    clauses.append(Grant.application_id.in_(
+        select(Participant.application_id).where(
+            Participant.contact_user_id == bindparam("viewer_id"),
+            Participant.accepted_at.is_not(None))))
+    return or_(*clauses)
+
+
 def get_grant(grant_id: int, *, by: User, for_update: bool = False) -> Grant:
     """The grant if `by` may see it; NotFound otherwise (others may not learn it exists)."""
     grant = db.session.scalar(_grant_query(grant_id, for_update))

@@ -29,7 +29,7 @@ from app.grants.services.permissions import (
     get_grant,
     get_grant_and_records,
     is_coordinator,
-    visible_to,
+    visibility_of,
 )
 from app.grants.services.statements import payment_statement_pdf
 from app.grants.services.tracking import grant_records, grant_timeline, grant_tracking
@@ -53,12 +53,12 @@ def _page() -> int:
 def index():
     call_id = request.args.get("call_id", type=int)
     status = request.args.get("status", "")
-    visible = visible_to(current_user)  # built once for the list and its calls
+    visibility = visibility_of(current_user)  # once for the list and its calls
     grants = list_grants(by=current_user, call_id=call_id, status=status, page=_page(),
-                         visible=visible)
+                         visibility=visibility)
     return render_template(
         "grants/index.html", grants=grants, attention=attention_of(grants.items),
-        calls=calls_of_visible_grants(by=current_user, visible=visible), call_id=call_id,
+        calls=calls_of_visible_grants(by=current_user, visibility=visibility), call_id=call_id,
         status=status, statuses=list(GrantStatus),
         awaiting=agreements.funded_without_grant(
             by=current_user, page=request.args.get("awaiting_page", 1, type=int)))
