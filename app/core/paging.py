@@ -3,10 +3,9 @@ SELECT of several columns, or counted cheaper than Flask-SQLAlchemy counts them,
 interface of its query pagination, so that one pager macro serves them all."""
 
 from collections.abc import Sequence
-from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Row, Select, func, select
 
 from app.core.extensions import db
 
@@ -61,50 +60,35 @@ def paginate_counted(query: Select, count: Select, *, page: int,
                                 error_out=False, select=query, counted_by=count)
 
 
-class TotalledPagination(SelectPagination):
-    """A page of entities whose total comes with its rows, in one statement, not two:
-    COUNT(*) OVER () gives each row of the page the total. Only a page past the end (no rows,
-    so no total) counts on its own. For SELECTs that join many-to-one relations only, so that
-    the rows counted are the items."""
+class TotalledRowPagination(Pagination):
+    """A page of a SELECT of several columns with its total in the same statement (COUNT(*)
+    OVER ()), not a second statement counting the joined SELECT again: each item is the row
+    itself (named columns, then the total as `total_rows`). Only a page past the end (no rows,
+    so no total) counts on its own. Run on the session's connection: rows that load no entity
+    need no ORM handling."""
 
     _total_of_rows: int | None = None
 
-    def _query_items(self) -> list[Any]:
-        query = self._query_args["select"].add_columns(func.count().over())
-        rows = self._query_args["session"].execute(
-            query.limit(self.per_page).offset(self._query_offset)).all()
-        if rows:
-            self._total_of_rows = rows[0][-1]
-        return [row[0] for row in rows]
-
-    def _query_count(self) -> int:
-        if self._total_of_rows is not None:
-            return self._total_of_rows
-        return super()._query_count()
-
-
-def paginate_totalled(query: Select, *, page: int, per_page: int) -> TotalledPagination:
-    """As db.paginate(query, page=page, per_page=per_page, error_out=False), in one statement."""
-    return TotalledPagination(select=query, session=db.session, page=page, per_page=per_page,
-                              max_per_page=None, error_out=False)
-
-
-class TotalledRowPagination(RowPagination):
-    """A page of rows with their total in the same statement (COUNT(*) OVER ()), not a second
-    statement counting the joined SELECT again; only a page past the end (no rows, so no
-    total) counts on its own."""
-
-    _total_of_rows: int | None = None
-
-    def _query_items(self) -> list:
-        query = self._query_args["select"].add_columns(func.count().over())
+    def _query_items(self) -> list[Row]:
+        query = self._query_args["select"].add_columns(func.count().over().label("total_rows"))
         rows = db.session.connection().execute(
-            query.limit(self.per_page).offset(self._query_offset)).all()
+            query.limit(self.per_page).offset(self._query_offset),
+            self._query_args["params"]).all()
         if rows:
-            self._total_of_rows = rows[0][-1]
-        return [row[:-1] for row in rows]
+            self._total_of_rows = rows[0].total_rows
+        return rows
 
     def _query_count(self) -> int:
         if self._total_of_rows is not None:
             return self._total_of_rows
-        return super()._query_count()
+        counted = self._query_args["select"].order_by(None).subquery()
+        return db.session.connection().execute(
+            select(func.count()).select_from(counted), self._query_args["params"]).scalar()
+
+
+def paginate_totalled_rows(query: Select, *, page: int, per_page: int,
+                           params: dict | None = None) -> TotalledRowPagination:
+    """`params`: the values of `query`'s own bound parameters, if it has any (a SELECT built
+    once per process)."""
+    return TotalledRowPagination(select=query, session=db.session, page=page, per_page=per_page,
+                                 max_per_page=None, error_out=False, params=params or {})

@@ -18,6 +18,7 @@ from app.core.errors import Conflict, DomainError, NotFound
 from app.core.extensions import db
 from app.core.i18n import translate
 from app.core.mail import send_mail
+from app.core.paging import TotalledRowPagination, paginate_totalled_rows
 from app.grants.models import Grant, GrantBeneficiary, GrantPlanLine, Installment
 from app.grants.rules import agreement
 from app.grants.rules.lifecycle import (
@@ -32,7 +33,6 @@ from app.grants.services import state_aid
 from app.grants.services.agreement_document import agreement_document
 from app.grants.services.budgets import application_budget, beneficiaries_of
 from app.grants.services.languages import language_of
-from app.grants.services.listing import TotalledRowPagination, paginate_totalled_rows
 from app.grants.services.permissions import (
     get_grant,
     is_admin,

@@ -21,40 +21,12 @@ from app.accounts.models import User
 from app.applications.models import Application
 from app.calls.models import Call
 from app.core.extensions import db
-from app.core.paging import TotalledPagination
+from app.core.paging import TotalledRowPagination, paginate_totalled_rows
 from app.grants.models import ExpenseClaim, Grant, GrantBeneficiary, GrantPlanLine, Installment
 from app.grants.rules.lifecycle import ClaimStatus, GrantStatus, InstallmentStatus
 from app.grants.services.permissions import Visibility, visibility_clause, visibility_of
 
 PER_PAGE = 25
-
-
-class TotalledRowPagination(TotalledPagination):
-    """A page of a SELECT of several columns, with its total in the same statement: each item
-    is the row itself (named columns, and the total as `total_rows`), not its first column."""
-
-    def _query_items(self) -> list[Row]:
-        query = self._query_args["select"].add_columns(func.count().over().label("total_rows"))
-        rows = self._query_args["session"].execute(
-            query.limit(self.per_page).offset(self._query_offset),
-            self._query_args["params"]).all()
-        if rows:
-            self._total_of_rows = rows[0].total_rows
-        return rows
-
-    def _query_count(self) -> int:
-        if self._total_of_rows is not None:
-            return self._total_of_rows
-        counted = self._query_args["select"].order_by(None).subquery()
-        return self._query_args["session"].execute(
-            select(func.count()).select_from(counted), self._query_args["params"]).scalar()
-
-
-def paginate_totalled_rows(query: Select, *, page: int, per_page: int,
-                           params: dict | None = None) -> TotalledRowPagination:
-    """`params`: the values of `query`'s bound parameters, if it has any of its own."""
-    return TotalledRowPagination(select=query, session=db.session, page=page, per_page=per_page,
-                                 max_per_page=None, error_out=False, params=params or {})
 
 
 def list_grants(*, by: User, call_id: int | None = None, status: str = "", page: int = 1,

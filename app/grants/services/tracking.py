@@ -23,6 +23,7 @@ from sqlalchemy.orm import load_only, selectinload
 from app.accounts.models import Organisation, User
 from app.calls.models import Call
 from app.core.extensions import db
+from app.core.paging import paginate_totalled_rows
 from app.grants.models import (
     ClaimLine,
     Disbursement,
@@ -34,7 +35,6 @@ from app.grants.models import (
     Installment,
 )
 from app.grants.rules.lifecycle import COMMITTED_GRANT_STATUSES, ClaimStatus, InstallmentStatus
-from app.grants.services.listing import paginate_totalled_rows
 from app.grants.services.permissions import is_admin
 
 ZERO = Decimal("0.00")

@@ -14,7 +14,7 @@ from app.applications.models import Application
 from app.calls.models import Call
 from app.calls.rules.finance import ICT_CATEGORY_LABELS
 from app.core.extensions import db
-from app.core.paging import TotalledRowPagination
+from app.core.paging import paginate_totalled_rows
 from app.grants.models import Grant, GrantBeneficiary
 from app.opendata.services.facts import PUBLISHED_GRANTS
 
@@ -83,8 +83,7 @@ def funded_projects(*, q: str = "", page: int = 1, per_page: int = PER_PAGE):
     or the name of a member."""
     words = q.strip()[:MAX_QUERY_LENGTH].lower()
     query = _searched(words) if words else _ALL_NEWEST_FIRST
-    pagination = TotalledRowPagination(page=page, per_page=per_page, max_per_page=None,
-                                       error_out=False, select=query)
+    pagination = paginate_totalled_rows(query, page=page, per_page=per_page)
     rows = pagination.items
     members = _members([row[0] for row in rows])
     projects = [FundedProject(grant_id=row[0], acronym=row[1], title=row[2],
