@@ -5,13 +5,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
+import wtforms
 from flask import current_app, flash
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import DecimalField, Field
 from wtforms.validators import StopValidation
-from wtforms.widgets import TextInput
+from wtforms.widgets import Select, TextInput
 
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from app.core.extensions import db
@@ -224,3 +225,22 @@ def required_note(form: FlaskForm) -> bool:
     """Whether a form has a required field, so that the page explains its asterisk."""
     return any(field.flags.required for field in form
                if field.type not in ("CSRFTokenField", "HiddenField", "SubmitField"))
+
+
+class _Select(Select):
+    """WTForms' select, its options written directly: a country list is a hundred options, and
+    WTForms formats each one's attributes through several generic calls (most of a report
+    form's rendering). The same HTML; options with extra attributes go the generic way."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs) -> Markup:
+        value = choice.value
+        if kwargs or choice.render_kw or value is None or isinstance(value, bool):
+            return super().render_option(choice, **kwargs)
+        selected = " selected" if choice.selected else ""
+        label = escape(choice.label or value)
+        return Markup(f'<option{selected} value="{escape(value)}">{label}</option>')
+
+
+class SelectField(wtforms.SelectField):
+    widget = _Select()

@@ -3,11 +3,12 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
+from wtforms import DateField, HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.calls.labels import ICT_CATEGORY_NAMES
 from app.core.formatting import country_name
+from app.core.forms import SelectField
 from app.core.inputs import sane_date
 from app.reports.services.jobs import FORMATS
 
