@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from app.calls.labels import ICT_CATEGORY_NAMES
@@ -27,6 +28,12 @@ def _application_url(application_id: int) -> str | None:
         return None
 
 
+def _now(labels: dict) -> dict:
+    """Lazy labels translated once for the page (each card repeats them), as trusted text, as
+    a lazy label is in a template."""
+    return {code: Markup(str(label)) for code, label in labels.items()}
+
+
 @bp.get("/suggestions/<int:application_id>")
 @signed_in
 def suggestions(application_id: int):
@@ -34,8 +41,8 @@ def suggestions(application_id: int):
     return render_template(
         "directory/suggestions.html", page=page, application=page.application,
         application_url=_application_url(application_id),
-        result=page.result, check_labels=CHECK_NAMES, ford=FORD_FIELDS,
-        ict_labels=ICT_CATEGORY_NAMES,
+        result=page.result, check_labels=_now(CHECK_NAMES), ford=FORD_FIELDS,
+        ict_labels=_now(ICT_CATEGORY_NAMES),
         sent_today=contact.sent_in_last_day(current_user), daily_limit=contact.daily_limit(),
         statuses=ContactRequestStatus)
 
