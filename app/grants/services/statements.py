@@ -12,7 +12,7 @@ from app.core.pdf import render_pdf
 from app.grants.labels import AMENDMENT_KIND_NAMES
 from app.grants.models import Grant, GrantAmendment, GrantBeneficiary
 from app.grants.rules.amendments import AmendmentStatus
-from app.grants.services.amendments import amendments_of, shares_on
+from app.grants.services.amendment_history import amendments_of, shares_on
 from app.grants.services.tracking import grant_records, grant_tracking
 
 

@@ -15,7 +15,7 @@ from app.grants.labels import AMENDMENT_KIND_NAMES
 from app.grants.models import Grant, GrantAmendment
 from app.grants.rules import amendments as amendment_rules
 from app.grants.rules.amendments import AmendmentKind, AmendmentStatus, Side
-from app.grants.services import amendments
+from app.grants.services import amendment_history, amendments
 from app.grants.services.agreement_document import amended_agreement_document
 from app.grants.views import bp
 
@@ -39,10 +39,10 @@ class AmendmentsPanel:
 
 def amendments_panel(grant: Grant, user, *, any_amendment: bool = True) -> AmendmentsPanel:
     """`any_amendment`: False when the caller knows there is none yet (nothing is read)."""
-    side = amendments.side_of(user, grant)
+    side = amendment_history.side_of(user, grant)
     # One query: the open proposal (at most one, a unique index) and the version in force
     # (the highest accepted one) are read from the history rather than asked for again.
-    history = amendments.amendments_of(grant, with_people=True) if any_amendment else []
+    history = amendment_history.amendments_of(grant, with_people=True) if any_amendment else []
     proposal = next((a for a in history if a.status == AmendmentStatus.PROPOSED), None)
     version = max((a.version for a in history if a.version is not None),
                   default=amendment_rules.FIRST_VERSION)
@@ -90,7 +90,7 @@ def propose_amendment(grant_id: int, kind: str):
             return redirect(url_for("grants.detail", grant_id=grant.id, _anchor="amendments"))
     return render_template("grants/amendment_new.html", grant=grant, form=form,
                            kind_label=AMENDMENT_KIND_NAMES[AmendmentKind(kind)],
-                           states=amendments.states(grant)), 422 if form.errors else 200
+                           states=amendment_history.states(grant)), 422 if form.errors else 200
 
 
 @bp.post("/amendments/<int:amendment_id>/decision")

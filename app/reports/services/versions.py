@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.core.extensions import db
 from app.grants.models import Grant, GrantAmendment, GrantBeneficiary
-from app.grants.services.amendments import shares_on
+from app.grants.services.amendment_history import shares_on
 from app.grants.services.statements import accepted_amendments
 from app.reports.services.rows import ReportFilters, grant_ids
 

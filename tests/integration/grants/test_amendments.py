@@ -18,7 +18,7 @@ from app.core.errors import Conflict, DomainError, Forbidden
 from app.core.extensions import db
 from app.grants.models import ExpenseClaim, Grant, GrantAmendment, GrantPlanLine, GrantShareVersion
 from app.grants.rules.lifecycle import InstallmentStatus
-from app.grants.services import amendments, claims
+from app.grants.services import amendment_history, amendments, claims
 from tests.conftest import csrf_token
 from tests.integration.grants.test_beneficiary_ceilings import _race
 
@@ -64,9 +64,9 @@ def test_a_transfer_proposed_by_the_officer_and_accepted_by_the_coordinator_is_v
         GrantPlanLine.beneficiary_id == second.id)))
     assert planned_after > planned_before
     # Version 1 (the agreement, from the start date) and version 2 (from today) are kept.
-    assert amendments.shares_on(case.grant, case.grant.start_date) == (
+    assert amendment_history.shares_on(case.grant, case.grant.start_date) == (
         1, {str(first.id): before[0], str(second.id): before[1]})
-    assert amendments.shares_on(case.grant, utcnow().date())[0] == 2
+    assert amendment_history.shares_on(case.grant, utcnow().date())[0] == 2
     assert db.session.scalar(select(db.func.count(GrantShareVersion.id))) == 4
     actions = db.session.scalars(select(AuditEvent.action).where(
         AuditEvent.target_type == "grant_amendments")).all()
@@ -118,7 +118,7 @@ def test_a_share_never_goes_below_what_was_paid_or_is_payable(make_grant, pay_in
 def test_acceptance_checks_again_what_was_promised_since_the_proposal(make_grant, make_claim):
     case = make_grant()
     first, _ = _ids(case)
-    movable = first.awarded_amount - amendments.states(case.grant)[str(first.id)].floor
+    movable = first.awarded_amount - amendment_history.states(case.grant)[str(first.id)].floor
     amendment = _transfer(case, str(movable))  # all it has left, as things stood
     # Meanwhile a claim of the coordinator is approved: its installment promises it more.
     make_claim(case, approve=True)
@@ -290,7 +290,7 @@ def test_accepting_while_a_claim_is_approved_keeps_every_share_above_its_promise
         app, make_grant, make_claim, pay_installment):
     case = make_grant()
     first, _ = _ids(case)
-    movable = first.awarded_amount - amendments.states(case.grant)[str(first.id)].floor
+    movable = first.awarded_amount - amendment_history.states(case.grant)[str(first.id)].floor
     amendment = _transfer(case, str(movable))  # everything the coordinator has left
     claim = make_claim(case, lines=(("A", "broadband", "40000.00"),))  # the coordinator's
     ids = (amendment.id, claim.id, case.coordinator.id, case.finance.id)

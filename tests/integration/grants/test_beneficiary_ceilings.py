@@ -28,7 +28,7 @@ from app.grants.models import (
 )
 from app.grants.rules.amendments import movable
 from app.grants.rules.lifecycle import ClaimStatus, DisbursementStatus, InstallmentStatus
-from app.grants.services import amendments, claims, disbursements
+from app.grants.services import amendment_history, amendments, claims, disbursements
 from tests.factories.grants import MINIMAL_PDF, PAYMENT_MODEL
 
 D = Decimal
@@ -217,7 +217,7 @@ def test_no_sequence_of_operations_pays_a_beneficiary_above_its_share(innovation
                     "amount": f"{step[2]}.00"})
             elif step[0] == "leave":
                 coordinator, partner = case.grant.beneficiaries
-                unpaid = movable(amendments.states(case.grant)[str(partner.id)])
+                unpaid = movable(amendment_history.states(case.grant)[str(partner.id)])
                 _amend(case, "beneficiary_leaving", {"leaver": str(partner.id),
                                                      "to": {str(coordinator.id): str(unpaid)}})
         except DomainError:
@@ -225,7 +225,7 @@ def test_no_sequence_of_operations_pays_a_beneficiary_above_its_share(innovation
         _assert_books_balance(case.grant.id)
         grant = db.session.get(Grant, case.grant.id)
         # The version in force today holds the shares the ceilings are checked against.
-        assert amendments.shares_on(grant, utcnow().date())[1] == {
+        assert amendment_history.shares_on(grant, utcnow().date())[1] == {
             str(b.id): b.awarded_amount for b in grant.beneficiaries}
         assert sum(b.awarded_amount for b in grant.beneficiaries) == grant.awarded_amount
 

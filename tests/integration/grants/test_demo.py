@@ -14,7 +14,7 @@ from app.demo.grants import DEMO_CALL, FINANCE, PARTNER, seed_grants
 from app.demo.seed import DEMO_PASSWORD, seed_demo
 from app.grants.models import Disbursement, ExpenseClaim, Grant, GrantAmendment
 from app.grants.rules.lifecycle import ClaimStatus, GrantStatus
-from app.grants.services.amendments import shares_on
+from app.grants.services.amendment_history import shares_on
 from app.grants.services.bank_accounts import accounts_of
 from app.grants.services.batches import candidates
 from tests.conftest import csrf_token
