@@ -8,6 +8,7 @@ A large call is ranked again by the job queue, not by the page that found it out
 wait for nor keep afterwards. The page says the ranking is being computed meanwhile."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from flask_sqlalchemy.pagination import Pagination
@@ -177,6 +178,7 @@ def ranking_page(call_id: int, *, by: User, page: int, per_page: int) -> Ranking
 # Above this many proposals to rank, the queue ranks (a second, a few dozen MB below it).
 INLINE_RANKING_LIMIT = 2000
 RANKING_JOB = "evaluation.ranking"
+RETRY_FAILED_AFTER = timedelta(minutes=5)
 
 
 def _ranked_count(call: Call) -> int:
@@ -185,17 +187,22 @@ def _ranked_count(call: Call) -> int:
 
 
 def _ranking_job_for(call: Call, *, by: User) -> Job:
-    """The queued or running job ranking `call`, or a new one: officers who open the page
-    meanwhile follow the same job."""
-    subject = f"ranking:{call.id}"
+    """The call's latest ranking job if it is queued or running (officers who open the page
+    meanwhile follow it) or failed a moment ago (the page says so, instead of queuing the same
+    failure on every view); else a new one."""
     job = db.session.scalar(select(Job).where(
-        Job.kind == RANKING_JOB, Job.subject == subject,
-        Job.status.in_((JobStatus.queued, JobStatus.running))).order_by(Job.id.desc()).limit(1))
+        Job.kind == RANKING_JOB, Job.subject == f"ranking:{call.id}")
+        .order_by(Job.id.desc()).limit(1))
     if job is not None and reconcile_job(job):  # lost or overrun: failed now, or sent again
         db.session.refresh(job)
-    if job is not None and job.status in (JobStatus.queued, JobStatus.running):
+        if job.status == JobStatus.failed:  # its process stopped; the ranking did not fail
+            job = None
+    if job is not None and (job.status in (JobStatus.queued, JobStatus.running) or (
+            job.status == JobStatus.failed and job.finished_at is not None
+            and utcnow() - job.finished_at < RETRY_FAILED_AFTER)):
         return job
-    return enqueue_after_commit(RANKING_JOB, by=by, subject=subject, call_id=call.id)
+    return enqueue_after_commit(RANKING_JOB, by=by, subject=f"ranking:{call.id}",
+                                call_id=call.id)
 
 
 def keep_ranking(call_id: int) -> None:

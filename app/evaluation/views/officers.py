@@ -147,7 +147,7 @@ def _ranking_page(call_id: int, *, publish_form=None, panel_forms=None, status: 
     if result.job is not None:  # a large call, ranked by the queue meanwhile
         db.session.commit()  # the job starts once committed (a refused form saved nothing)
         return render_template("evaluation/ranking_pending.html", call=result.call,
-                               refused=status != 200), status
+                               job=result.job, refused=status != 200), status
     frozen = results.frozen_ranking(result.call)
     forms = dict(panel_forms or {})
     for group in [] if frozen else result.unresolved:

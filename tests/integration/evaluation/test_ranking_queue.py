@@ -102,3 +102,28 @@ def test_published_results_of_a_large_call_show_the_frozen_ranking(monkeypatch, 
     assert page.index(f'data-application="{top.id}"') < page.index(
         f'data-application="{second.id}"')
     assert _ranking_jobs() == []  # nothing to rank: the frozen ranking is what is shown
+
+
+def test_a_failed_ranking_is_said_and_not_queued_again_at_once(monkeypatch, client, sign_in,
+                                                               ranking_world):  # noqa: F811
+    monkeypatch.setattr(ranking_store, "INLINE_RANKING_LIMIT", 1)
+    call, officer, driver, proposal = ranking_world()
+    proposal(scores("5", "4.5", "4.5"))
+    proposal(scores("4", "4", "4"))
+
+    def crash(call_id: int) -> None:
+        raise RuntimeError("ranking crashed")
+
+    monkeypatch.setattr(ranking_store, "keep_ranking", crash)
+    sign_in(officer)
+    url = f"/evaluation/calls/{call.id}/ranking"
+    client.get(url)  # queues the job, which fails
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="ranking-failed"' in page
+    assert [job.status for job in _ranking_jobs()] == [JobStatus.failed]  # not queued again
+
+    [failed] = _ranking_jobs()
+    failed.finished_at = utcnow() - ranking_store.RETRY_FAILED_AFTER - timedelta(seconds=1)
+    db.session.commit()
+    client.get(url)  # a while later: tried again
+    assert len(_ranking_jobs()) == 2
