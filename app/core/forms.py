@@ -243,4 +243,6 @@ class _Select(Select):
 
 
 class SelectField(wtforms.SelectField):
+    """WTForms' SelectField, drawn by the select above: for long lists of choices."""
+
     widget = _Select()
