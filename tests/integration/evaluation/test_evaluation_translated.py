@@ -102,18 +102,8 @@ def test_the_officers_call_and_ranking_pages(client, sign_in, evaluated):
     assert "⟪" in rules and "_" not in rules
 
 
-def test_the_minority_views_refusal(client, sign_in, make_evaluation_call, make_officer,
-                                    make_expert, make_submitted_application, evaluation_driver):
-    call = make_evaluation_call()
-    officer = make_officer(call.funder)
-    for _number in range(3):
-        make_expert(call.funder)
-    application = make_submitted_application(call)
-    driver = evaluation_driver(call, officer)
-    driver.assign()
-    driver.review_all(application, [{"excellence": "5", "impact": "4", "implementation": "4"},
-                                    {"excellence": "2.5", "impact": "4", "implementation": "4"},
-                                    {"excellence": "4.5", "impact": "4", "implementation": "4"}])
+def test_the_minority_views_refusal(client, sign_in, reviewed):
+    driver, application = reviewed
     sign_in(driver.rapporteur(application))
     url = f"/evaluation/consensus/{application.id}"
     form = client.get(url, headers=GERMAN).get_data(as_text=True)

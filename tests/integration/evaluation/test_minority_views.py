@@ -1,7 +1,6 @@
 """A consensus with a dispersion flag is submitted only with the minority views it asks for;
 the form marks them required before the rapporteur tries (horizon_europe_ria: limit 2)."""
 
-import pytest
 from sqlalchemy import select
 
 from app.core.extensions import db
@@ -13,23 +12,6 @@ CONSENSUS = {"score_excellence": "4", "score_impact": "4", "score_implementation
              "comment_impact": "Agreed: realistic uptake by small firms.",
              "comment_implementation": "Agreed: adequate plan and resources.",
              "submit": "Submit for approval"}
-
-
-@pytest.fixture
-def reviewed(make_evaluation_call, make_officer, make_expert, make_submitted_application,
-             evaluation_driver):
-    """Three reviews in; excellence 5, 2.5 and 4.5 is a spread of 2.5, over the limit of 2."""
-    call = make_evaluation_call()
-    officer = make_officer(call.funder)
-    for _ in range(3):
-        make_expert(call.funder)
-    application = make_submitted_application(call)
-    driver = evaluation_driver(call, officer)
-    driver.assign()
-    driver.review_all(application, [{"excellence": "5", "impact": "4", "implementation": "4"},
-                                    {"excellence": "2.5", "impact": "4", "implementation": "4"},
-                                    {"excellence": "4.5", "impact": "4", "implementation": "4"}])
-    return driver, application
 
 
 def _post(client, url, **data):

@@ -5,33 +5,12 @@ language, never beyond its bound."""
 from flask import template_rendered
 
 from app.evaluation.views import proposal_text as kept
-from tests.conftest import csrf_token
 
 
-def _declared_expert_page(make_evaluation_call, make_officer, make_expert,
-                          make_submitted_application, evaluation_driver, client, sign_in):
-    call = make_evaluation_call()
-    officer = make_officer(call.funder)
-    for _ in range(3):
-        make_expert(call.funder)
-    application = make_submitted_application(call)
-    driver = evaluation_driver(call, officer)
-    driver.assign()
-    assignment = driver.team(application)[0]
-    sign_in(assignment.expert)
-    url = f"/evaluation/assignments/{assignment.id}"
-    client.post(f"{url}/declaration", data={"answer": "none",
-                                            "csrf_token": csrf_token(client, url)})
-    return application, url
-
-
-def test_the_proposal_text_is_rendered_once_and_shown_on_every_visit(
-        app, client, sign_in, make_evaluation_call, make_officer, make_expert,
-        make_submitted_application, evaluation_driver, monkeypatch):
+def test_the_proposal_text_is_rendered_once_and_shown_on_every_visit(app, client, accepted,
+                                                                      monkeypatch):
     monkeypatch.setattr(kept, "_rendered", {})
-    application, url = _declared_expert_page(make_evaluation_call, make_officer, make_expert,
-                                             make_submitted_application, evaluation_driver,
-                                             client, sign_in)
+    _, application, _, url = accepted
     rendered = []
 
     def record(sender, template, context, **extra):
@@ -66,12 +45,8 @@ def test_the_kept_texts_are_bounded_oldest_first(app, monkeypatch):
         assert kept.proposal_text(3, "e" * 64, {"number": 30}) == "<p>30</p>"
 
 
-def test_the_proposal_text_follows_the_readers_language(
-        client, sign_in, make_evaluation_call, make_officer, make_expert,
-        make_submitted_application, evaluation_driver):
-    application, url = _declared_expert_page(make_evaluation_call, make_officer, make_expert,
-                                             make_submitted_application, evaluation_driver,
-                                             client, sign_in)
+def test_the_proposal_text_follows_the_readers_language(client, accepted):
+    _, application, _, url = accepted
     english = client.get(url).get_data(as_text=True)
     italian = client.get(url, headers={"Accept-Language": "it"}).get_data(as_text=True)
     assert "<h2 class=\"h4\">The proposal</h2>" in english

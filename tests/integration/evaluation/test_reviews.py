@@ -6,30 +6,12 @@ from sqlalchemy import select
 from app.core.extensions import db
 from app.evaluation.models import Consensus, Review, ReviewStatus
 from tests.conftest import csrf_token
+from tests.integration.evaluation.conftest import three_dispersed_reviews
 
 GOOD = {"score_excellence": "4.5", "score_impact": "4", "score_implementation": "3",
         "comment_excellence": "Ambitious and well argued objectives.",
         "comment_impact": "Credible exploitation plan for the firms.",
         "comment_implementation": "The work plan is thin on risk management."}
-
-
-@pytest.fixture
-def accepted(make_evaluation_call, make_officer, make_expert, make_submitted_application,
-             evaluation_driver, client, sign_in):
-    """An expert signed in, declared free of conflict on one proposal of a 3-expert call."""
-    call = make_evaluation_call()
-    officer = make_officer(call.funder)
-    for _ in range(3):
-        make_expert(call.funder)
-    application = make_submitted_application(call)
-    driver = evaluation_driver(call, officer)
-    driver.assign()
-    assignment = driver.team(application)[0]
-    sign_in(assignment.expert)
-    url = f"/evaluation/assignments/{assignment.id}"
-    client.post(f"{url}/declaration", data={"answer": "none",
-                                            "csrf_token": csrf_token(client, url)})
-    return driver, application, assignment, url
 
 
 def _post(client, url, **data):
@@ -140,9 +122,7 @@ def test_consensus_only_once_every_review_is_in(client, sign_in, accepted):
 
 def test_officer_approves_with_reports_side_by_side(client, sign_in, accepted):
     driver, application, assignment, url = accepted
-    driver.review_all(application, [{"excellence": "5", "impact": "4", "implementation": "4"},
-                                    {"excellence": "2.5", "impact": "4", "implementation": "4"},
-                                    {"excellence": "4.5", "impact": "4", "implementation": "4"}])
+    three_dispersed_reviews(driver, application)
     driver.consensus(application, approve=False)
     sign_in(driver.officer)
     consensus_url = f"/evaluation/consensus/{application.id}"
@@ -161,9 +141,7 @@ def test_officer_approves_with_reports_side_by_side(client, sign_in, accepted):
 def test_the_officers_consensus_page_reads_in_three_statements(client, sign_in, accepted,
                                                                 count_queries):
     driver, application, assignment, url = accepted
-    driver.review_all(application, [{"excellence": "5", "impact": "4", "implementation": "4"},
-                                    {"excellence": "2.5", "impact": "4", "implementation": "4"},
-                                    {"excellence": "4.5", "impact": "4", "implementation": "4"}])
+    three_dispersed_reviews(driver, application)
     driver.consensus(application, approve=True)
     sign_in(driver.officer)
     consensus_url = f"/evaluation/consensus/{application.id}"
