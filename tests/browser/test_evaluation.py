@@ -107,3 +107,27 @@ def test_expert_rapporteur_officer_and_coordinator(page, evaluation):
     for name in ("Anna Rapporteur", "Bruno Second", "Chiara Browser"):
         assert name not in text
 
+
+
+def test_a_large_call_is_ranked_in_the_background_and_then_shown(
+        page, monkeypatch, make_evaluation_call, make_officer, make_user, evaluation_driver,
+        make_submitted_application):
+    from app.evaluation.services import ranking_store
+
+    monkeypatch.setattr(ranking_store, "INLINE_RANKING_LIMIT", 0)  # any call is "large"
+    call = make_evaluation_call()
+    officer = make_officer(call.funder, name="Paolo Officer")
+    driver = evaluation_driver(call, officer)
+    application = make_submitted_application(call, acronym="ALPNET")
+    driver.approved_consensus(application, {"excellence": "4", "impact": "4",
+                                            "implementation": "4"}, make_user(name="Rita"))
+
+    _switch_user(page, officer.email)
+    page.goto(f"/evaluation/calls/{call.id}/ranking")
+    expect(page.locator("#ranking-pending")).to_contain_text("being computed in the background")
+    for _ in range(20):  # the job runs in a thread of the server meanwhile
+        page.get_by_role("link", name="Check again").click()
+        if page.locator("#ranking").count():
+            break
+        page.wait_for_timeout(250)
+    assert "ALPNET" in page.locator("#ranking").inner_text()
